@@ -1,0 +1,65 @@
+"""Command line: `kim-bot` runs the bot (or the shell without a token), `kim-bot shell`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from telegram import Update
+
+from bot.config import ConfigError, load_settings
+from bot.i18n import MissingTranslationsError
+from bot.roles import Role
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kim-bot",
+        description="Telegram assistant for the KIM case management of the Kreis Warendorf.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="long polling with TELEGRAM_BOT_TOKEN, else the shell")
+    shell = commands.add_parser("shell", help="chat with the bot in this terminal")
+    shell.add_argument(
+        "--as", dest="role", choices=[role.value for role in Role], default=Role.ADMIN.value,
+        help="the role you chat as (default: admin)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return _run(arguments, settings)
+    except (ConfigError, MissingTranslationsError) as exc:
+        print(f"kim-bot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(arguments: argparse.Namespace, settings) -> int:
+    # Imported here so that a configuration error is reported before the heavy imports.
+    from bot.app import build_application
+    from bot.shell import run_shell
+
+    if arguments.command == "shell":
+        return asyncio.run(run_shell(settings, Role(arguments.role)))
+    if settings.telegram_bot_token is None:
+        print("kim-bot: no TELEGRAM_BOT_TOKEN set, starting the terminal shell "
+              "(see README: Running against Telegram).", file=sys.stderr)
+        return asyncio.run(run_shell(settings, Role.ADMIN))
+
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    # httpx logs every request line, including the token in the URL.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""The composition root: builds the Application and wires every capability into it."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock
+from bot.commands import CommandRegistry
+from bot.config import Settings
+from bot.context import BotContext, Services
+from bot.handlers import access, errors, help, language, onboarding, staff
+from bot.i18n import load_catalogs
+from bot.menus import publish_default_menus, publish_member_menu
+from bot.storage import Storage
+
+log = logging.getLogger(__name__)
+
+# The capabilities, in the order /help lists their commands.
+CAPABILITIES = (onboarding, help, language, staff)
+
+# Placeholder token for the offline Telegram of the shell and the tests.
+OFFLINE_TOKEN = "123456789:OFFLINE-shell-and-test-token"
+
+
+
+def build_application(
+    settings: Settings,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+) -> Application:
+    """The bot, ready to run: against Telegram, or against `request` (shell and tests)."""
+    load_catalogs()
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token or OFFLINE_TOKEN)
+        .base_url(f"{settings.telegram_api_url}/bot")
+        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .context_types(ContextTypes(context=BotContext, bot_data=Services))
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(start_services)
+        .post_shutdown(stop_services)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+
+    services: Services = application.bot_data
+    services.settings = settings
+    services.clock = clock or Clock(settings.tz)
+    services.commands = CommandRegistry(
+        spec for capability in CAPABILITIES for spec in capability.COMMANDS
+    )
+
+    # The gate runs first and alone in its group: it may stop the update for all others.
+    application.add_handlers(access.handlers(), group=access.GATE_GROUP)
+    for capability in CAPABILITIES:
+        application.add_handlers(capability.handlers())
+    # Same group, added last: only an update no capability took reaches a fallback.
+    application.add_handlers(help.fallback_handlers())
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+async def start_services(application: Application) -> None:
+    """Open the database, create configured admins, publish command menus."""
+    services: Services = application.bot_data
+    settings = services.settings
+    storage = await Storage.open(settings.database_path)
+    services.storage = storage
+    added = await storage.staff.bootstrap_admins(
+        settings.admin_telegram_ids, settings.default_locale, services.clock.now()
+    )
+    if added:
+        log.info("created bootstrap admins %s", added)
+    await publish_default_menus(application.bot, services.commands, settings.default_locale)
+    for member in await storage.staff.active_members():
+        await publish_member_menu(application.bot, services.commands, member)
+
+
+async def stop_services(application: Application) -> None:
+    services: Services = application.bot_data
+    if services.storage is not None:
+        await services.storage.close()
+        services.storage = None

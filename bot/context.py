@@ -1,0 +1,57 @@
+"""The typed callback context and the long-lived services it gives handlers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+if TYPE_CHECKING:
+    from bot.clock import Clock
+    from bot.commands import CommandRegistry
+    from bot.config import Settings
+    from bot.storage import StaffMember, Storage
+
+
+class Services:
+    """Long-lived objects: set when the application is built, storage opened in post_init."""
+
+    settings: Settings
+    clock: Clock
+    commands: CommandRegistry
+    storage: Storage | None = None
+
+
+class BotContext(CallbackContext[ExtBot[None], dict, dict, Services]):
+    """What every handler receives; `staff` is set by the access gate for each update."""
+
+    def __init__(
+        self,
+        application: Application,
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.staff: StaffMember | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data
+
+    @property
+    def storage(self) -> Storage:
+        storage = self.bot_data.storage
+        if storage is None:
+            raise RuntimeError("storage is opened in post_init; the application is not started")
+        return storage
+
+    @property
+    def clock(self) -> Clock:
+        return self.bot_data.clock
+
+    @property
+    def member(self) -> StaffMember:
+        """The registered sender; handlers behind the access gate may rely on it."""
+        if self.staff is None:
+            raise RuntimeError("no registered sender: this handler must run behind the gate")
+        return self.staff

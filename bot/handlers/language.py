@@ -1,0 +1,54 @@
+"""/language: each person chooses the language the bot writes in."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.commands import CommandSpec
+from bot.context import BotContext
+from bot.handlers.common import command, reply
+from bot.i18n import SUPPORTED_LOCALES, _, autonym, language_name, lazy_gettext, set_locale
+from bot.menus import publish_member_menu
+from bot.roles import ALL_ROLES
+
+COMMANDS = (
+    CommandSpec("language", lazy_gettext("Change the language: Deutsch, English, Українська"),
+                ALL_ROLES),
+)
+
+LANGUAGE_CALLBACK = "language:"
+
+
+async def choose_language(update: Update, context: BotContext) -> None:
+    """Offer the supported languages as buttons, each named in its own language."""
+    buttons = [
+        InlineKeyboardButton(autonym(locale), callback_data=f"{LANGUAGE_CALLBACK}{locale}")
+        for locale in SUPPORTED_LOCALES
+    ]
+    await reply(update, _("Current language: {language}. Choose a language:").format(
+        language=language_name(context.member.locale)),
+        reply_markup=InlineKeyboardMarkup([buttons]))
+
+
+async def set_language(update: Update, context: BotContext) -> None:
+    """Store the chosen language and answer in it from now on."""
+    query = update.callback_query
+    locale = query.data.removeprefix(LANGUAGE_CALLBACK)
+    member = context.member
+    await context.storage.staff.set_locale(member.telegram_id, locale, context.clock.now())
+    set_locale(locale)
+    await query.answer()
+    await query.edit_message_text(_("Language set to {language}.").format(
+        language=language_name(locale)))
+    updated = await context.storage.staff.get(member.telegram_id)
+    await publish_member_menu(context.bot, context.services.commands, updated)
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        command("language", choose_language),
+        CallbackQueryHandler(
+            set_language, pattern=rf"^{LANGUAGE_CALLBACK}({'|'.join(SUPPORTED_LOCALES)})$"
+        ),
+    ]

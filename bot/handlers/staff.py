@@ -1,0 +1,89 @@
+"""/users and /revoke: who has access, and taking it away at once."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler
+
+from bot.commands import CommandSpec
+from bot.context import BotContext
+from bot.handlers.common import command, reply
+from bot.i18n import _, language_name, lazy_gettext, ngettext, use_locale
+from bot.menus import publish_member_menu
+from bot.roles import ADMIN_ONLY, MANAGING_ROLES
+from bot.storage import StaffMember
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    CommandSpec("users", lazy_gettext("List staff with role, team, language and status"),
+                MANAGING_ROLES),
+    CommandSpec("revoke", lazy_gettext("Deactivate a user at once: /revoke @username"),
+                ADMIN_ONLY),
+)
+
+
+async def list_users(update: Update, context: BotContext) -> None:
+    """List every staff member with role, team, language and status."""
+    members = await context.storage.staff.all()
+    active = sum(member.active for member in members)
+    lines = [ngettext("<b>{count} active staff member</b>", "<b>{count} active staff members</b>",
+                      active).format(count=active)]
+    lines += [_staff_line(member) for member in members]
+    await reply(update, "\n".join(lines))
+
+
+def _staff_line(member: StaffMember) -> str:
+    status = _("active") if member.active else _("deactivated")
+    return _("• {name} (ID {id}): {role}, {team}, {language}, {status}").format(
+        name=html.escape(member.handle),
+        id=member.telegram_id,
+        role=member.role.label,
+        team=member.team.label,
+        language=language_name(member.locale),
+        status=status,
+    )
+
+
+async def revoke(update: Update, context: BotContext) -> None:
+    """Deactivate a staff member, found by Telegram id or @username."""
+    admin = context.member
+    if len(context.args) != 1:
+        await reply(update, _("Whose access should be deactivated? Give a Telegram id or "
+                              "@username from /users. Example: /revoke @anna_kim"))
+        return
+    reference = context.args[0]
+    target = await context.storage.staff.find(reference)
+    if target is None:
+        await reply(update, _("There is no staff member with the id or username “{reference}”. "
+                              "/users lists everyone. Example: /revoke @anna_kim").format(
+            reference=html.escape(reference)))
+        return
+    if target.telegram_id == admin.telegram_id:
+        await reply(update, _("You cannot deactivate your own access. Ask another administrator."))
+        return
+    if not target.active:
+        await reply(update, _("{name} is already deactivated.").format(
+            name=html.escape(target.handle)))
+        return
+
+    await context.storage.staff.revoke(target.telegram_id, admin.telegram_id, context.clock.now())
+    revoked = await context.storage.staff.get(target.telegram_id)
+    await reply(update, _("Access of {name} deactivated. From now on the bot refuses every "
+                          "message from this person.").format(name=html.escape(target.handle)))
+    await publish_member_menu(context.bot, context.services.commands, revoked)
+    with use_locale(target.locale):
+        notice = _("Your access to KIM-Bot has been deactivated. Please contact the KIM "
+                   "coordination if you have questions.")
+    try:
+        await context.bot.send_message(target.telegram_id, notice)
+    except TelegramError as exc:
+        log.warning("could not tell %s about the revocation: %s", target.telegram_id, exc)
+
+
+def handlers() -> list[BaseHandler]:
+    return [command("users", list_users), command("revoke", revoke)]

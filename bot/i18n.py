@@ -1,0 +1,135 @@
+"""Translations and locale-aware formatting.
+
+The locale is kept per update in a context variable: the access gate sets it before any
+handler runs, jobs set it with `use_locale` for the person they write to.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.support import LazyProxy, Translations
+
+SUPPORTED_LOCALES = ("de", "en", "uk")
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+# The Babel locale used for formatting each language: German and Ukrainian as used in
+# Germany and Ukraine, English with day-month dates as staff in Germany expect.
+_FORMAT_LOCALES = {"de": "de_DE", "en": "en_GB", "uk": "uk_UA"}
+
+_current_locale: ContextVar[str] = ContextVar("locale", default=SUPPORTED_LOCALES[0])
+
+
+class MissingTranslationsError(RuntimeError):
+    """A compiled catalog is missing: run `make locales`."""
+
+
+@functools.cache
+def _catalog(locale: str) -> Translations:
+    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not path.is_file():
+        raise MissingTranslationsError(f"{path} is missing: run `make locales` to compile it")
+    with path.open("rb") as handle:
+        return Translations(handle, domain=DOMAIN)
+
+
+def load_catalogs() -> None:
+    """Load every catalog now, so a missing one stops start-up instead of a handler."""
+    for locale in SUPPORTED_LOCALES:
+        _catalog(locale)
+
+
+def current_locale() -> str:
+    return _current_locale.get()
+
+
+def set_locale(locale: str) -> None:
+    """Use `locale` for the rest of the current update (or task)."""
+    _current_locale.set(locale if locale in SUPPORTED_LOCALES else SUPPORTED_LOCALES[0])
+
+
+@contextmanager
+def use_locale(locale: str) -> Iterator[None]:
+    """Temporarily write in another person's language, e.g. for a notification."""
+    token = _current_locale.set(locale if locale in SUPPORTED_LOCALES else SUPPORTED_LOCALES[0])
+    try:
+        yield
+    finally:
+        _current_locale.reset(token)
+
+
+def gettext(message: str) -> str:
+    return _catalog(current_locale()).gettext(message)
+
+
+_ = gettext
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _catalog(current_locale()).ngettext(singular, plural, count)
+
+
+def lazy_gettext(message: str) -> LazyProxy:
+    """A string translated when it is used, for texts defined at import time."""
+    return LazyProxy(gettext, message, enable_cache=False)
+
+
+def guess_locale(language_code: str | None, default: str) -> str:
+    """The supported locale closest to Telegram's `language_code` (`de`, `pt-br`, …)."""
+    if not language_code:
+        return default
+    try:
+        language = Locale.parse(language_code, sep="-").language
+    except (ValueError, UnknownLocaleError):
+        return default
+    return language if language in SUPPORTED_LOCALES else default
+
+
+def _format_locale() -> str:
+    return _FORMAT_LOCALES[current_locale()]
+
+
+def language_name(code: str) -> str:
+    """The name of a language in the current locale, e.g. `uk` → "Ukrainisch"."""
+    locale = Locale.parse(_format_locale())
+    return locale.languages.get(code) or code
+
+
+def autonym(code: str) -> str:
+    """A language's name in that language, for choosing one: "Deutsch", "Українська"."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def format_number(value: int | Decimal) -> str:
+    return babel_numbers.format_decimal(value, locale=_format_locale())
+
+
+def format_money(cents: int, currency: str = "EUR") -> str:
+    """Integer cents as money in the current locale: 3000000 → "30.000,00 €"."""
+    return babel_numbers.format_currency(
+        Decimal(cents).scaleb(-2), currency, locale=_format_locale()
+    )
+
+
+def format_date(value: date) -> str:
+    return babel_dates.format_date(value, format="medium", locale=_format_locale())
+
+
+def format_datetime(value: datetime) -> str:
+    """A local date and time without seconds: "24.11.2026, 10:00"."""
+    locale = _format_locale()
+    time_text = babel_dates.format_time(value, format="short", locale=locale)
+    date_text = babel_dates.format_date(value, format="medium", locale=locale)
+    pattern = babel_dates.get_datetime_format("medium", locale=locale)
+    return pattern.replace("{1}", date_text).replace("{0}", time_text)

@@ -1,0 +1,292 @@
+"""An offline Telegram: answers the bot's Bot API calls and builds the updates people send.
+
+The terminal shell and the tests run the real Application against it; the end-to-end fake
+Bot API server in the tests serves it over HTTP. It records every call the bot makes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+
+@dataclass(frozen=True)
+class Person:
+    """Somebody who writes to the bot."""
+
+    id: int
+    first_name: str
+    username: str | None = None
+    language_code: str | None = "de"
+
+    def to_dict(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.username:
+            user["username"] = self.username
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
+class BotCall:
+    """One Bot API call made by the bot."""
+
+    method: str
+    params: dict[str, Any]
+    uploads: dict[str, Upload] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str | None:
+        return self.params.get("text")
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        """The inline keyboard buttons, row after row."""
+        markup = self.params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+class UnsupportedMethod(Exception):
+    """The bot called a Bot API method the offline Telegram does not know."""
+
+
+class OfflineTelegram:
+    """Just enough of Telegram for the bot: one bot, private and group chats, messages."""
+
+    def __init__(self, token: str, bot_username: str = "kim_warendorf_bot") -> None:
+        self.bot_user = {
+            "id": int(token.split(":", 1)[0]),
+            "is_bot": True,
+            "first_name": "KIM-Bot",
+            "username": bot_username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.calls: list[BotCall] = []
+        self.listeners: list[Callable[[BotCall, Any], None]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+
+    # What people do ---------------------------------------------------------------------
+
+    def message_update(
+        self, person: Person, text: str, chat: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The update Telegram delivers when `person` sends `text` (commands marked up)."""
+        chat = chat or self.private_chat(person)
+        self._chats[chat["id"]] = chat
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": person.to_dict(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split(maxsplit=1)[0]) if text.strip() else 1
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        self._messages[(chat["id"], message["message_id"])] = message
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def callback_update(self, person: Person, message_id: int, data: str,
+                        chat_id: int | None = None) -> dict[str, Any]:
+        """The update Telegram delivers when `person` presses a button of a bot message."""
+        chat_id = person.id if chat_id is None else chat_id
+        message = self._messages[(chat_id, message_id)]
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._callback_ids)),
+                "from": person.to_dict(),
+                "chat_instance": str(chat_id),
+                "message": message,
+                "data": data,
+            },
+        }
+
+    def find_button(self, chat_id: int, text: str) -> tuple[int, dict[str, Any]] | None:
+        """The latest bot message in the chat with a button labelled `text`, and that button."""
+        for (message_chat, message_id), message in reversed(self._messages.items()):
+            if message_chat != chat_id or message["from"]["id"] != self.bot_user["id"]:
+                continue
+            for row in message.get("reply_markup", {}).get("inline_keyboard", []):
+                for button in row:
+                    if button["text"] == text:
+                        return message_id, button
+        return None
+
+    @staticmethod
+    def private_chat(person: Person) -> dict[str, Any]:
+        chat = {"id": person.id, "type": "private", "first_name": person.first_name}
+        if person.username:
+            chat["username"] = person.username
+        return chat
+
+    @staticmethod
+    def group_chat(chat_id: int, title: str = "KIM Team", kind: str = "group") -> dict[str, Any]:
+        return {"id": chat_id, "type": kind, "title": title}
+
+    # What the bot does ------------------------------------------------------------------
+
+    def call(self, method: str, params: dict[str, Any],
+             uploads: dict[str, Upload] | None = None) -> Any:
+        """Answer one Bot API call as Telegram would, and record it."""
+        record = BotCall(method, params, uploads or {})
+        handler = getattr(self, f"_{method}", None)
+        if handler is None:
+            raise UnsupportedMethod(method)
+        result = handler(record)
+        self.calls.append(record)
+        for listener in self.listeners:
+            listener(record, result)
+        return result
+
+    def _getMe(self, call: BotCall) -> dict[str, Any]:
+        return self.bot_user
+
+    def _sendMessage(self, call: BotCall) -> dict[str, Any]:
+        return self._new_bot_message(call, text=call.params["text"])
+
+    def _sendDocument(self, call: BotCall) -> dict[str, Any]:
+        upload = call.uploads.get("document")
+        document = {
+            "file_id": f"document-{len(self.calls)}",
+            "file_unique_id": f"document-{len(self.calls)}",
+            "file_name": upload.filename if upload else "document",
+            "file_size": len(upload.content) if upload else 0,
+        }
+        return self._new_bot_message(call, document=document, caption=call.params.get("caption"))
+
+    def _sendPhoto(self, call: BotCall) -> dict[str, Any]:
+        upload = call.uploads.get("photo")
+        photo = [{
+            "file_id": f"photo-{len(self.calls)}",
+            "file_unique_id": f"photo-{len(self.calls)}",
+            "width": 1280,
+            "height": 720,
+            "file_size": len(upload.content) if upload else 0,
+        }]
+        return self._new_bot_message(call, photo=photo, caption=call.params.get("caption"))
+
+    def _editMessageText(self, call: BotCall) -> dict[str, Any]:
+        message = self._bot_message(call)
+        message["text"] = call.params["text"]
+        message["edit_date"] = int(time.time())
+        self._set_markup(message, call)
+        return message
+
+    def _editMessageReplyMarkup(self, call: BotCall) -> dict[str, Any]:
+        message = self._bot_message(call)
+        self._set_markup(message, call)
+        return message
+
+    def _answerCallbackQuery(self, call: BotCall) -> bool:
+        return True
+
+    def _setMyCommands(self, call: BotCall) -> bool:
+        return True
+
+    def _deleteMyCommands(self, call: BotCall) -> bool:
+        return True
+
+    def _deleteWebhook(self, call: BotCall) -> bool:
+        return True
+
+    def _leaveChat(self, call: BotCall) -> bool:
+        return True
+
+    def _sendChatAction(self, call: BotCall) -> bool:
+        return True
+
+    def _getUpdates(self, call: BotCall) -> list[Any]:
+        return []
+
+    def _new_bot_message(self, call: BotCall, **content: Any) -> dict[str, Any]:
+        chat_id = int(call.params["chat_id"])
+        chat = self._chats.get(chat_id) or {"id": chat_id, "type": "private", "first_name": "?"}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.bot_user,
+        }
+        message.update({key: value for key, value in content.items() if value is not None})
+        self._set_markup(message, call)
+        self._messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _bot_message(self, call: BotCall) -> dict[str, Any]:
+        key = (int(call.params["chat_id"]), int(call.params["message_id"]))
+        return self._messages[key]
+
+    @staticmethod
+    def _set_markup(message: dict[str, Any], call: BotCall) -> None:
+        markup = call.params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        if markup and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+
+
+class OfflineRequest(BaseRequest):
+    """A python-telegram-bot transport that talks to an OfflineTelegram instead of the network."""
+
+    def __init__(self, telegram: OfflineTelegram) -> None:
+        self.telegram = telegram
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        uploads = {}
+        if request_data is not None and request_data.contains_files:
+            for name, (filename, content, mimetype) in request_data.multipart_data.items():
+                data = content if isinstance(content, bytes) else content.read()
+                uploads[name] = Upload(filename, data, mimetype)
+        try:
+            result = self.telegram.call(endpoint, params, uploads)
+        except UnsupportedMethod:
+            body = {"ok": False, "error_code": 400,
+                    "description": f"Bad Request: {endpoint} is not supported offline"}
+            return 400, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()

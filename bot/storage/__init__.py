@@ -1,0 +1,29 @@
+"""Everything the bot stores, reached through one `Storage` object."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.storage.audit import AuditLog
+from bot.storage.database import Database
+from bot.storage.invitations import InvitationStore
+from bot.storage.staff import StaffMember, StaffStore
+
+__all__ = ["Storage", "StaffMember"]
+
+
+class Storage:
+    """The database and one store per aggregate, sharing its connection."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.audit = AuditLog(db)
+        self.staff = StaffStore(db, self.audit)
+        self.invitations = InvitationStore(db, self.staff, self.audit)
+
+    @classmethod
+    async def open(cls, path: Path) -> Storage:
+        return cls(await Database.open(path))
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,174 @@
+"""Staff members: who may use the bot, in which role, team and language."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.roles import Role, Team
+from bot.storage.audit import AuditLog
+from bot.storage.database import Database, from_db_time, to_db_time
+
+ACTIVE = "active"
+REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    telegram_id: int
+    role: Role
+    team: Team
+    locale: str
+    status: str
+    username: str | None
+    display_name: str
+    created_at: datetime
+    invited_by: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    @property
+    def handle(self) -> str:
+        """How to name the person in a list: @username, else the first name, else the id."""
+        if self.username:
+            return f"@{self.username}"
+        return self.display_name or str(self.telegram_id)
+
+
+def _member(row: sqlite3.Row) -> StaffMember:
+    return StaffMember(
+        telegram_id=row["telegram_id"],
+        role=Role(row["role"]),
+        team=Team(row["team"]),
+        locale=row["locale"],
+        status=row["status"],
+        username=row["username"],
+        display_name=row["display_name"],
+        created_at=from_db_time(row["created_at"]),
+        invited_by=row["invited_by"],
+    )
+
+
+_COLUMNS = (
+    "telegram_id, role, team, locale, status, username, display_name, created_at, invited_by"
+)
+
+
+class StaffStore:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
+        self._db = db
+        self._audit = audit
+
+    async def get(self, telegram_id: int) -> StaffMember | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM staff WHERE telegram_id = ?", (telegram_id,)
+        )
+        return None if row is None else _member(row)
+
+    async def find(self, reference: str) -> StaffMember | None:
+        """A member by numeric Telegram id or by @username (case-insensitive)."""
+        reference = reference.strip()
+        if reference.isdigit():
+            return await self.get(int(reference))
+        username = reference.removeprefix("@")
+        if not username:
+            return None
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM staff WHERE username = ? COLLATE NOCASE", (username,)
+        )
+        return None if row is None else _member(row)
+
+    async def all(self) -> list[StaffMember]:
+        """Active members first, then admins, coordinators, case managers, each by name."""
+        rows = await self._db.fetch_all(
+            f"""
+            SELECT {_COLUMNS} FROM staff
+            ORDER BY status = 'revoked',
+                     CASE role WHEN 'admin' THEN 0 WHEN 'coordinator' THEN 1 ELSE 2 END,
+                     display_name COLLATE NOCASE, telegram_id
+            """
+        )
+        return [_member(row) for row in rows]
+
+    async def active_members(self) -> list[StaffMember]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM staff WHERE status = 'active' ORDER BY telegram_id"
+        )
+        return [_member(row) for row in rows]
+
+    async def count_active(self, role: Role) -> int:
+        return await self._db.fetch_value(
+            "SELECT count(*) FROM staff WHERE status = 'active' AND role = ?", (role.value,)
+        )
+
+    async def bootstrap_admins(self, telegram_ids: tuple[int, ...], locale: str, now: datetime) -> list[int]:
+        """Create admins from configuration that do not exist yet; returns the new ids.
+
+        Only missing ids are added: an admin revoked later stays revoked after a restart.
+        """
+        added = []
+        async with self._db.transaction():
+            for telegram_id in telegram_ids:
+                if await self.get(telegram_id) is not None:
+                    continue
+                await self.add(telegram_id, Role.ADMIN, Role.ADMIN.default_team, locale, now)
+                await self._audit.record("staff.bootstrap_admin", now, telegram_id)
+                added.append(telegram_id)
+        return added
+
+    async def add(
+        self,
+        telegram_id: int,
+        role: Role,
+        team: Team,
+        locale: str,
+        now: datetime,
+        invited_by: int | None = None,
+        username: str | None = None,
+        display_name: str = "",
+    ) -> StaffMember:
+        """Register a person, or reactivate a revoked one with a new role."""
+        await self._db.execute(
+            """
+            INSERT INTO staff (telegram_id, username, display_name, role, team, locale, status,
+                               created_at, invited_by)
+            VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)
+            ON CONFLICT (telegram_id) DO UPDATE SET
+                username = excluded.username, display_name = excluded.display_name,
+                role = excluded.role, team = excluded.team, status = 'active',
+                invited_by = excluded.invited_by, revoked_at = NULL, revoked_by = NULL
+            """,
+            (telegram_id, username, display_name, role.value, team.value, locale,
+             to_db_time(now), invited_by),
+        )
+        member = await self.get(telegram_id)
+        assert member is not None
+        return member
+
+    async def update_profile(self, telegram_id: int, username: str | None, display_name: str) -> None:
+        """Keep @username current so that /revoke @name finds the person."""
+        await self._db.execute(
+            "UPDATE staff SET username = ?, display_name = ? WHERE telegram_id = ?",
+            (username, display_name, telegram_id),
+        )
+
+    async def set_locale(self, telegram_id: int, locale: str, now: datetime) -> None:
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE staff SET locale = ? WHERE telegram_id = ?", (locale, telegram_id)
+            )
+            await self._audit.record("staff.language", now, telegram_id, detail=locale)
+
+    async def revoke(self, telegram_id: int, revoked_by: int, now: datetime) -> None:
+        async with self._db.transaction():
+            await self._db.execute(
+                """
+                UPDATE staff SET status = 'revoked', revoked_at = ?, revoked_by = ?
+                WHERE telegram_id = ?
+                """,
+                (to_db_time(now), revoked_by, telegram_id),
+            )
+            await self._audit.record("staff.revoke", now, revoked_by, subject=str(telegram_id))

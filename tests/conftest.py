@@ -1,0 +1,51 @@
+"""Fixtures: a real Application on a real database, driven through the offline Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.offline import Person
+from tests.helpers.harness import BotHarness, FakeTime
+
+ADMIN = Person(1001, "Amira", "amira_admin", "de")
+COORDINATOR = Person(1002, "Konrad", "konrad_koord", "de")
+CASE_MANAGER = Person(1003, "Anna", "anna_kim", "de")
+COLLEAGUE = Person(1004, "Oksana", "oksana_cm", "uk")
+STRANGER = Person(666, "Fremd", "fremd", "de")
+
+# 24 November 2026, 09:00 in Berlin: a Tuesday in ISO week 48.
+START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _no_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never see the developer's environment or `.env`."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_path=tmp_path / "kim-bot.sqlite3",
+        admin_telegram_ids=(ADMIN.id,),
+    )
+
+
+@pytest.fixture
+def time() -> FakeTime:
+    return FakeTime(START)
+
+
+@pytest.fixture
+async def bot(settings: Settings, time: FakeTime) -> AsyncIterator[BotHarness]:
+    """The bot with the configured admin bootstrapped and a coordinator and case manager."""
+    async with BotHarness(settings, time) as harness:
+        yield harness

@@ -1,0 +1,99 @@
+"""Drive the real Application in-process against the offline Telegram."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
+from bot.clock import Clock
+from bot.config import Settings
+from bot.offline import BotCall, OfflineRequest, OfflineTelegram, Person
+from bot.roles import Role, Team
+from bot.storage import Storage
+
+
+class FakeTime:
+    """A controllable UTC clock: tests move time forward explicitly."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class BotHarness:
+    """Send messages and press buttons as people; read what the bot did and stored."""
+
+    def __init__(self, settings: Settings, time: FakeTime) -> None:
+        self.telegram = OfflineTelegram(OFFLINE_TOKEN)
+        self.time = time
+        self.application: Application = build_application(
+            settings, request=OfflineRequest(self.telegram), clock=Clock(settings.tz, time)
+        )
+        self.errors: list[BaseException] = []
+
+        async def remember_error(update: object, context: Any) -> None:
+            self.errors.append(context.error)
+
+        self.application.add_error_handler(remember_error)
+
+    async def __aenter__(self) -> BotHarness:
+        await self.application.initialize()
+        await start_services(self.application)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.application.shutdown()
+        await stop_services(self.application)
+
+    @property
+    def storage(self) -> Storage:
+        return self.application.bot_data.storage
+
+    async def register(self, person: Person, role: Role, team: Team | None = None,
+                       locale: str = "de") -> None:
+        """Put a person into the staff table directly, as an invitation would."""
+        await self.storage.staff.add(
+            person.id, role, team or role.default_team, locale, self.time(),
+            username=person.username, display_name=person.first_name,
+        )
+
+    async def send(self, person: Person, text: str, chat: dict[str, Any] | None = None) -> list[BotCall]:
+        """`person` sends `text`; returns the Bot API calls the bot made in response."""
+        return await self._process(self.telegram.message_update(person, text, chat))
+
+    async def press(self, person: Person, button_text: str) -> list[BotCall]:
+        """`person` presses the button labelled `button_text` on the bot's latest message to them."""
+        found = self.telegram.find_button(person.id, button_text)
+        if found is None:
+            raise AssertionError(f"no button “{button_text}” in the bot's messages to {person}")
+        message_id, button = found
+        return await self._process(
+            self.telegram.callback_update(person, message_id, button["callback_data"])
+        )
+
+    async def _process(self, update_data: dict[str, Any]) -> list[BotCall]:
+        before = len(self.telegram.calls)
+        await self.application.process_update(Update.de_json(update_data, self.application.bot))
+        if self.errors:
+            raise AssertionError(f"a handler failed: {self.errors[0]!r}") from self.errors[0]
+        return self.telegram.calls[before:]
+
+
+def texts(calls: list[BotCall]) -> list[str]:
+    """What the bot wrote, in order: sent and edited messages, and pop-up answers."""
+    return [call.params["text"] for call in calls if call.params.get("text")]
+
+
+def only_text(calls: list[BotCall]) -> str:
+    written = texts(calls)
+    assert len(written) == 1, f"expected exactly one text, got {written}"
+    return written[0]
