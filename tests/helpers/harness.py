@@ -68,7 +68,7 @@ class BotHarness:
 
     async def send(self, person: Person, text: str, chat: dict[str, Any] | None = None) -> list[BotCall]:
         """`person` sends `text`; returns the Bot API calls the bot made in response."""
-        return await self._process(self.telegram.message_update(person, text, chat))
+        return await self.process(self.telegram.message_update(person, text, chat))
 
     async def press(self, person: Person, button_text: str) -> list[BotCall]:
         """`person` presses the button labelled `button_text` on the bot's latest message to them."""
@@ -76,11 +76,12 @@ class BotHarness:
         if found is None:
             raise AssertionError(f"no button “{button_text}” in the bot's messages to {person}")
         message_id, button = found
-        return await self._process(
+        return await self.process(
             self.telegram.callback_update(person, message_id, button["callback_data"])
         )
 
-    async def _process(self, update_data: dict[str, Any]) -> list[BotCall]:
+    async def process(self, update_data: dict[str, Any]) -> list[BotCall]:
+        """Deliver a raw update (any kind); returns the Bot API calls it caused."""
         before = len(self.telegram.calls)
         await self.application.process_update(Update.de_json(update_data, self.application.bot))
         if self.errors:
