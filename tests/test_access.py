@@ -122,3 +122,29 @@ async def test_a_changed_username_is_kept_current(bot: BotHarness) -> None:
     await bot.send(Person(ADMIN.id, "Amira", "amira_neu", "de"), "/help")
 
     assert (await bot.storage.staff.find("@amira_neu")).telegram_id == ADMIN.id
+
+
+def membership_update(chat: dict, status: str, update_id: int = 5000) -> dict:
+    bot_user = {"id": 123456789, "is_bot": True, "first_name": "KIM-Bot"}
+    return {"update_id": update_id, "my_chat_member": {
+        "chat": chat, "from": ADMIN.to_dict(), "date": 0,
+        "old_chat_member": {"user": bot_user, "status": "left"},
+        "new_chat_member": {"user": bot_user, "status": status, "until_date": 0},
+    }}
+
+
+async def test_being_added_to_a_group_is_refused_and_the_group_left(bot: BotHarness) -> None:
+    group = bot.telegram.group_chat(-100555, "Team")
+
+    calls = await bot.process(membership_update(group, "member"))
+
+    assert [call.method for call in calls] == ["sendMessage", "leaveChat"]
+
+
+async def test_leaving_a_group_or_being_blocked_needs_no_answer(bot: BotHarness) -> None:
+    group = bot.telegram.group_chat(-100555, "Team")
+    private = bot.telegram.private_chat(STRANGER)
+
+    assert await bot.process(membership_update(group, "left")) == []
+    assert await bot.process(membership_update(private, "kicked", 5001)) == []
+    assert await bot.storage.audit.actions(STRANGER.id) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 GATE_GROUP = -100
 
+_GONE = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
+
 
 async def gate(update: Update, context: BotContext) -> None:
     """Admit active staff in private chats; refuse everyone and everything else once."""
@@ -30,6 +32,11 @@ async def gate(update: Update, context: BotContext) -> None:
     set_locale(guess_locale(user.language_code if user else None,
                             context.services.settings.default_locale))
 
+    if update.my_chat_member is not None:
+        # The bot's own membership changed. Being added to a group is refused below; being
+        # blocked, removed or (re)started in a private chat needs no answer.
+        if update.my_chat_member.new_chat_member.status in _GONE or chat.type == ChatType.PRIVATE:
+            raise ApplicationHandlerStop
     if chat is not None and chat.type != ChatType.PRIVATE:
         await _refuse_shared_chat(update, context)
         raise ApplicationHandlerStop

@@ -15,7 +15,15 @@ from bot.handlers.common import command, reply
 from bot.i18n import _, format_datetime, guess_locale, lazy_gettext, use_locale
 from bot.menus import publish_member_menu
 from bot.onboarding import Invitation, InvitationRefused, Refusal, deep_link, looks_like_code
-from bot.roles import ALL_ROLES, MANAGING_ROLES, Role, invitable_roles, may_invite, parse_role, parse_team
+from bot.roles import (
+    ALL_ROLES,
+    MANAGING_ROLES,
+    Role,
+    invitable_roles,
+    may_invite,
+    parse_role,
+    parse_team,
+)
 from bot.storage import StaffMember
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from bot.storage.database import Database
 from bot.storage.invitations import InvitationStore
 from bot.storage.staff import StaffMember, StaffStore
 
-__all__ = ["Storage", "StaffMember"]
+__all__ = ["StaffMember", "Storage"]
 
 
 class Storage:

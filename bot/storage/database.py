@@ -95,18 +95,16 @@ class Database:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the id of an inserted row (or 0)."""
-        async with self._exclusive():
-            async with self._connection.execute(sql, params) as cursor:
-                return cursor.lastrowid or 0
+        async with self._exclusive(), self._connection.execute(sql, params) as cursor:
+            return cursor.lastrowid or 0
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         async with self._exclusive():
             await self._connection.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._exclusive():
-            async with self._connection.execute(sql, params) as cursor:
-                return await cursor.fetchone()
+        async with self._exclusive(), self._connection.execute(sql, params) as cursor:
+            return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         async with self._exclusive():
