@@ -6,16 +6,22 @@ LOCALES := de en uk
 PO_FILES := $(foreach locale,$(LOCALES),locales/$(locale)/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test shell locales locales-update bench clean
+.PHONY: run test shell format locales locales-update bench clean
 
 run: $(VENV)/.installed $(MO_FILES)
 	$(BIN)/kim-bot
 
 test: $(VENV)/.installed-test $(MO_FILES)
+	$(BIN)/ruff check bot tests
+	$(BIN)/ruff format --check bot tests
 	$(BIN)/python -m pytest
 
 shell: $(VENV)/.installed $(MO_FILES)
 	$(BIN)/kim-bot shell
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format bot tests
+	$(BIN)/ruff check --fix bot tests
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)

@@ -23,7 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="long polling with TELEGRAM_BOT_TOKEN, else the shell")
     shell = commands.add_parser("shell", help="chat with the bot in this terminal")
     shell.add_argument(
-        "--as", dest="role", choices=[role.value for role in Role], default=Role.ADMIN.value,
+        "--as",
+        dest="role",
+        choices=[role.value for role in Role],
+        default=Role.ADMIN.value,
         help="the role you chat as (default: admin)",
     )
     return parser
@@ -47,8 +50,11 @@ def _run(arguments: argparse.Namespace, settings) -> int:
     if arguments.command == "shell":
         return asyncio.run(run_shell(settings, Role(arguments.role)))
     if settings.telegram_bot_token is None:
-        print("kim-bot: no TELEGRAM_BOT_TOKEN set, starting the terminal shell "
-              "(see README: Running against Telegram).", file=sys.stderr)
+        print(
+            "kim-bot: no TELEGRAM_BOT_TOKEN set, starting the terminal shell "
+            "(see README: Running against Telegram).",
+            file=sys.stderr,
+        )
         return asyncio.run(run_shell(settings, Role.ADMIN))
 
     logging.basicConfig(

@@ -27,7 +27,6 @@ CAPABILITIES = (onboarding, help, language, staff)
 OFFLINE_TOKEN = "123456789:OFFLINE-shell-and-test-token"
 
 
-
 def build_application(
     settings: Settings,
     request: BaseRequest | None = None,
@@ -41,8 +40,11 @@ def build_application(
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .context_types(ContextTypes(context=BotContext, bot_data=Services))
-        .defaults(Defaults(parse_mode=ParseMode.HTML,
-                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        )
         .post_init(start_services)
         .post_shutdown(stop_services)
     )

@@ -108,8 +108,9 @@ class OfflineTelegram:
         self._messages[(chat["id"], message["message_id"])] = message
         return {"update_id": next(self._update_ids), "message": message}
 
-    def callback_update(self, person: Person, message_id: int, data: str,
-                        chat_id: int | None = None) -> dict[str, Any]:
+    def callback_update(
+        self, person: Person, message_id: int, data: str, chat_id: int | None = None
+    ) -> dict[str, Any]:
         """The update Telegram delivers when `person` presses a button of a bot message."""
         chat_id = person.id if chat_id is None else chat_id
         message = self._messages[(chat_id, message_id)]
@@ -148,8 +149,9 @@ class OfflineTelegram:
 
     # What the bot does ------------------------------------------------------------------
 
-    def call(self, method: str, params: dict[str, Any],
-             uploads: dict[str, Upload] | None = None) -> Any:
+    def call(
+        self, method: str, params: dict[str, Any], uploads: dict[str, Upload] | None = None
+    ) -> Any:
         """Answer one Bot API call as Telegram would, and record it."""
         record = BotCall(method, params, uploads or {})
         handler = getattr(self, f"_{method}", None)
@@ -179,13 +181,15 @@ class OfflineTelegram:
 
     def _sendPhoto(self, call: BotCall) -> dict[str, Any]:
         upload = call.uploads.get("photo")
-        photo = [{
-            "file_id": f"photo-{len(self.calls)}",
-            "file_unique_id": f"photo-{len(self.calls)}",
-            "width": 1280,
-            "height": 720,
-            "file_size": len(upload.content) if upload else 0,
-        }]
+        photo = [
+            {
+                "file_id": f"photo-{len(self.calls)}",
+                "file_unique_id": f"photo-{len(self.calls)}",
+                "width": 1280,
+                "height": 720,
+                "file_size": len(upload.content) if upload else 0,
+            }
+        ]
         return self._new_bot_message(call, photo=photo, caption=call.params.get("caption"))
 
     def _editMessageText(self, call: BotCall) -> dict[str, Any]:
@@ -286,7 +290,10 @@ class OfflineRequest(BaseRequest):
         try:
             result = self.telegram.call(endpoint, params, uploads)
         except UnsupportedMethod:
-            body = {"ok": False, "error_code": 400,
-                    "description": f"Bad Request: {endpoint} is not supported offline"}
+            body = {
+                "ok": False,
+                "error_code": 400,
+                "description": f"Bad Request: {endpoint} is not supported offline",
+            }
             return 400, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()

@@ -51,7 +51,9 @@ def new_invitation_code() -> str:
 
 
 def looks_like_code(text: str) -> bool:
-    return 8 <= len(text) <= 64 and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in text)
+    return 8 <= len(text) <= 64 and all(
+        ch.isascii() and (ch.isalnum() or ch in "-_") for ch in text
+    )
 
 
 def deep_link(bot_username: str, code: str) -> str:

@@ -70,11 +70,17 @@ _TEAM_WORDS = {
     Team.COORDINATION: ("coordination", "koordination"),
     Team.ADMINISTRATION: ("administration", "verwaltung"),
     Team.IMMIGRATION_OFFICE: (
-        "immigrationoffice", "ausländerbehörde", "auslaenderbehoerde", "abh",
+        "immigrationoffice",
+        "ausländerbehörde",
+        "auslaenderbehoerde",
+        "abh",
     ),
     Team.NATURALISATION_OFFICE: (
-        "naturalisationoffice", "naturalizationoffice", "einbürgerungsbehörde",
-        "einbuergerungsbehoerde", "ebh",
+        "naturalisationoffice",
+        "naturalizationoffice",
+        "einbürgerungsbehörde",
+        "einbuergerungsbehoerde",
+        "ebh",
     ),
 }
 

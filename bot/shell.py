@@ -40,8 +40,9 @@ def plain_text(text: str) -> str:
 class ShellChat:
     """Prints what the bot sends and turns typed lines into updates."""
 
-    def __init__(self, telegram: OfflineTelegram, person: Person, files_dir: Path,
-                 output: TextIO) -> None:
+    def __init__(
+        self, telegram: OfflineTelegram, person: Person, files_dir: Path, output: TextIO
+    ) -> None:
         self.telegram = telegram
         self.person = person
         self.files_dir = files_dir
@@ -52,24 +53,27 @@ class ShellChat:
         telegram.listeners.append(self.show)
 
     def show(self, call: BotCall, result: Any) -> None:
-        """Print one thing the bot did in this chat."""
-        if call.method in {"sendMessage", "editMessageText"}:
-            marker = "" if call.method == "sendMessage" else "✎ "
-            chat_id = int(call.params["chat_id"])
-            if chat_id != self.person.id:
-                # A notification to a colleague: shown, so the shell user sees it happen.
-                marker = f"[→ {chat_id}] {marker}"
+        """Print one thing the bot did: in this chat, or as a notification to a colleague."""
+        chat_id = int(call.params.get("chat_id", self.person.id))
+        # A notification to a colleague is shown, so the shell user sees it happen.
+        marker = "" if chat_id == self.person.id else f"[→ {chat_id}] "
+        if call.method == "sendMessage":
             self.say(f"{marker}{plain_text(call.params['text'])}")
+        elif call.method == "editMessageText":
+            self.say(f"{marker}✎ {plain_text(call.params['text'])}")
         elif call.method in {"sendDocument", "sendPhoto"}:
             self._save_upload(call)
-        elif call.method == "answerCallbackQuery" and call.params.get("text"):
-            self.say(f"({plain_text(call.params['text'])})")
-        else:
+        elif call.method == "answerCallbackQuery":
+            if call.params.get("text"):
+                self.say(f"({plain_text(call.params['text'])})")
             return
-        if isinstance(result, dict) and "message_id" in result:
+        elif call.method != "editMessageReplyMarkup":
+            return
+        if chat_id == self.person.id and isinstance(result, dict) and "message_id" in result:
             self._remember_buttons(result["message_id"], call)
 
     def _remember_buttons(self, message_id: int, call: BotCall) -> None:
+        """Number the buttons of the latest message that has any; the numbers press them."""
         buttons = call.buttons
         if buttons:
             self.buttons, self.buttons_message_id = buttons, message_id
@@ -104,9 +108,12 @@ class ShellChat:
         print(text, file=self.output, flush=True)
 
 
-async def run_shell(settings: Settings, role: Role, input_stream: TextIO = sys.stdin,
-                    output: TextIO = sys.stdout) -> int:
+async def run_shell(
+    settings: Settings, role: Role, input_stream: TextIO | None = None, output: TextIO | None = None
+) -> int:
     """Chat with the bot in the terminal as a staff member with `role` until EOF or /quit."""
+    input_stream = input_stream or sys.stdin
+    output = output or sys.stdout
     telegram = OfflineTelegram(OFFLINE_TOKEN)
     application = build_application(settings, request=OfflineRequest(telegram))
     person = SHELL_PEOPLE[role]
@@ -115,17 +122,29 @@ async def run_shell(settings: Settings, role: Role, input_stream: TextIO = sys.s
         await start_services(application)
         try:
             storage = application.bot_data.storage
-            await storage.staff.add(person.id, role, role.default_team, settings.default_locale,
-                                    application.bot_data.clock.now(), username=person.username,
-                                    display_name=person.first_name)
+            await storage.staff.add(
+                person.id,
+                role,
+                role.default_team,
+                settings.default_locale,
+                application.bot_data.clock.now(),
+                username=person.username,
+                display_name=person.first_name,
+            )
             await application.start()
-            with use_locale(settings.default_locale):
-                chat.say(_("KIM-Bot shell: you are {name} ({role}), database {path}. Type "
-                              "/help to begin, a number to press a button, /quit to leave.")
-                            .format(name=person.first_name, role=role.label,
-                                    path=settings.database_path))
-            await _chat_loop(application, chat, input_stream)
-            await application.stop()
+            try:
+                with use_locale(settings.default_locale):
+                    chat.say(
+                        _(
+                            "KIM-Bot shell: you are {name} ({role}), database {path}. Type "
+                            "/help to begin, a number to press a button, /quit to leave."
+                        ).format(
+                            name=person.first_name, role=role.label, path=settings.database_path
+                        )
+                    )
+                await _chat_loop(application, chat, input_stream)
+            finally:
+                await application.stop()
         finally:
             await stop_services(application)
     return 0
@@ -133,7 +152,7 @@ async def run_shell(settings: Settings, role: Role, input_stream: TextIO = sys.s
 
 async def _chat_loop(application: Any, chat: ShellChat, input_stream: TextIO) -> None:
     while True:
-        line = await asyncio.to_thread(_read_line, input_stream)
+        line = await asyncio.to_thread(_read_line, input_stream, chat.output)
         if line is None or line.strip() in {"/quit", "/exit"}:
             return
         if not line.strip():
@@ -142,9 +161,9 @@ async def _chat_loop(application: Any, chat: ShellChat, input_stream: TextIO) ->
         await application.process_update(update)
 
 
-def _read_line(input_stream: TextIO) -> str | None:
+def _read_line(input_stream: TextIO, output: TextIO) -> str | None:
     if input_stream.isatty():
-        sys.stdout.write("> ")
-        sys.stdout.flush()
+        output.write("> ")
+        output.flush()
     line = input_stream.readline()
     return line if line else None

@@ -7,10 +7,14 @@ from bot.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR, STRANGER
 from tests.helpers.harness import BotHarness, only_text
 
-NOT_REGISTERED = ("Sie sind bei KIM-Bot nicht registriert. Bitte fragen Sie die "
-                  "KIM-Koordination nach einer Einladung.")
-DEACTIVATED = ("Ihr Zugang zu KIM-Bot wurde deaktiviert. Bei Fragen wenden Sie sich bitte an "
-               "die KIM-Koordination.")
+NOT_REGISTERED = (
+    "Sie sind bei KIM-Bot nicht registriert. Bitte fragen Sie die "
+    "KIM-Koordination nach einer Einladung."
+)
+DEACTIVATED = (
+    "Ihr Zugang zu KIM-Bot wurde deaktiviert. Bei Fragen wenden Sie sich bitte an "
+    "die KIM-Koordination."
+)
 
 
 async def staff_rows(bot: BotHarness) -> list[tuple]:
@@ -26,8 +30,9 @@ async def test_a_stranger_is_refused_and_only_an_audit_line_is_stored(bot: BotHa
 
     assert await staff_rows(bot) == before
     assert await bot.storage.audit.actions(STRANGER.id) == ["access.refused_unknown"] * 4
-    details = await bot.storage.db.fetch_all("SELECT subject, detail FROM audit_log "
-                                             "WHERE actor_id = ?", (STRANGER.id,))
+    details = await bot.storage.db.fetch_all(
+        "SELECT subject, detail FROM audit_log WHERE actor_id = ?", (STRANGER.id,)
+    )
     assert {tuple(row) for row in details} == {(None, None)}
 
 
@@ -40,8 +45,9 @@ async def test_a_stranger_is_refused_in_their_own_language(bot: BotHarness) -> N
 async def test_a_strangers_button_press_is_answered_with_an_alert(bot: BotHarness) -> None:
     await bot.send(ADMIN, "/language")
     message_id, button = bot.telegram.find_button(ADMIN.id, "English")
-    update = bot.telegram.callback_update(STRANGER, message_id, button["callback_data"],
-                                          chat_id=ADMIN.id)
+    update = bot.telegram.callback_update(
+        STRANGER, message_id, button["callback_data"], chat_id=ADMIN.id
+    )
 
     calls = await bot.process(update)
 
@@ -69,19 +75,23 @@ async def test_a_group_chat_is_refused_and_left(bot: BotHarness) -> None:
 
     assert [call.method for call in calls] == ["sendMessage", "leaveChat"]
     assert calls[0].params["chat_id"] == -100123
-    assert calls[0].text == ("KIM-Bot arbeitet nur in privaten Chats, weil er vertrauliche "
-                             "Falldaten verarbeitet. Ich verlasse diesen Chat.")
+    assert calls[0].text == (
+        "KIM-Bot arbeitet nur in privaten Chats, weil er vertrauliche "
+        "Falldaten verarbeitet. Ich verlasse diesen Chat."
+    )
     assert calls[1].params["chat_id"] == -100123
     rows = await bot.storage.db.fetch_all(
-        "SELECT action, subject, detail FROM audit_log WHERE action LIKE 'access.%'")
-    assert [tuple(row) for row in rows] == [("access.refused_shared_chat", "-100123",
-                                             "supergroup")]
+        "SELECT action, subject, detail FROM audit_log WHERE action LIKE 'access.%'"
+    )
+    assert [tuple(row) for row in rows] == [("access.refused_shared_chat", "-100123", "supergroup")]
 
 
 async def test_a_channel_is_left_without_a_message(bot: BotHarness) -> None:
     channel = {"id": -100999, "type": "channel", "title": "KIM News"}
-    update = {"update_id": 9999, "channel_post": {
-        "message_id": 1, "date": 0, "chat": channel, "text": "/help"}}
+    update = {
+        "update_id": 9999,
+        "channel_post": {"message_id": 1, "date": 0, "chat": channel, "text": "/help"},
+    }
 
     calls = await bot.process(update)
 
@@ -93,8 +103,9 @@ async def test_a_command_outside_ones_role_is_refused_with_the_role(bot: BotHarn
 
     reply = only_text(await bot.send(COORDINATOR, "/revoke @amira_admin"))
 
-    assert reply == ("/revoke ist für Ihre Rolle (Koordinator*in) nicht freigegeben. "
-                     "/help zeigt Ihre Befehle.")
+    assert reply == (
+        "/revoke ist für Ihre Rolle (Koordinator*in) nicht freigegeben. /help zeigt Ihre Befehle."
+    )
     assert (await bot.storage.staff.get(ADMIN.id)).active
     assert await bot.storage.audit.actions(COORDINATOR.id) == ["access.denied_command"]
 
@@ -109,8 +120,10 @@ async def test_a_command_addressed_to_the_bot_by_name_is_checked_too(bot: BotHar
 
 async def test_an_edited_command_does_not_run_again(bot: BotHarness) -> None:
     sent = bot.telegram.message_update(ADMIN, "/invite case_manager")
-    edited = {"update_id": sent["update_id"] + 1000,
-              "edited_message": dict(sent["message"], edit_date=1)}
+    edited = {
+        "update_id": sent["update_id"] + 1000,
+        "edited_message": dict(sent["message"], edit_date=1),
+    }
 
     calls = await bot.process(edited)
 
@@ -126,11 +139,16 @@ async def test_a_changed_username_is_kept_current(bot: BotHarness) -> None:
 
 def membership_update(chat: dict, status: str, update_id: int = 5000) -> dict:
     bot_user = {"id": 123456789, "is_bot": True, "first_name": "KIM-Bot"}
-    return {"update_id": update_id, "my_chat_member": {
-        "chat": chat, "from": ADMIN.to_dict(), "date": 0,
-        "old_chat_member": {"user": bot_user, "status": "left"},
-        "new_chat_member": {"user": bot_user, "status": status, "until_date": 0},
-    }}
+    return {
+        "update_id": update_id,
+        "my_chat_member": {
+            "chat": chat,
+            "from": ADMIN.to_dict(),
+            "date": 0,
+            "old_chat_member": {"user": bot_user, "status": "left"},
+            "new_chat_member": {"user": bot_user, "status": status, "until_date": 0},
+        },
+    }
 
 
 async def test_being_added_to_a_group_is_refused_and_the_group_left(bot: BotHarness) -> None:

@@ -90,7 +90,11 @@ def test_the_installed_command_shows_no_traceback(tmp_path: Path) -> None:
     kim_bot = Path(sys.executable).with_name("kim-bot")
 
     result = subprocess.run(
-        [str(kim_bot)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        [str(kim_bot)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PATH": "", "ADMIN_TELEGRAM_IDS": "anna"},
     )
 

@@ -26,8 +26,9 @@ async def test_help_lists_exactly_the_commands_of_the_role(bot: BotHarness, role
 
     lines = only_text(await bot.send(person, "/help")).splitlines()
 
-    assert [line.split(" – ")[0].removeprefix("/") for line in lines if line.startswith("/")] \
-        == EXPECTED[role]
+    assert [
+        line.split(" – ")[0].removeprefix("/") for line in lines if line.startswith("/")
+    ] == EXPECTED[role]
     assert lines[-1].startswith("Datenschutz: Familien kennt der Bot nur unter ihrem Code.")
 
 
@@ -50,16 +51,31 @@ async def test_menus_are_published_per_language_and_per_person_at_start(
     async with BotHarness(settings, time) as restarted:
         calls = [call for call in restarted.telegram.calls if call.method == "setMyCommands"]
 
-    defaults = [(call.params.get("language_code"), call.params["commands"]) for call in calls
-                if call.params["scope"] == {"type": "default"}]
-    assert defaults == [
-        ("de", [{"command": "start", "description": "Starten oder mit Einladungscode registrieren"}]),
-        ("en", [{"command": "start", "description": "Start or register with an invitation code"}]),
-        ("uk", [{"command": "start", "description": "Почати або зареєструватися з кодом запрошення"}]),
-        (None, [{"command": "start", "description": "Starten oder mit Einladungscode registrieren"}]),
+    defaults = [
+        (call.params.get("language_code"), call.params["commands"])
+        for call in calls
+        if call.params["scope"] == {"type": "default"}
     ]
-    per_person = {call.params["scope"]["chat_id"]: call.params["commands"] for call in calls
-                  if call.params["scope"]["type"] == "chat"}
+    assert defaults == [
+        (
+            "de",
+            [{"command": "start", "description": "Starten oder mit Einladungscode registrieren"}],
+        ),
+        ("en", [{"command": "start", "description": "Start or register with an invitation code"}]),
+        (
+            "uk",
+            [{"command": "start", "description": "Почати або зареєструватися з кодом запрошення"}],
+        ),
+        (
+            None,
+            [{"command": "start", "description": "Starten oder mit Einladungscode registrieren"}],
+        ),
+    ]
+    per_person = {
+        call.params["scope"]["chat_id"]: call.params["commands"]
+        for call in calls
+        if call.params["scope"]["type"] == "chat"
+    }
     assert set(per_person) == {ADMIN.id, CASE_MANAGER.id}
     assert per_person[CASE_MANAGER.id] == [
         {"command": "help", "description": "Show the commands you may use"},
@@ -69,9 +85,11 @@ async def test_menus_are_published_per_language_and_per_person_at_start(
 
 async def test_an_unknown_command_and_plain_text_point_to_help(bot: BotHarness) -> None:
     assert only_text(await bot.send(ADMIN, "/kaffee")) == (
-        "Diesen Befehl kenne ich nicht. /help zeigt die Befehle, die Sie nutzen können.")
+        "Diesen Befehl kenne ich nicht. /help zeigt die Befehle, die Sie nutzen können."
+    )
     assert only_text(await bot.send(ADMIN, "Guten Morgen")) == (
-        "Das habe ich nicht verstanden. /help zeigt die Befehle, die Sie nutzen können.")
+        "Das habe ich nicht verstanden. /help zeigt die Befehle, die Sie nutzen können."
+    )
 
 
 async def test_the_configured_admin_exists_after_the_first_start(bot: BotHarness) -> None:
@@ -84,8 +102,9 @@ async def test_a_revoked_configured_admin_stays_revoked_after_a_restart(
     settings: Settings, time: FakeTime
 ) -> None:
     second_admin = Person(1009, "Bernd", "bernd_admin")
-    async with BotHarness(settings.model_copy(update={"admin_telegram_ids": (ADMIN.id, 1009)}),
-                       time) as first:
+    async with BotHarness(
+        settings.model_copy(update={"admin_telegram_ids": (ADMIN.id, 1009)}), time
+    ) as first:
         await first.send(second_admin, f"/revoke {ADMIN.id}")
     async with BotHarness(settings, time) as restarted:
         assert not (await restarted.storage.staff.get(ADMIN.id)).active

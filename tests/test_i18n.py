@@ -50,7 +50,8 @@ def test_every_entry_is_translated_and_none_is_fuzzy(locale: str) -> None:
 def test_every_text_in_the_code_is_in_the_catalog(locale: str) -> None:
     in_catalog = {
         message.id if isinstance(message.id, str) else message.id[0]
-        for message in catalog(locale) if message.id
+        for message in catalog(locale)
+        if message.id
     }
 
     assert source_messages() - in_catalog == set(), "run `make locales-update` and translate"
@@ -83,8 +84,13 @@ def test_ukrainian_has_three_plural_forms() -> None:
     forms = []
     with use_locale("uk"):
         for count in (1, 3, 5):
-            forms.append(i18n.ngettext("<b>{count} active staff member</b>",
-                                       "<b>{count} active staff members</b>", count))
+            forms.append(
+                i18n.ngettext(
+                    "<b>{count} active staff member</b>",
+                    "<b>{count} active staff members</b>",
+                    count,
+                )
+            )
     assert forms == [
         "<b>{count} активний співробітник</b>",
         "<b>{count} активні співробітники</b>",
@@ -139,14 +145,25 @@ def test_language_names(locale: str, expected: str) -> None:
 
 def test_language_choices_are_named_in_their_own_language() -> None:
     assert [i18n.autonym(code) for code in SUPPORTED_LOCALES] == [
-        "Deutsch", "English", "Українська"
+        "Deutsch",
+        "English",
+        "Українська",
     ]
 
 
 @pytest.mark.parametrize(
     ("telegram_code", "expected"),
-    [("de", "de"), ("de-AT", "de"), ("en-GB", "en"), ("uk", "uk"), ("pt-br", "de"),
-     ("ru", "de"), (None, "de"), ("", "de"), ("not a locale!", "de")],
+    [
+        ("de", "de"),
+        ("de-AT", "de"),
+        ("en-GB", "en"),
+        ("uk", "uk"),
+        ("pt-br", "de"),
+        ("ru", "de"),
+        (None, "de"),
+        ("", "de"),
+        ("not a locale!", "de"),
+    ],
 )
 def test_telegram_language_code_is_mapped_to_a_supported_locale(
     telegram_code: str | None, expected: str

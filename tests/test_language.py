@@ -12,7 +12,9 @@ async def test_language_offers_each_language_in_its_own_name(bot: BotHarness) ->
 
     assert calls[0].text == "Aktuelle Sprache: Deutsch. Bitte wählen Sie eine Sprache:"
     assert [(b["text"], b["callback_data"]) for b in calls[0].buttons] == [
-        ("Deutsch", "language:de"), ("English", "language:en"), ("Українська", "language:uk")
+        ("Deutsch", "language:de"),
+        ("English", "language:en"),
+        ("Українська", "language:uk"),
     ]
 
 
@@ -22,16 +24,19 @@ async def test_choosing_a_language_stores_it_and_answers_in_it(bot: BotHarness) 
     calls = await bot.press(ADMIN, "Українська")
 
     assert [call.method for call in calls] == [
-        "answerCallbackQuery", "editMessageText", "setMyCommands"
+        "answerCallbackQuery",
+        "editMessageText",
+        "setMyCommands",
     ]
     assert calls[1].text == "Мову змінено на: українська."
     assert calls[2].params["scope"] == {"type": "chat", "chat_id": ADMIN.id}
     assert calls[2].params["commands"][0] == {
-        "command": "invite", "description": "Запросити колегу: /invite case_manager"}
+        "command": "invite",
+        "description": "Запросити колегу: /invite case_manager",
+    }
     assert (await bot.storage.staff.get(ADMIN.id)).locale == "uk"
     assert only_text(await bot.send(ADMIN, "/help")).startswith("<b>Ваші команди</b>")
-    assert await bot.storage.audit.actions(ADMIN.id) == [
-        "staff.bootstrap_admin", "staff.language"]
+    assert await bot.storage.audit.actions(ADMIN.id) == ["staff.bootstrap_admin", "staff.language"]
 
 
 async def test_the_chosen_language_beats_telegrams(bot: BotHarness) -> None:

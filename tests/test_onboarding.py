@@ -36,7 +36,9 @@ async def test_an_admin_invites_with_a_code_a_deep_link_and_the_expiry(bot: BotH
     )
     invitation = await bot.storage.invitations.get(code)
     assert (invitation.role, invitation.team, invitation.created_by) == (
-        Role.CASE_MANAGER, Team.CASE_MANAGEMENT, ADMIN.id
+        Role.CASE_MANAGER,
+        Team.CASE_MANAGEMENT,
+        ADMIN.id,
     )
     assert invitation.expires_at - invitation.created_at == timedelta(days=7)
 
@@ -67,7 +69,9 @@ async def test_invite_without_arguments_offers_the_roles_one_may_invite(bot: Bot
     coordinator_choice = await bot.send(COORDINATOR, "/invite")
 
     assert [b["text"] for b in admin_choice[0].buttons] == [
-        "Case Manager*in", "Koordinator*in", "Administrator*in"
+        "Case Manager*in",
+        "Koordinator*in",
+        "Administrator*in",
     ]
     assert [b["text"] for b in coordinator_choice[0].buttons] == ["Case Manager*in"]
 
@@ -82,8 +86,10 @@ async def test_coordinators_invite_case_managers_only(bot: BotHarness) -> None:
 
     reply = only_text(await bot.send(COORDINATOR, "/invite coordinator"))
 
-    assert reply == ("Als Koordinator*in dürfen Sie nur Case Manager*innen einladen. "
-                     "Beispiel: /invite case_manager")
+    assert reply == (
+        "Als Koordinator*in dürfen Sie nur Case Manager*innen einladen. "
+        "Beispiel: /invite case_manager"
+    )
     assert await bot.storage.db.fetch_value("SELECT count(*) FROM invitations") == 0
 
 
@@ -92,8 +98,9 @@ async def test_case_managers_may_not_invite(bot: BotHarness) -> None:
 
     reply = only_text(await bot.send(CASE_MANAGER, "/invite case_manager"))
 
-    assert reply == ("/invite ist für Ihre Rolle (Case Manager*in) nicht freigegeben. "
-                     "/help zeigt Ihre Befehle.")
+    assert reply == (
+        "/invite ist für Ihre Rolle (Case Manager*in) nicht freigegeben. /help zeigt Ihre Befehle."
+    )
     assert await bot.storage.db.fetch_value("SELECT count(*) FROM invitations") == 0
 
 
@@ -101,8 +108,10 @@ async def test_an_unknown_role_or_team_is_named_with_an_example(bot: BotHarness)
     role_reply = only_text(await bot.send(ADMIN, "/invite chef"))
     team_reply = only_text(await bot.send(ADMIN, "/invite case_manager Bauamt"))
 
-    assert role_reply == ("Unbekannte Rolle „chef“. Rollen: case_manager, coordinator, admin. "
-                          "Beispiel: /invite case_manager")
+    assert role_reply == (
+        "Unbekannte Rolle „chef“. Rollen: case_manager, coordinator, admin. "
+        "Beispiel: /invite case_manager"
+    )
     assert team_reply.startswith("Unbekanntes Team „Bauamt“.")
     assert "Beispiel: /invite case_manager auslaenderbehoerde" in team_reply
     assert await bot.storage.db.fetch_value("SELECT count(*) FROM invitations") == 0
@@ -115,19 +124,26 @@ async def test_a_code_registers_the_newcomer_in_their_telegram_language(bot: Bot
 
     member = await bot.storage.staff.get(COLLEAGUE.id)
     assert (member.role, member.team, member.locale, member.invited_by) == (
-        Role.CASE_MANAGER, Team.CASE_MANAGEMENT, "uk", ADMIN.id
+        Role.CASE_MANAGER,
+        Team.CASE_MANAGEMENT,
+        "uk",
+        ADMIN.id,
     )
     assert [call.method for call in calls] == ["sendMessage", "setMyCommands", "sendMessage"]
     welcome, menu, notice = calls
     assert welcome.params["chat_id"] == COLLEAGUE.id
-    assert welcome.text.startswith("Ласкаво просимо до KIM-Bot, Oksana! Вас зареєстровано "
-                                   "(роль: кейс-менеджер, команда: Кейс-менеджмент).")
+    assert welcome.text.startswith(
+        "Ласкаво просимо до KIM-Bot, Oksana! Вас зареєстровано "
+        "(роль: кейс-менеджер, команда: Кейс-менеджмент)."
+    )
     assert menu.params["scope"] == {"type": "chat", "chat_id": COLLEAGUE.id}
     assert [c["command"] for c in menu.params["commands"]] == ["help", "language"]
     assert menu.params["commands"][0]["description"] == "Показати доступні Вам команди"
     assert notice.params["chat_id"] == ADMIN.id
-    assert notice.text == ("@oksana_cm hat Ihre Einladung angenommen und ist jetzt registriert "
-                           "(Rolle: Case Manager*in).")
+    assert notice.text == (
+        "@oksana_cm hat Ihre Einladung angenommen und ist jetzt registriert "
+        "(Rolle: Case Manager*in)."
+    )
     assert await bot.storage.audit.actions(COLLEAGUE.id) == ["invitation.redeem"]
 
 
@@ -147,8 +163,10 @@ async def test_a_code_expires_after_seven_days(bot: BotHarness) -> None:
 
     reply = only_text(await bot.send(STRANGER, f"/start {code}"))
 
-    assert reply == ("Dieser Einladungscode ist abgelaufen (Codes gelten 7 Tage). "
-                     "Bitte fragen Sie nach einer neuen Einladung.")
+    assert reply == (
+        "Dieser Einladungscode ist abgelaufen (Codes gelten 7 Tage). "
+        "Bitte fragen Sie nach einer neuen Einladung."
+    )
     assert await bot.storage.staff.get(STRANGER.id) is None
 
 
@@ -211,10 +229,15 @@ async def test_start_without_code(bot: BotHarness) -> None:
     revoked = texts(await bot.send(COORDINATOR, "/start"))
     stranger = only_text(await bot.send(STRANGER, "/start"))
 
-    assert registered == ("Willkommen zurück, Anna (Rolle: Case Manager*in, Team: Case "
-                          "Management). /help zeigt Ihre Befehle.")
-    assert revoked == ["Ihr Zugang zu KIM-Bot wurde deaktiviert. Bei Fragen wenden Sie sich "
-                       "bitte an die KIM-Koordination."]
-    assert stranger.startswith("Willkommen bei KIM-Bot. Für die Nutzung brauchen Sie eine "
-                               "Einladung")
+    assert registered == (
+        "Willkommen zurück, Anna (Rolle: Case Manager*in, Team: Case "
+        "Management). /help zeigt Ihre Befehle."
+    )
+    assert revoked == [
+        "Ihr Zugang zu KIM-Bot wurde deaktiviert. Bei Fragen wenden Sie sich "
+        "bitte an die KIM-Koordination."
+    ]
+    assert stranger.startswith(
+        "Willkommen bei KIM-Bot. Für die Nutzung brauchen Sie eine Einladung"
+    )
     assert await bot.storage.staff.get(STRANGER.id) is None

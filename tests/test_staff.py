@@ -39,14 +39,16 @@ async def test_revoke_deactivates_at_once_and_tells_the_person(bot: BotHarness) 
     calls = await bot.send(ADMIN, "/revoke @Anna_KIM")
 
     assert [call.method for call in calls] == ["sendMessage", "deleteMyCommands", "sendMessage"]
-    assert calls[0].text == ("Zugang von @anna_kim deaktiviert. Ab sofort weist der Bot jede "
-                             "Nachricht dieser Person ab.")
+    assert calls[0].text == (
+        "Zugang von @anna_kim deaktiviert. Ab sofort weist der Bot jede Nachricht dieser Person ab."
+    )
     assert calls[1].params["scope"] == {"type": "chat", "chat_id": CASE_MANAGER.id}
     assert calls[2].params["chat_id"] == CASE_MANAGER.id
     member = await bot.storage.staff.get(CASE_MANAGER.id)
     assert member.status == "revoked"
     row = await bot.storage.db.fetch_one(
-        "SELECT revoked_by, revoked_at FROM staff WHERE telegram_id = ?", (CASE_MANAGER.id,))
+        "SELECT revoked_by, revoked_at FROM staff WHERE telegram_id = ?", (CASE_MANAGER.id,)
+    )
     assert (row["revoked_by"], row["revoked_at"]) == (ADMIN.id, "2026-11-24T08:00:00+00:00")
     assert await bot.storage.audit.actions(ADMIN.id) == ["staff.bootstrap_admin", "staff.revoke"]
 
@@ -65,13 +67,17 @@ async def test_revoke_refusals(bot: BotHarness) -> None:
 
     assert only_text(await bot.send(ADMIN, "/revoke")) == (
         "Wessen Zugang soll deaktiviert werden? Geben Sie eine Telegram-ID oder einen "
-        "@benutzernamen aus /users an. Beispiel: /revoke @anna_kim")
+        "@benutzernamen aus /users an. Beispiel: /revoke @anna_kim"
+    )
     assert only_text(await bot.send(ADMIN, "/revoke @niemand")) == (
         "Es gibt keine Person mit der ID oder dem Benutzernamen „@niemand“. /users zeigt alle. "
-        "Beispiel: /revoke @anna_kim")
+        "Beispiel: /revoke @anna_kim"
+    )
     assert only_text(await bot.send(ADMIN, "/revoke @amira_admin")) == (
         "Ihren eigenen Zugang können Sie nicht deaktivieren. Bitte wenden Sie sich an eine "
-        "andere Administratorin oder einen anderen Administrator.")
+        "andere Administratorin oder einen anderen Administrator."
+    )
     assert only_text(await bot.send(ADMIN, "/revoke @anna_kim")) == (
-        "@anna_kim ist bereits deaktiviert.")
+        "@anna_kim ist bereits deaktiviert."
+    )
     assert (await bot.storage.staff.get(ADMIN.id)).active

@@ -29,14 +29,17 @@ async def gate(update: Update, context: BotContext) -> None:
     """Admit active staff in private chats; refuse everyone and everything else once."""
     user = update.effective_user
     chat = update.effective_chat
-    set_locale(guess_locale(user.language_code if user else None,
-                            context.services.settings.default_locale))
+    set_locale(
+        guess_locale(user.language_code if user else None, context.services.settings.default_locale)
+    )
 
-    if update.my_chat_member is not None:
-        # The bot's own membership changed. Being added to a group is refused below; being
-        # blocked, removed or (re)started in a private chat needs no answer.
-        if update.my_chat_member.new_chat_member.status in _GONE or chat.type == ChatType.PRIVATE:
-            raise ApplicationHandlerStop
+    # The bot's own membership changed. Being added to a group is refused below; being
+    # blocked, removed or (re)started in a private chat needs no answer.
+    membership = update.my_chat_member
+    if membership is not None and (
+        membership.new_chat_member.status in _GONE or chat.type == ChatType.PRIVATE
+    ):
+        raise ApplicationHandlerStop
     if chat is not None and chat.type != ChatType.PRIVATE:
         await _refuse_shared_chat(update, context)
         raise ApplicationHandlerStop
@@ -58,14 +61,20 @@ async def gate(update: Update, context: BotContext) -> None:
     if name == "start":
         return
     if member is None:
-        action, text = "access.refused_unknown", _(
-            "You are not registered with KIM-Bot. Please ask the KIM coordination for an "
-            "invitation."
+        action, text = (
+            "access.refused_unknown",
+            _(
+                "You are not registered with KIM-Bot. Please ask the KIM coordination for an "
+                "invitation."
+            ),
         )
     else:
-        action, text = "access.refused_revoked", _(
-            "Your access to KIM-Bot has been deactivated. Please contact the KIM coordination "
-            "if you have questions."
+        action, text = (
+            "access.refused_revoked",
+            _(
+                "Your access to KIM-Bot has been deactivated. Please contact the KIM coordination "
+                "if you have questions."
+            ),
         )
     await context.storage.audit.record(action, context.clock.now(), user.id)
     await _tell(update, text)
@@ -77,15 +86,20 @@ async def _refuse_shared_chat(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     user = update.effective_user
     await context.storage.audit.record(
-        "access.refused_shared_chat", context.clock.now(), user.id if user else None,
-        subject=str(chat.id), detail=chat.type,
+        "access.refused_shared_chat",
+        context.clock.now(),
+        user.id if user else None,
+        subject=str(chat.id),
+        detail=chat.type,
     )
     try:
         if chat.type != ChatType.CHANNEL:
             await context.bot.send_message(
                 chat.id,
-                _("KIM-Bot works in private chats only, because it handles confidential case "
-                  "data. I am leaving this chat."),
+                _(
+                    "KIM-Bot works in private chats only, because it handles confidential case "
+                    "data. I am leaving this chat."
+                ),
             )
         await context.bot.leave_chat(chat.id)
     except TelegramError as exc:

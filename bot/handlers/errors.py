@@ -21,8 +21,10 @@ async def on_error(update: object, context: BotContext) -> None:
     try:
         await context.bot.send_message(
             update.effective_chat.id,
-            _("Sorry, something went wrong on our side. Please try again; if it keeps "
-              "happening, tell the KIM coordination."),
+            _(
+                "Sorry, something went wrong on our side. Please try again; if it keeps "
+                "happening, tell the KIM coordination."
+            ),
         )
     except TelegramError:
         log.exception("could not send the error notice")

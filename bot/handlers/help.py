@@ -11,20 +11,24 @@ from bot.handlers.common import command, reply
 from bot.i18n import _, lazy_gettext
 from bot.roles import ALL_ROLES
 
-COMMANDS = (
-    CommandSpec("help", lazy_gettext("Show the commands you may use"), ALL_ROLES),
-)
+COMMANDS = (CommandSpec("help", lazy_gettext("Show the commands you may use"), ALL_ROLES),)
 
 
 async def show_help(update: Update, context: BotContext) -> None:
     """List exactly the commands the sender's role may use."""
     member = context.member
     lines = [_("<b>Your commands</b> ({role})").format(role=member.role.label)]
-    lines += [f"/{spec.name} – {spec.description}"
-              for spec in context.services.commands.allowed(member.role)]
+    lines += [
+        f"/{spec.name} – {spec.description}"
+        for spec in context.services.commands.allowed(member.role)
+    ]
     lines.append("")
-    lines.append(_("Privacy: families are known to the bot only by their code. Never type names, "
-                   "addresses or other identifying details into messages or notes."))
+    lines.append(
+        _(
+            "Privacy: families are known to the bot only by their code. Never type names, "
+            "addresses or other identifying details into messages or notes."
+        )
+    )
     await reply(update, "\n".join(lines))
 
 

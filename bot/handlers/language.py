@@ -13,8 +13,9 @@ from bot.menus import publish_member_menu
 from bot.roles import ALL_ROLES
 
 COMMANDS = (
-    CommandSpec("language", lazy_gettext("Change the language: Deutsch, English, Українська"),
-                ALL_ROLES),
+    CommandSpec(
+        "language", lazy_gettext("Change the language: Deutsch, English, Українська"), ALL_ROLES
+    ),
 )
 
 LANGUAGE_CALLBACK = "language:"
@@ -26,9 +27,13 @@ async def choose_language(update: Update, context: BotContext) -> None:
         InlineKeyboardButton(autonym(locale), callback_data=f"{LANGUAGE_CALLBACK}{locale}")
         for locale in SUPPORTED_LOCALES
     ]
-    await reply(update, _("Current language: {language}. Choose a language:").format(
-        language=language_name(context.member.locale)),
-        reply_markup=InlineKeyboardMarkup([buttons]))
+    await reply(
+        update,
+        _("Current language: {language}. Choose a language:").format(
+            language=language_name(context.member.locale)
+        ),
+        reply_markup=InlineKeyboardMarkup([buttons]),
+    )
 
 
 async def set_language(update: Update, context: BotContext) -> None:
@@ -39,8 +44,9 @@ async def set_language(update: Update, context: BotContext) -> None:
     await context.storage.staff.set_locale(member.telegram_id, locale, context.clock.now())
     set_locale(locale)
     await query.answer()
-    await query.edit_message_text(_("Language set to {language}.").format(
-        language=language_name(locale)))
+    await query.edit_message_text(
+        _("Language set to {language}.").format(language=language_name(locale))
+    )
     updated = await context.storage.staff.get(member.telegram_id)
     await publish_member_menu(context.bot, context.services.commands, updated)
 

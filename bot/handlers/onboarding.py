@@ -29,10 +29,10 @@ from bot.storage import StaffMember
 log = logging.getLogger(__name__)
 
 COMMANDS = (
-    CommandSpec("start", lazy_gettext("Start or register with an invitation code"), ALL_ROLES,
-                public=True),
-    CommandSpec("invite", lazy_gettext("Invite a colleague: /invite case_manager"),
-                MANAGING_ROLES),
+    CommandSpec(
+        "start", lazy_gettext("Start or register with an invitation code"), ALL_ROLES, public=True
+    ),
+    CommandSpec("invite", lazy_gettext("Invite a colleague: /invite case_manager"), MANAGING_ROLES),
 )
 
 INVITE_CALLBACK = "invite:"
@@ -46,11 +46,21 @@ async def start(update: Update, context: BotContext) -> None:
         if member is not None:
             await reply(update, _welcome_back(member))
         elif await context.storage.staff.get(user.id) is not None:
-            await reply(update, _("Your access to KIM-Bot has been deactivated. Please contact "
-                                  "the KIM coordination if you have questions."))
+            await reply(
+                update,
+                _(
+                    "Your access to KIM-Bot has been deactivated. Please contact "
+                    "the KIM coordination if you have questions."
+                ),
+            )
         else:
-            await reply(update, _("Welcome to KIM-Bot. To use it you need an invitation: please "
-                                  "ask the KIM coordination for an invitation link or code."))
+            await reply(
+                update,
+                _(
+                    "Welcome to KIM-Bot. To use it you need an invitation: please "
+                    "ask the KIM coordination for an invitation link or code."
+                ),
+            )
         return
 
     code = context.args[0]
@@ -66,37 +76,49 @@ async def start(update: Update, context: BotContext) -> None:
         return
 
     with use_locale(member.locale):
-        await reply(update, _(
-            "Welcome to KIM-Bot, {name}! You are registered (role: {role}, team: {team}).\n\n"
-            "Please never type names or other identifying details of families into the bot: "
-            "it works with family codes only.\n\n/help lists your commands, /language changes "
-            "the language."
-        ).format(name=html.escape(user.first_name), role=member.role.label,
-                 team=member.team.label))
+        await reply(
+            update,
+            _(
+                "Welcome to KIM-Bot, {name}! You are registered (role: {role}, team: {team}).\n\n"
+                "Please never type names or other identifying details of families into the bot: "
+                "it works with family codes only.\n\n/help lists your commands, /language changes "
+                "the language."
+            ).format(
+                name=html.escape(user.first_name), role=member.role.label, team=member.team.label
+            ),
+        )
     await publish_member_menu(context.bot, context.services.commands, member)
     await _tell_inviter(context, member)
 
 
 def _welcome_back(member: StaffMember) -> str:
-    return _("Welcome back, {name} (role: {role}, team: {team}). /help lists your "
-             "commands.").format(
-        name=html.escape(member.display_name), role=member.role.label, team=member.team.label
-    )
+    return _(
+        "Welcome back, {name} (role: {role}, team: {team}). /help lists your commands."
+    ).format(name=html.escape(member.display_name), role=member.role.label, team=member.team.label)
 
 
 def _refusal_text(reason: Refusal) -> str:
     texts = {
-        Refusal.UNKNOWN: _("This invitation code is not valid. Please check that you copied it "
-                           "completely, or ask for a new invitation."),
-        Refusal.USED: _("This invitation code has already been used. Each code works only "
-                        "once: please ask for a new invitation."),
-        Refusal.EXPIRED: _("This invitation code has expired (codes are valid for 7 days). "
-                           "Please ask for a new invitation."),
-        Refusal.INVITER_REVOKED: _("This invitation is no longer valid because the person who "
-                                   "created it no longer has access. Please ask for a new "
-                                   "invitation."),
-        Refusal.ALREADY_REGISTERED: _("You are already registered, so the code was not used. "
-                                      "/help lists your commands."),
+        Refusal.UNKNOWN: _(
+            "This invitation code is not valid. Please check that you copied it "
+            "completely, or ask for a new invitation."
+        ),
+        Refusal.USED: _(
+            "This invitation code has already been used. Each code works only "
+            "once: please ask for a new invitation."
+        ),
+        Refusal.EXPIRED: _(
+            "This invitation code has expired (codes are valid for 7 days). "
+            "Please ask for a new invitation."
+        ),
+        Refusal.INVITER_REVOKED: _(
+            "This invitation is no longer valid because the person who "
+            "created it no longer has access. Please ask for a new "
+            "invitation."
+        ),
+        Refusal.ALREADY_REGISTERED: _(
+            "You are already registered, so the code was not used. /help lists your commands."
+        ),
     }
     return texts[reason]
 
@@ -123,30 +145,41 @@ async def invite(update: Update, context: BotContext) -> None:
             [InlineKeyboardButton(role.label, callback_data=f"{INVITE_CALLBACK}{role.value}")]
             for role in invitable_roles(inviter.role)
         ]
-        await reply(update, _("Whom would you like to invite?"),
-                    reply_markup=InlineKeyboardMarkup(buttons))
+        await reply(
+            update, _("Whom would you like to invite?"), reply_markup=InlineKeyboardMarkup(buttons)
+        )
         return
 
     role = parse_role(context.args[0])
     if role is None:
-        await reply(update, _(
-            "Unknown role “{word}”. Roles: case_manager, coordinator, admin. "
-            "Example: /invite case_manager"
-        ).format(word=html.escape(context.args[0])))
+        await reply(
+            update,
+            _(
+                "Unknown role “{word}”. Roles: case_manager, coordinator, admin. "
+                "Example: /invite case_manager"
+            ).format(word=html.escape(context.args[0])),
+        )
         return
     team = role.default_team
     if len(context.args) > 1:
         team = parse_team(" ".join(context.args[1:]))
         if team is None:
-            await reply(update, _(
-                "Unknown team “{word}”. Teams: case_management, coordination, administration, "
-                "immigration_office (Ausländerbehörde), naturalisation_office "
-                "(Einbürgerungsbehörde). Example: /invite case_manager immigration_office"
-            ).format(word=html.escape(" ".join(context.args[1:]))))
+            await reply(
+                update,
+                _(
+                    "Unknown team “{word}”. Teams: case_management, coordination, administration, "
+                    "immigration_office (Ausländerbehörde), naturalisation_office "
+                    "(Einbürgerungsbehörde). Example: /invite case_manager immigration_office"
+                ).format(word=html.escape(" ".join(context.args[1:]))),
+            )
             return
     if not may_invite(inviter.role, role):
-        await reply(update, _("As {role} you may invite case managers only. Example: "
-                              "/invite case_manager").format(role=inviter.role.label))
+        await reply(
+            update,
+            _("As {role} you may invite case managers only. Example: /invite case_manager").format(
+                role=inviter.role.label
+            ),
+        )
         return
     invitation = await context.storage.invitations.create(
         role, team, inviter.telegram_id, context.clock.now()
@@ -161,8 +194,9 @@ async def invite_button(update: Update, context: BotContext) -> None:
     inviter = context.member
     await query.answer()
     if not may_invite(inviter.role, role):
-        await query.edit_message_text(_("As {role} you may invite case managers only.").format(
-            role=inviter.role.label))
+        await query.edit_message_text(
+            _("As {role} you may invite case managers only.").format(role=inviter.role.label)
+        )
         return
     invitation = await context.storage.invitations.create(
         role, role.default_team, inviter.telegram_id, context.clock.now()

@@ -20,10 +20,10 @@ from bot.storage import StaffMember
 log = logging.getLogger(__name__)
 
 COMMANDS = (
-    CommandSpec("users", lazy_gettext("List staff with role, team, language and status"),
-                MANAGING_ROLES),
-    CommandSpec("revoke", lazy_gettext("Deactivate a user at once: /revoke @username"),
-                ADMIN_ONLY),
+    CommandSpec(
+        "users", lazy_gettext("List staff with role, team, language and status"), MANAGING_ROLES
+    ),
+    CommandSpec("revoke", lazy_gettext("Deactivate a user at once: /revoke @username"), ADMIN_ONLY),
 )
 
 
@@ -31,8 +31,11 @@ async def list_users(update: Update, context: BotContext) -> None:
     """List every staff member with role, team, language and status."""
     members = await context.storage.staff.all()
     active = sum(member.active for member in members)
-    lines = [ngettext("<b>{count} active staff member</b>", "<b>{count} active staff members</b>",
-                      active).format(count=active)]
+    lines = [
+        ngettext(
+            "<b>{count} active staff member</b>", "<b>{count} active staff members</b>", active
+        ).format(count=active)
+    ]
     lines += [_staff_line(member) for member in members]
     await reply(update, "\n".join(lines))
 
@@ -53,32 +56,49 @@ async def revoke(update: Update, context: BotContext) -> None:
     """Deactivate a staff member, found by Telegram id or @username."""
     admin = context.member
     if len(context.args) != 1:
-        await reply(update, _("Whose access should be deactivated? Give a Telegram id or "
-                              "@username from /users. Example: /revoke @anna_kim"))
+        await reply(
+            update,
+            _(
+                "Whose access should be deactivated? Give a Telegram id or "
+                "@username from /users. Example: /revoke @anna_kim"
+            ),
+        )
         return
     reference = context.args[0]
     target = await context.storage.staff.find(reference)
     if target is None:
-        await reply(update, _("There is no staff member with the id or username “{reference}”. "
-                              "/users lists everyone. Example: /revoke @anna_kim").format(
-            reference=html.escape(reference)))
+        await reply(
+            update,
+            _(
+                "There is no staff member with the id or username “{reference}”. "
+                "/users lists everyone. Example: /revoke @anna_kim"
+            ).format(reference=html.escape(reference)),
+        )
         return
     if target.telegram_id == admin.telegram_id:
         await reply(update, _("You cannot deactivate your own access. Ask another administrator."))
         return
     if not target.active:
-        await reply(update, _("{name} is already deactivated.").format(
-            name=html.escape(target.handle)))
+        await reply(
+            update, _("{name} is already deactivated.").format(name=html.escape(target.handle))
+        )
         return
 
     await context.storage.staff.revoke(target.telegram_id, admin.telegram_id, context.clock.now())
     revoked = await context.storage.staff.get(target.telegram_id)
-    await reply(update, _("Access of {name} deactivated. From now on the bot refuses every "
-                          "message from this person.").format(name=html.escape(target.handle)))
+    await reply(
+        update,
+        _(
+            "Access of {name} deactivated. From now on the bot refuses every "
+            "message from this person."
+        ).format(name=html.escape(target.handle)),
+    )
     await publish_member_menu(context.bot, context.services.commands, revoked)
     with use_locale(target.locale):
-        notice = _("Your access to KIM-Bot has been deactivated. Please contact the KIM "
-                   "coordination if you have questions.")
+        notice = _(
+            "Your access to KIM-Bot has been deactivated. Please contact the KIM "
+            "coordination if you have questions."
+        )
     try:
         await context.bot.send_message(target.telegram_id, notice)
     except TelegramError as exc:

@@ -52,8 +52,14 @@ class InvitationStore:
                 INSERT INTO invitations (code, role, team, created_by, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
-                (invitation.code, role.value, team.value, created_by,
-                 to_db_time(now), to_db_time(invitation.expires_at)),
+                (
+                    invitation.code,
+                    role.value,
+                    team.value,
+                    created_by,
+                    to_db_time(now),
+                    to_db_time(invitation.expires_at),
+                ),
             )
             await self._audit.record("invitation.create", now, created_by, detail=role.value)
         return invitation
@@ -88,8 +94,13 @@ class InvitationStore:
             if refusal is None:
                 assert invitation is not None
                 member = await self._staff.add(
-                    telegram_id, invitation.role, invitation.team, locale, now,
-                    invited_by=invitation.created_by, username=username,
+                    telegram_id,
+                    invitation.role,
+                    invitation.team,
+                    locale,
+                    now,
+                    invited_by=invitation.created_by,
+                    username=username,
                     display_name=display_name,
                 )
                 await self._db.execute(
@@ -97,7 +108,10 @@ class InvitationStore:
                     (telegram_id, to_db_time(now), code),
                 )
                 await self._audit.record(
-                    "invitation.redeem", now, telegram_id, subject=str(invitation.created_by),
+                    "invitation.redeem",
+                    now,
+                    telegram_id,
+                    subject=str(invitation.created_by),
                     detail=invitation.role.value,
                 )
             else:

@@ -52,9 +52,7 @@ def _member(row: sqlite3.Row) -> StaffMember:
     )
 
 
-_COLUMNS = (
-    "telegram_id, role, team, locale, status, username, display_name, created_at, invited_by"
-)
+_COLUMNS = "telegram_id, role, team, locale, status, username, display_name, created_at, invited_by"
 
 
 class StaffStore:
@@ -104,7 +102,9 @@ class StaffStore:
             "SELECT count(*) FROM staff WHERE status = 'active' AND role = ?", (role.value,)
         )
 
-    async def bootstrap_admins(self, telegram_ids: tuple[int, ...], locale: str, now: datetime) -> list[int]:
+    async def bootstrap_admins(
+        self, telegram_ids: tuple[int, ...], locale: str, now: datetime
+    ) -> list[int]:
         """Create admins from configuration that do not exist yet; returns the new ids.
 
         Only missing ids are added: an admin revoked later stays revoked after a restart.
@@ -141,14 +141,24 @@ class StaffStore:
                 role = excluded.role, team = excluded.team, status = 'active',
                 invited_by = excluded.invited_by, revoked_at = NULL, revoked_by = NULL
             """,
-            (telegram_id, username, display_name, role.value, team.value, locale,
-             to_db_time(now), invited_by),
+            (
+                telegram_id,
+                username,
+                display_name,
+                role.value,
+                team.value,
+                locale,
+                to_db_time(now),
+                invited_by,
+            ),
         )
         member = await self.get(telegram_id)
         assert member is not None
         return member
 
-    async def update_profile(self, telegram_id: int, username: str | None, display_name: str) -> None:
+    async def update_profile(
+        self, telegram_id: int, username: str | None, display_name: str
+    ) -> None:
         """Keep @username current so that /revoke @name finds the person."""
         await self._db.execute(
             "UPDATE staff SET username = ?, display_name = ? WHERE telegram_id = ?",

@@ -31,18 +31,24 @@ class TelegramUser:
         self._seen = 0
 
     async def send(self, person: Person, text: str) -> None:
-        async with self._session.post(f"{self._url}/_test/message",
-                                      json={"person": person_json(person), "text": text}) as r:
+        async with self._session.post(
+            f"{self._url}/_test/message", json={"person": person_json(person), "text": text}
+        ) as r:
             r.raise_for_status()
 
     async def press(self, person: Person, button: str) -> None:
-        async with self._session.post(f"{self._url}/_test/press",
-                                      json={"person": person_json(person), "button": button}) as r:
+        async with self._session.post(
+            f"{self._url}/_test/press", json={"person": person_json(person), "button": button}
+        ) as r:
             r.raise_for_status()
 
-    async def wait_for(self, method: str, chat_id: int | None = None,
-                       matches: Callable[[dict[str, Any]], bool] = lambda params: True,
-                       timeout: float = REPLY_TIMEOUT) -> dict[str, Any]:
+    async def wait_for(
+        self,
+        method: str,
+        chat_id: int | None = None,
+        matches: Callable[[dict[str, Any]], bool] = lambda params: True,
+        timeout: float = REPLY_TIMEOUT,
+    ) -> dict[str, Any]:
         """The next call of `method` (to `chat_id`) that `matches`; fails after `timeout`.
 
         Calls before it are skipped: the bot's order within one reply is asserted in-process.
@@ -50,14 +56,18 @@ class TelegramUser:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while (remaining := deadline - loop.time()) > 0:
-            async with self._session.get(f"{self._url}/_test/calls",
-                                         params={"since": self._seen, "wait": remaining}) as r:
+            async with self._session.get(
+                f"{self._url}/_test/calls", params={"since": self._seen, "wait": remaining}
+            ) as r:
                 calls = await r.json()
             for call in calls:
                 self._seen += 1
                 params = call["params"]
-                if (call["method"] == method and matches(params)
-                        and (chat_id is None or int(params.get("chat_id", 0)) == chat_id)):
+                if (
+                    call["method"] == method
+                    and matches(params)
+                    and (chat_id is None or int(params.get("chat_id", 0)) == chat_id)
+                ):
                     return params
         raise AssertionError(f"the bot did not call {method} for chat {chat_id} in {timeout}s")
 
@@ -71,7 +81,9 @@ async def fake_api() -> AsyncIterator[FakeBotApi]:
 
 
 @pytest.fixture
-async def bot_process(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+async def bot_process(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
     """The installed `kim-bot` command, long-polling the fake server."""
     log_path = tmp_path / "kim-bot.log"
     env = {
@@ -83,14 +95,19 @@ async def bot_process(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[asy
     }
     with log_path.open("wb") as log:
         process = await asyncio.create_subprocess_exec(
-            str(Path(sys.executable).with_name("kim-bot")), env=env, cwd=tmp_path,
-            stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
+            str(Path(sys.executable).with_name("kim-bot")),
+            env=env,
+            cwd=tmp_path,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
         )
     try:
         polling = asyncio.ensure_future(fake_api.polling.wait())
         exited = asyncio.ensure_future(process.wait())
-        done, _ = await asyncio.wait({polling, exited}, timeout=STARTUP_TIMEOUT,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {polling, exited}, timeout=STARTUP_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
         polling.cancel()
         exited.cancel()
         if polling not in done:

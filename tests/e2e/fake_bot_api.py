@@ -22,14 +22,35 @@ from aiohttp import web
 
 from bot.offline import BotCall, OfflineTelegram, Person, UnsupportedMethod, Upload
 
-# Form fields PTB sends as numbers or booleans; everything else that is not JSON stays text.
-_NUMBER_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id",
-                  "reply_to_message_id", "cache_time"}
+# Form fields PTB sends JSON-encoded, as numbers or as booleans; all others (text, caption,
+# …) stay text even when they look like JSON.
+_JSON_FIELDS = {
+    "reply_markup",
+    "commands",
+    "scope",
+    "entities",
+    "caption_entities",
+    "allowed_updates",
+    "media",
+    "link_preview_options",
+    "reply_parameters",
+}
+_NUMBER_FIELDS = {
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "user_id",
+    "reply_to_message_id",
+    "cache_time",
+    "message_thread_id",
+}
 _BOOLEAN_FIELDS = {"show_alert", "drop_pending_updates", "disable_notification"}
 
 
 def _decode_field(name: str, value: str) -> Any:
-    if value[:1] in "{[":
+    if name in _JSON_FIELDS:
         with contextlib.suppress(ValueError):
             return json.loads(value)
     if name in _NUMBER_FIELDS:
@@ -125,8 +146,10 @@ class FakeBotApi:
                     params[part.name] = await part.text()
         elif request.can_read_body:
             params.update(await request.post())
-        decoded = {name: _decode_field(name, value) if isinstance(value, str) else value
-                   for name, value in params.items()}
+        decoded = {
+            name: _decode_field(name, value) if isinstance(value, str) else value
+            for name, value in params.items()
+        }
         return decoded, uploads
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -149,7 +172,9 @@ class FakeBotApi:
 
     async def _inject_message(self, request: web.Request) -> web.Response:
         body = await request.json()
-        return await self._push(self.telegram.message_update(Person(**body["person"]), body["text"]))
+        return await self._push(
+            self.telegram.message_update(Person(**body["person"]), body["text"])
+        )
 
     async def _inject_press(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -167,16 +192,19 @@ class FakeBotApi:
         wait = float(request.query.get("wait", 0))
         await self._wait_until(lambda: len(self.telegram.calls) > since, wait)
         calls = self.telegram.calls[since:]
-        return web.json_response([_call_json(call) for call in calls],
-                                 dumps=lambda data: json.dumps(data, default=str))
+        return web.json_response(
+            [_call_json(call) for call in calls], dumps=lambda data: json.dumps(data, default=str)
+        )
 
 
 def _call_json(call: BotCall) -> dict[str, Any]:
     return {
         "method": call.method,
         "params": call.params,
-        "uploads": {name: {"filename": upload.filename, "size": len(upload.content)}
-                    for name, upload in call.uploads.items()},
+        "uploads": {
+            name: {"filename": upload.filename, "size": len(upload.content)}
+            for name, upload in call.uploads.items()
+        },
     }
 
 

@@ -41,8 +41,10 @@ async def test_a_newcomer_registers_by_invitation_and_a_stranger_is_refused(
 
     await telegram.send(STRANGER, "/help")
     refusal = await telegram.wait_for("sendMessage", STRANGER.id)
-    assert refusal["text"] == ("Sie sind bei KIM-Bot nicht registriert. Bitte fragen Sie die "
-                               "KIM-Koordination nach einer Einladung.")
+    assert refusal["text"] == (
+        "Sie sind bei KIM-Bot nicht registriert. Bitte fragen Sie die "
+        "KIM-Koordination nach einer Einladung."
+    )
 
 
 async def test_a_button_press_travels_through_long_polling(

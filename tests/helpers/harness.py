@@ -58,20 +58,28 @@ class BotHarness:
     def storage(self) -> Storage:
         return self.application.bot_data.storage
 
-    async def register(self, person: Person, role: Role, team: Team | None = None,
-                       locale: str = "de") -> None:
+    async def register(
+        self, person: Person, role: Role, team: Team | None = None, locale: str = "de"
+    ) -> None:
         """Put a person into the staff table directly, as an invitation would."""
         await self.storage.staff.add(
-            person.id, role, team or role.default_team, locale, self.time(),
-            username=person.username, display_name=person.first_name,
+            person.id,
+            role,
+            team or role.default_team,
+            locale,
+            self.time(),
+            username=person.username,
+            display_name=person.first_name,
         )
 
-    async def send(self, person: Person, text: str, chat: dict[str, Any] | None = None) -> list[BotCall]:
+    async def send(
+        self, person: Person, text: str, chat: dict[str, Any] | None = None
+    ) -> list[BotCall]:
         """`person` sends `text`; returns the Bot API calls the bot made in response."""
         return await self.process(self.telegram.message_update(person, text, chat))
 
     async def press(self, person: Person, button_text: str) -> list[BotCall]:
-        """`person` presses the button labelled `button_text` on the bot's latest message to them."""
+        """`person` presses the button labelled `button_text` on the bot's latest message."""
         found = self.telegram.find_button(person.id, button_text)
         if found is None:
             raise AssertionError(f"no button “{button_text}” in the bot's messages to {person}")
