@@ -12,8 +12,20 @@ from telegram.request import BaseRequest
 from bot.clock import Clock
 from bot.commands import CommandRegistry
 from bot.config import Settings
-from bot.context import BotContext, Services
-from bot.handlers import access, errors, help, language, onboarding, staff
+from bot.context import BotContext, Services, Session
+from bot.handlers import (
+    access,
+    caseload,
+    contacts,
+    errors,
+    families,
+    flags,
+    followups,
+    help,
+    language,
+    onboarding,
+    staff,
+)
 from bot.i18n import load_catalogs
 from bot.menus import publish_default_menus, publish_member_menu
 from bot.storage import Storage
@@ -21,7 +33,17 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 # The capabilities, in the order /help lists their commands.
-CAPABILITIES = (onboarding, help, language, staff)
+CAPABILITIES = (
+    contacts,
+    caseload,
+    families,
+    followups,
+    flags,
+    onboarding,
+    staff,
+    language,
+    help,
+)
 
 # Placeholder token for the offline Telegram of the shell and the tests.
 OFFLINE_TOKEN = "123456789:OFFLINE-shell-and-test-token"
@@ -39,7 +61,7 @@ def build_application(
         .token(settings.telegram_bot_token or OFFLINE_TOKEN)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
-        .context_types(ContextTypes(context=BotContext, bot_data=Services))
+        .context_types(ContextTypes(context=BotContext, user_data=Session, bot_data=Services))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
@@ -83,6 +105,8 @@ async def start_services(application: Application) -> None:
     await publish_default_menus(application.bot, services.commands, settings.default_locale)
     for member in await storage.staff.active_members():
         await publish_member_menu(application.bot, services.commands, member)
+    if application.job_queue is not None:
+        followups.schedule_reminders(application)
 
 
 async def stop_services(application: Application) -> None:

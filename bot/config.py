@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.casework import WARENDORF_TOWNS
 from bot.i18n import SUPPORTED_LOCALES
 
 
@@ -33,6 +34,7 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[tuple[int, ...], NoDecode] = ()
     timezone: str = "Europe/Berlin"
     default_locale: str = "de"
+    towns: Annotated[tuple[str, ...], NoDecode] = WARENDORF_TOWNS
     deepl_auth_key: str | None = None
     deepl_server_url: str | None = None
 
@@ -66,6 +68,16 @@ class Settings(BaseSettings):
             if not all(part.isdigit() for part in parts):
                 raise ValueError("must be comma-separated numeric Telegram ids, e.g. 12345,67890")
             return tuple(int(part) for part in parts)
+        return value
+
+    @field_validator("towns", mode="before")
+    @classmethod
+    def _comma_separated_towns(cls, value: object) -> object:
+        if isinstance(value, str):
+            towns = tuple(part.strip() for part in value.split(",") if part.strip())
+            if not towns:
+                raise ValueError("must name at least one town, e.g. Ahlen,Beckum")
+            return towns
         return value
 
     @field_validator("timezone")

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.commands import CommandRegistry
     from bot.config import Settings
+    from bot.dialogs import ContactDialog, NewFamilyDialog
     from bot.storage import StaffMember, Storage
 
 
@@ -22,7 +23,15 @@ class Services:
     storage: Storage | None = None
 
 
-class BotContext(CallbackContext[ExtBot[None], dict, dict, Services]):
+class Session:
+    """One person's unfinished dialogs, kept between their messages (typed user_data)."""
+
+    def __init__(self) -> None:
+        self.new_family: NewFamilyDialog | None = None
+        self.new_contact: ContactDialog | None = None
+
+
+class BotContext(CallbackContext[ExtBot[None], Session, dict, Services]):
     """What every handler receives; `staff` is set by the access gate for each update."""
 
     def __init__(

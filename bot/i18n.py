@@ -17,7 +17,9 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from babel.lists import format_list
 from babel.support import LazyProxy, Translations
+from babel.units import format_unit
 
 SUPPORTED_LOCALES = ("de", "en", "uk")
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -99,10 +101,19 @@ def _format_locale() -> str:
     return _FORMAT_LOCALES[current_locale()]
 
 
-def language_name(code: str) -> str:
-    """The name of a language in the current locale, e.g. `uk` → "Ukrainisch"."""
-    locale = Locale.parse(_format_locale())
-    return locale.languages.get(code) or code
+# Languages Babel has no entry of their own for, and the entry that names them.
+_LANGUAGE_NAME_CODES = {"prs": "fa_AF", "kmr": "ku"}
+
+
+def language_name(code: str, locale: str | None = None) -> str:
+    """The name of a language in `locale` (default: the current one): `uk` → "Ukrainisch"."""
+    names = Locale.parse(_FORMAT_LOCALES[locale or current_locale()]).languages
+    return names.get(_LANGUAGE_NAME_CODES.get(code, code)) or code
+
+
+def country_name(code: str) -> str:
+    """The name of a country in the current locale: `SY` → "Syrien"."""
+    return Locale.parse(_format_locale()).territories.get(code) or code
 
 
 def autonym(code: str) -> str:
@@ -120,6 +131,23 @@ def format_money(cents: int, currency: str = "EUR") -> str:
     return babel_numbers.format_currency(
         Decimal(cents).scaleb(-2), currency, locale=_format_locale()
     )
+
+
+def format_minutes(minutes: int) -> str:
+    """A duration as staff say it: "45 Min.", "1 Std., 30 Min."."""
+    locale = _format_locale()
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(format_unit(hours, "duration-hour", length="short", locale=locale))
+    if rest or not hours:
+        parts.append(format_unit(rest, "duration-minute", length="short", locale=locale))
+    return format_list(parts, style="unit-short", locale=locale)
+
+
+def format_items(items: list[str]) -> str:
+    """ "a, b und c" in the current locale."""
+    return format_list(items, locale=_format_locale()) if items else ""
 
 
 def format_date(value: date) -> str:

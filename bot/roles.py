@@ -99,6 +99,19 @@ def parse_team(word: str) -> Team | None:
     return next((team for team, words in _TEAM_WORDS.items() if key in words), None)
 
 
+# Who works with families: case managers their own, coordinators all (§ DOMAIN: roles).
+CASEWORK_ROLES = frozenset({Role.CASE_MANAGER, Role.COORDINATOR})
+
+
+def sees_all_families(role: Role) -> bool:
+    """Coordinators and admins see every family; case managers only their own."""
+    return role in MANAGING_ROLES
+
+
+def may_see_family(role: Role, staff_id: int, responsible_id: int) -> bool:
+    return sees_all_families(role) or staff_id == responsible_id
+
+
 def may_invite(inviter: Role, invitee: Role) -> bool:
     """Admins invite anyone; coordinators invite case managers (§ DOMAIN: roles)."""
     if inviter is Role.ADMIN:

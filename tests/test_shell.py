@@ -21,11 +21,14 @@ from bot.storage import Storage
 
 ADMIN_HELP = """\
 Ihre Befehle (Administrator*in)
+/families – Aktive Familien, neuester Kontakt zuerst (Koordination: /families @name oder Ort)
+/family – Familie mit letzten Kontakten anzeigen: /family F-0042
 /invite – Kolleg*in einladen: /invite case_manager
-/help – Ihre verfügbaren Befehle anzeigen
-/language – Sprache wechseln: Deutsch, English, Українська
 /users – Mitarbeitende mit Rolle, Team, Sprache und Status anzeigen
 /revoke – Zugang sofort deaktivieren: /revoke @benutzername
+/language – Sprache wechseln: Deutsch, English, Українська
+/help – Ihre verfügbaren Befehle anzeigen
+/cancel – Laufenden Dialog abbrechen
 
 Datenschutz: Familien kennt der Bot nur unter ihrem Code. Geben Sie niemals Namen, Adressen oder \
 andere identifizierende Angaben in Nachrichten oder Notizen ein.
@@ -120,7 +123,8 @@ async def test_language_shows_numbered_buttons_and_typing_2_switches_to_english(
         "  [3] Українська\n"
         "✎ Language set to English.\n"
         "Your commands (administrator)\n"
-        "/invite – Invite a colleague: /invite case_manager\n"
+        "/families – Active families, newest contact first (coordinators: /families @name or "
+        "town)\n"
     )
     async with opened(settings.database_path) as storage:
         member = await storage.staff.get(SHELL_PEOPLE[Role.ADMIN].id)
@@ -285,7 +289,7 @@ def test_main_shell_as_case_manager_runs_the_shell_in_that_role_without_a_notice
     assert captured.out.startswith(
         "KIM-Bot-Shell: Sie sind Shell-Case-Management (Case Manager*in), "
     )
-    assert "Ihre Befehle (Case Manager*in)\n/help – " in captured.out
+    assert "Ihre Befehle (Case Manager*in)\n/log – " in captured.out
     assert "/invite" not in captured.out
 
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
-from telegram.ext import CommandHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
+from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
+from bot.i18n import _, format_date
+from bot.parsing import ParseError, family_code, parse_family_code
+from bot.roles import may_see_family
+from bot.storage import Family
 
 Callback = Callable[[Update, BotContext], Awaitable[Any]]
 
@@ -23,3 +29,110 @@ async def reply(update: Update, text: str, **kwargs: Any) -> None:
     message = update.effective_message
     if message is not None:
         await message.reply_text(text, **kwargs)
+
+
+def dialog(
+    entry_points: list[BaseHandler],
+    states: dict[object, list[BaseHandler]],
+    fallbacks: list[BaseHandler],
+    name: str,
+) -> ConversationHandler:
+    """A guided dialog, one per person (private chats only), restartable with its command."""
+    with warnings.catch_warnings():
+        # The warning says button presses are tracked per chat, not per message: that is
+        # what a one-person dialog in a private chat wants.
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=entry_points,
+            states=states,
+            fallbacks=fallbacks,
+            name=name,
+            allow_reentry=True,
+        )
+
+
+async def end_dialog(update: Update) -> int:
+    """Say that the dialog was left and nothing stored; the caller forgets its answers."""
+    text = _("Cancelled. Nothing was stored.")
+    if update.callback_query:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text(text)
+    else:
+        await reply(update, text)
+    return ConversationHandler.END
+
+
+async def use_buttons(update: Update, context: BotContext) -> None:
+    """Text where a dialog expects a button."""
+    await reply(update, _("Please use the buttons above, or /cancel to stop."))
+
+
+def button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+async def show(update: Update, text: str, keyboard: list[list[InlineKeyboardButton]]) -> None:
+    """Show a dialog step: edit the message whose button was pressed, or answer a message."""
+    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_text(text, reply_markup=markup)
+    else:
+        await reply(update, text, reply_markup=markup)
+
+
+async def find_family(
+    update: Update, context: BotContext, code: str, *, active: bool = False
+) -> Family | None:
+    """The family with this code if the sender may work with it; otherwise say why not."""
+    try:
+        family_id = parse_family_code(code)
+    except ParseError as error:
+        await reply(update, error.message)
+        return None
+    return await load_family(update, context, family_id, active=active)
+
+
+async def load_family(
+    update: Update, context: BotContext, family_id: int, *, active: bool = False
+) -> Family | None:
+    """The family if the sender may work with it; otherwise say why not and return None.
+
+    With `active`, a closed family is refused too (nothing can be recorded for it).
+    """
+    family = await context.storage.families.get(family_id)
+    member = context.member
+    if family is None:
+        await reply(
+            update,
+            _("There is no family {code}. /families lists your families.").format(
+                code=family_code(family_id)
+            ),
+        )
+        return None
+    if not may_see_family(member.role, member.telegram_id, family.case_manager_id):
+        await context.storage.audit.record(
+            "family.denied", context.clock.now(), member.telegram_id, family.code
+        )
+        await reply(
+            update,
+            _(
+                "{code} is not in your caseload. If it should be, ask the coordination to "
+                "transfer it to you."
+            ).format(code=family.code),
+        )
+        return None
+    if active and not family.active:
+        await reply(
+            update,
+            _("{code} was closed on {date}. Nothing can be recorded for a closed family.").format(
+                code=family.code, date=format_date(family.closed_on)
+            ),
+        )
+        return None
+    return family

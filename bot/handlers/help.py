@@ -11,7 +11,10 @@ from bot.handlers.common import command, reply
 from bot.i18n import _, lazy_gettext
 from bot.roles import ALL_ROLES
 
-COMMANDS = (CommandSpec("help", lazy_gettext("Show the commands you may use"), ALL_ROLES),)
+COMMANDS = (
+    CommandSpec("help", lazy_gettext("Show the commands you may use"), ALL_ROLES),
+    CommandSpec("cancel", lazy_gettext("Stop the current dialog"), ALL_ROLES),
+)
 
 
 async def show_help(update: Update, context: BotContext) -> None:
@@ -32,6 +35,11 @@ async def show_help(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines))
 
 
+async def nothing_to_cancel(update: Update, context: BotContext) -> None:
+    """/cancel outside a dialog (inside one, the dialog's own /cancel answers)."""
+    await reply(update, _("There is no dialog to cancel."))
+
+
 async def unknown_command(update: Update, context: BotContext) -> None:
     """A command the bot does not have."""
     await reply(update, _("I do not know this command. /help lists the commands you may use."))
@@ -48,7 +56,7 @@ async def stale_button(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list[BaseHandler]:
-    return [command("help", show_help)]
+    return [command("help", show_help), command("cancel", nothing_to_cancel)]
 
 
 def fallback_handlers() -> list[BaseHandler]:

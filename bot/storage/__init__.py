@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.audit import AuditLog
+from bot.storage.contacts import Contact, ContactStore, FollowUp
 from bot.storage.database import Database
+from bot.storage.families import Family, FamilyStore
+from bot.storage.flags import Flag, FlagStore
 from bot.storage.invitations import InvitationStore
 from bot.storage.staff import StaffMember, StaffStore
 
-__all__ = ["StaffMember", "Storage"]
+__all__ = ["Contact", "Family", "Flag", "FollowUp", "StaffMember", "Storage"]
 
 
 class Storage:
@@ -20,6 +23,9 @@ class Storage:
         self.audit = AuditLog(db)
         self.staff = StaffStore(db, self.audit)
         self.invitations = InvitationStore(db, self.staff, self.audit)
+        self.families = FamilyStore(db, self.audit)
+        self.flags = FlagStore(db, self.audit)
+        self.contacts = ContactStore(db, self.audit, self.flags)
 
     @classmethod
     async def open(cls, path: Path) -> Storage:

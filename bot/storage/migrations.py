@@ -66,4 +66,73 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX audit_log_at ON audit_log (at)",
         ),
     ),
+    Migration(
+        why="Casework: families known only by code, contacts with topics as bits (one row per "
+        "contact keeps the weekly figures a single indexed scan), structural-gap flags.",
+        statements=(
+            """
+            CREATE TABLE families (
+                id INTEGER PRIMARY KEY,
+                town TEXT NOT NULL,
+                origin TEXT NOT NULL CHECK (length(origin) = 2),
+                household_size INTEGER NOT NULL CHECK (household_size BETWEEN 1 AND 30),
+                languages TEXT NOT NULL,
+                fled_ukraine INTEGER NOT NULL CHECK (fled_ukraine IN (0, 1)),
+                benefit_system TEXT CHECK (benefit_system IN ('sgb2', 'sgb12', 'asylblg', 'none')),
+                consent_on TEXT,
+                opened_on TEXT NOT NULL,
+                closed_on TEXT,
+                close_reason TEXT,
+                status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed')),
+                case_manager_id INTEGER NOT NULL REFERENCES staff (telegram_id),
+                created_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX families_case_manager ON families (case_manager_id, status)",
+            """
+            CREATE TABLE contacts (
+                id INTEGER PRIMARY KEY,
+                family_id INTEGER NOT NULL REFERENCES families (id),
+                staff_id INTEGER NOT NULL REFERENCES staff (telegram_id),
+                contact_on TEXT NOT NULL,
+                minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 720),
+                contact_type TEXT NOT NULL CHECK (contact_type IN ('home_visit', 'office',
+                    'phone', 'video', 'accompaniment', 'case_conference', 'message')),
+                topics INTEGER NOT NULL CHECK (topics > 0),
+                note TEXT NOT NULL DEFAULT '',
+                referral TEXT,
+                follow_up_on TEXT,
+                reminded_at TEXT,
+                created_at TEXT NOT NULL,
+                source_chat_id INTEGER,
+                source_message_id INTEGER,
+                -- A Telegram update delivered twice must not store its contact twice.
+                UNIQUE (source_chat_id, source_message_id)
+            )
+            """,
+            "CREATE INDEX contacts_family ON contacts (family_id, contact_on)",
+            "CREATE INDEX contacts_staff ON contacts (staff_id, created_at)",
+            "CREATE INDEX contacts_on ON contacts (contact_on)",
+            """
+            CREATE INDEX contacts_follow_up ON contacts (follow_up_on)
+            WHERE follow_up_on IS NOT NULL
+            """,
+            """
+            CREATE TABLE flags (
+                id INTEGER PRIMARY KEY,
+                family_id INTEGER NOT NULL REFERENCES families (id),
+                contact_id INTEGER REFERENCES contacts (id) ON DELETE CASCADE,
+                category TEXT NOT NULL CHECK (category IN ('waiting_time', 'missing_service',
+                    'interface', 'other')),
+                description TEXT NOT NULL,
+                raised_by INTEGER NOT NULL REFERENCES staff (telegram_id),
+                raised_at TEXT NOT NULL,
+                closed_by INTEGER REFERENCES staff (telegram_id),
+                closed_at TEXT,
+                outcome TEXT
+            )
+            """,
+            "CREATE INDEX flags_open ON flags (closed_at, raised_at)",
+        ),
+    ),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
+import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -30,13 +32,14 @@ async def test_a_newcomer_registers_by_invitation_and_a_stranger_is_refused(
     menu = await telegram.wait_for(
         "setMyCommands", matches=lambda params: params["scope"].get("chat_id") == NEWCOMER.id
     )
-    assert [command["command"] for command in menu["commands"]] == ["help", "language"]
+    assert "revoke" not in [command["command"] for command in menu["commands"]]
+    assert {"log", "help", "language"} <= {command["command"] for command in menu["commands"]}
     notice = await telegram.wait_for("sendMessage", ADMIN.id)
     assert notice["text"].startswith("@oksana_cm hat Ihre Einladung angenommen")
 
     await telegram.send(NEWCOMER, "/help")
     help_text = (await telegram.wait_for("sendMessage", NEWCOMER.id))["text"]
-    assert help_text.startswith("<b>Ваші команди</b> (кейс-менеджер)\n/help – ")
+    assert help_text.startswith("<b>Ваші команди</b> (кейс-менеджер)\n/log – ")
     assert "/invite" not in help_text and "/revoke" not in help_text
 
     await telegram.send(STRANGER, "/help")
@@ -67,3 +70,30 @@ async def test_the_process_stops_cleanly_on_sigterm(
     bot_process.send_signal(signal.SIGTERM)
 
     assert await asyncio.wait_for(bot_process.wait(), timeout=STARTUP_TIMEOUT) == 0
+
+
+async def test_a_case_manager_logs_a_contact_over_http(
+    bot_process: asyncio.subprocess.Process, telegram: TelegramUser, tmp_path: Path
+) -> None:
+    await telegram.send(ADMIN, "/invite case_manager")
+    invitation = await telegram.wait_for("sendMessage", ADMIN.id)
+    code = re.search(r"\?start=(\w+)", invitation["text"]).group(1)
+    case_manager = Person(4004, "Anna", "anna_kim", "de")
+    await telegram.send(case_manager, f"/start {code}")
+    await telegram.wait_for("sendMessage", case_manager.id)
+
+    await telegram.send(case_manager, "/newfamily Ahlen UA 4 uk,ru einwilligung")
+    registered = await telegram.wait_for("sendMessage", case_manager.id)
+    await telegram.send(
+        case_manager, "/log F-0001 45m hausbesuch aufenthalt,arbeit: Termin vorbereitet"
+    )
+    saved = await telegram.wait_for("sendMessage", case_manager.id)
+
+    assert "F-0001" in registered["text"]
+    assert "F-0001 · " in saved["text"] and "Termin vorbereitet" in saved["text"]
+    assert saved["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "undo:1"
+    bot_process.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(bot_process.wait(), timeout=STARTUP_TIMEOUT) == 0
+    with sqlite3.connect(tmp_path / "e2e.sqlite3") as database:
+        stored = database.execute("SELECT family_id, minutes, note FROM contacts").fetchall()
+    assert stored == [(1, 45, "Termin vorbereitet")]

@@ -1,0 +1,70 @@
+"""The answers of an unfinished guided dialog, and what they make when complete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.casework import BenefitSystem, ContactType, Topic
+from bot.parsing import ContactDraft, FamilyDraft
+
+# Offered as buttons; anything else can be typed by code or name.
+FREQUENT_ORIGINS = ("UA", "SY", "AF", "IQ", "TR", "IR", "ER", "RU")
+FREQUENT_LANGUAGES = ("uk", "ru", "ar", "fa", "prs", "kmr", "ckb", "tr", "ti", "ps", "so", "en")
+DURATION_CHOICES = (15, 30, 45, 60, 90, 120)
+
+
+@dataclass
+class NewFamilyDialog:
+    town: str | None = None
+    origin: str | None = None
+    languages: list[str] = field(default_factory=list)
+    household_size: int | None = None
+    fled_ukraine: bool | None = None
+    benefit_system: BenefitSystem | None = None
+    consent: bool = False
+
+    def toggle_language(self, code: str) -> None:
+        if code in self.languages:
+            self.languages.remove(code)
+        else:
+            self.languages.append(code)
+
+    def draft(self) -> FamilyDraft:
+        assert self.town and self.origin and self.languages and self.household_size
+        return FamilyDraft(
+            town=self.town,
+            origin=self.origin,
+            household_size=self.household_size,
+            languages=tuple(self.languages),
+            fled_ukraine=bool(self.fled_ukraine),
+            benefit_system=self.benefit_system,
+            consent=self.consent,
+        )
+
+
+@dataclass
+class ContactDialog:
+    contact_on: date
+    family_id: int | None = None
+    contact_type: ContactType | None = None
+    minutes: int | None = None
+    topics: list[Topic] = field(default_factory=list)
+    note: str = ""
+
+    def toggle_topic(self, topic: Topic) -> None:
+        if topic in self.topics:
+            self.topics.remove(topic)
+        else:
+            self.topics.append(topic)
+
+    def draft(self) -> ContactDraft:
+        assert self.family_id and self.contact_type and self.minutes and self.topics
+        return ContactDraft(
+            family_id=self.family_id,
+            contact_on=self.contact_on,
+            minutes=self.minutes,
+            contact_type=self.contact_type,
+            topics=tuple(topic for topic in Topic if topic in self.topics),
+            note=self.note,
+        )

@@ -1,0 +1,141 @@
+"""/flag, /flags and /closeflag: cases that show where structures must improve."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler
+
+from bot.commands import CommandSpec
+from bot.context import BotContext
+from bot.handlers.common import command, load_family, reply
+from bot.i18n import _, lazy_gettext, use_locale
+from bot.parsing import ParseError, check_note, parse_flag
+from bot.render import flag_line
+from bot.roles import CASEWORK_ROLES, Role
+from bot.storage import Flag
+
+log = logging.getLogger(__name__)
+
+_FLAG_NUMBER = re.compile(r"^#?([0-9]{1,9})$")
+
+COMMANDS = (
+    CommandSpec(
+        "flag",
+        lazy_gettext("Report a structural gap: /flag F-0042 wartezeit: text"),
+        CASEWORK_ROLES,
+    ),
+    CommandSpec(
+        "flags", lazy_gettext("Open structural gaps to discuss"), frozenset({Role.COORDINATOR})
+    ),
+    CommandSpec(
+        "closeflag",
+        lazy_gettext("Close a structural gap with its outcome: /closeflag 3 outcome"),
+        frozenset({Role.COORDINATOR}),
+    ),
+)
+
+
+async def raise_flag(update: Update, context: BotContext) -> None:
+    """Mark a case as showing a structural gap; coordinators are told at once."""
+    text = update.message.text.split(maxsplit=1)
+    try:
+        family_id, category, description = parse_flag(text[1] if len(text) > 1 else "")
+    except ParseError as error:
+        await reply(update, error.message)
+        return
+    family = await load_family(update, context, family_id, active=True)
+    if family is None:
+        return
+    flag = await context.storage.flags.add(
+        family.id, category, description, context.member.telegram_id, context.clock.now()
+    )
+    await reply(
+        update,
+        _("Structural gap #{id} for {code} recorded; the coordination has been told.").format(
+            id=flag.id, code=family.code
+        ),
+    )
+    await notify_coordinators(context, flag)
+
+
+async def notify_coordinators(context: BotContext, flag: Flag) -> None:
+    """Tell every active coordinator about a new structural-gap flag, in their language."""
+    reporter = context.member
+    for coordinator in await context.storage.staff.active_members():
+        if (
+            coordinator.role is not Role.COORDINATOR
+            or coordinator.telegram_id == reporter.telegram_id
+        ):
+            continue
+        with use_locale(coordinator.locale):
+            text = (
+                _("New structural gap reported by {name}:").format(
+                    name=html.escape(reporter.handle)
+                )
+                + "\n"
+                + flag_line(flag, context.clock.local(flag.raised_at).date())
+            )
+            text += "\n" + _("/flags lists all open ones.")
+        try:
+            await context.bot.send_message(coordinator.telegram_id, text)
+        except TelegramError as exc:
+            log.warning("could not notify coordinator %s: %s", coordinator.telegram_id, exc)
+
+
+async def list_flags(update: Update, context: BotContext) -> None:
+    """Open structural gaps, oldest first, to discuss and close."""
+    flags = await context.storage.flags.open_flags()
+    if not flags:
+        await reply(update, _("No open structural gaps."))
+        return
+    lines = [_("<b>Open structural gaps ({count})</b>").format(count=len(flags))]
+    lines += [flag_line(flag, context.clock.local(flag.raised_at).date()) for flag in flags]
+    lines += [
+        "",
+        _("Close one with its outcome: /closeflag 3 Termin-Kontingent mit der ABH vereinbart"),
+    ]
+    await reply(update, "\n".join(lines))
+
+
+async def close_flag(update: Update, context: BotContext) -> None:
+    """Close a flag with what came of it."""
+    parts = update.message.text.split(maxsplit=2)
+    example = "/closeflag 3 Termin-Kontingent mit der ABH vereinbart"
+    number = _FLAG_NUMBER.match(parts[1]) if len(parts) > 1 else None
+    if len(parts) < 3 or number is None:
+        await reply(
+            update,
+            _("Which flag, and what was the outcome? Example: {example}").format(example=example),
+        )
+        return
+    flag = await context.storage.flags.get(int(number.group(1)))
+    if flag is None or not flag.open:
+        await reply(
+            update,
+            _("There is no open flag #{id}. /flags lists the open ones.").format(
+                id=number.group(1)
+            ),
+        )
+        return
+    try:
+        outcome = check_note(parts[2])
+    except ParseError as error:
+        await reply(update, error.message)
+        return
+    await context.storage.flags.close(
+        flag.id, outcome, context.member.telegram_id, context.clock.now()
+    )
+    await reply(update, _("Flag #{id} closed.").format(id=flag.id))
+
+
+def handlers() -> list[BaseHandler]:
+    return [
+        command("flag", raise_flag),
+        command("flags", list_flags),
+        command("closeflag", close_flag),
+    ]

@@ -1,0 +1,98 @@
+"""/due and the morning reminders of follow-up dates."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, BaseHandler
+
+from bot.commands import CommandSpec
+from bot.context import BotContext, Services
+from bot.handlers.common import command, reply
+from bot.i18n import _, format_date, lazy_gettext, use_locale
+from bot.roles import CASEWORK_ROLES
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    CommandSpec("due", lazy_gettext("Your follow-ups for the coming days"), CASEWORK_ROLES),
+)
+
+REMINDER_TIME = time(8, 0)
+DUE_DAYS = 7
+JOB_NAME = "follow-up reminders"
+
+
+async def list_due(update: Update, context: BotContext) -> None:
+    """Open follow-ups of the sender's families: overdue, today and the next seven days."""
+    today = context.clock.today()
+    contacts = await context.storage.contacts.open_follow_ups(
+        context.member.telegram_id, today + timedelta(days=DUE_DAYS)
+    )
+    if not contacts:
+        await reply(update, _("No follow-ups in the next 7 days."))
+        return
+    lines = [_("<b>Your follow-ups</b>")]
+    for contact in contacts:
+        if contact.follow_up_on < today:
+            when = _("overdue since {date}").format(date=format_date(contact.follow_up_on))
+        elif contact.follow_up_on == today:
+            when = _("today")
+        else:
+            when = format_date(contact.follow_up_on)
+        lines.append(
+            _("{when}: {code} (contact of {date})").format(
+                when=when, code=contact.family_code, date=format_date(contact.contact_on)
+            )
+        )
+    await reply(update, "\n".join(lines))
+
+
+def reminders_due_until(local_now: datetime) -> date:
+    """Follow-ups due up to this day are reminded now: today's from 08:00 on.
+
+    Run at start-up too, so that a bot that was down at 08:00 catches up without reminding
+    anything twice (each follow-up is reminded once) or anything early.
+    """
+    today = local_now.date()
+    return today if local_now.time() >= REMINDER_TIME else today - timedelta(days=1)
+
+
+async def send_reminders(context: BotContext) -> None:
+    """Remind each case manager of their follow-ups due today (and missed ones), once."""
+    services: Services = context.bot_data
+    storage = services.storage
+    now = services.clock.now()
+    for follow_up in await storage.contacts.follow_ups_to_remind(
+        reminders_due_until(services.clock.local(now))
+    ):
+        contact = follow_up.contact
+        with use_locale(follow_up.locale):
+            text = _(
+                "Follow-up due: {code}, planned for {due} at the contact of {date}. "
+                "/family {code} shows the record."
+            ).format(
+                code=contact.family_code,
+                due=format_date(contact.follow_up_on),
+                date=format_date(contact.contact_on),
+            )
+        try:
+            await context.bot.send_message(follow_up.case_manager_id, text)
+        except TelegramError as exc:
+            log.warning("could not remind %s: %s", follow_up.case_manager_id, exc)
+            continue
+        await storage.contacts.mark_reminded(contact.id, now)
+
+
+def schedule_reminders(application: Application) -> None:
+    """Every morning at 08:00 local time, and once now to catch up after a restart."""
+    tz = application.bot_data.clock.tz
+    application.job_queue.run_daily(send_reminders, REMINDER_TIME.replace(tzinfo=tz), name=JOB_NAME)
+    application.job_queue.run_once(send_reminders, 0, name=f"{JOB_NAME} (catch-up)")
+
+
+def handlers() -> list[BaseHandler]:
+    return [command("due", list_due)]

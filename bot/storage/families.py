@@ -1,0 +1,183 @@
+"""Families: known only by their code, with the few facts KIM reports on."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.casework import BenefitSystem
+from bot.parsing import FamilyDraft, family_code
+from bot.storage.audit import AuditLog
+from bot.storage.database import Database, to_db_time
+
+ACTIVE = "active"
+CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Family:
+    id: int
+    town: str
+    origin: str
+    household_size: int
+    languages: tuple[str, ...]
+    fled_ukraine: bool
+    benefit_system: BenefitSystem | None
+    consent_on: date | None
+    opened_on: date
+    closed_on: date | None
+    close_reason: str | None
+    status: str
+    case_manager_id: int
+    last_contact_on: date | None = None
+
+    @property
+    def code(self) -> str:
+        return family_code(self.id)
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _family(row: sqlite3.Row) -> Family:
+    keys = row.keys()
+    return Family(
+        id=row["id"],
+        town=row["town"],
+        origin=row["origin"],
+        household_size=row["household_size"],
+        languages=tuple(code for code in row["languages"].split(",") if code),
+        fled_ukraine=bool(row["fled_ukraine"]),
+        benefit_system=BenefitSystem(row["benefit_system"]) if row["benefit_system"] else None,
+        consent_on=_date(row["consent_on"]),
+        opened_on=date.fromisoformat(row["opened_on"]),
+        closed_on=_date(row["closed_on"]),
+        close_reason=row["close_reason"],
+        status=row["status"],
+        case_manager_id=row["case_manager_id"],
+        last_contact_on=_date(row["last_contact_on"]) if "last_contact_on" in keys else None,
+    )
+
+
+_WITH_LAST_CONTACT = """
+    SELECT families.*,
+           (SELECT max(contact_on) FROM contacts WHERE contacts.family_id = families.id)
+               AS last_contact_on
+    FROM families
+"""
+
+
+class FamilyStore:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
+        self._db = db
+        self._audit = audit
+
+    async def create(
+        self, draft: FamilyDraft, case_manager_id: int, today: date, now: datetime
+    ) -> Family:
+        async with self._db.transaction():
+            family_id = await self._db.execute(
+                """
+                INSERT INTO families (town, origin, household_size, languages, fled_ukraine,
+                    benefit_system, consent_on, opened_on, case_manager_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    draft.town,
+                    draft.origin,
+                    draft.household_size,
+                    ",".join(draft.languages),
+                    int(draft.fled_ukraine),
+                    draft.benefit_system.value if draft.benefit_system else None,
+                    today.isoformat() if draft.consent else None,
+                    today.isoformat(),
+                    case_manager_id,
+                    to_db_time(now),
+                ),
+            )
+            await self._audit.record("family.create", now, case_manager_id, family_code(family_id))
+        family = await self.get(family_id)
+        assert family is not None
+        return family
+
+    async def get(self, family_id: int) -> Family | None:
+        row = await self._db.fetch_one(f"{_WITH_LAST_CONTACT} WHERE id = ?", (family_id,))
+        return None if row is None else _family(row)
+
+    async def caseload(
+        self,
+        case_manager_id: int | None = None,
+        town: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> tuple[list[Family], int]:
+        """Active families, newest contact first (families without contacts by opening)."""
+        where = ["status = 'active'"]
+        params: list[object] = []
+        if case_manager_id is not None:
+            where.append("case_manager_id = ?")
+            params.append(case_manager_id)
+        if town is not None:
+            where.append("town = ?")
+            params.append(town)
+        condition = " AND ".join(where)
+        total = await self._db.fetch_value(
+            f"SELECT count(*) FROM families WHERE {condition}", params
+        )
+        rows = await self._db.fetch_all(
+            f"""
+            {_WITH_LAST_CONTACT} WHERE {condition}
+            ORDER BY coalesce(last_contact_on, opened_on) DESC, id DESC
+            LIMIT ? OFFSET ?
+            """,
+            [*params, limit, offset],
+        )
+        return [_family(row) for row in rows], total
+
+    async def recently_logged_by(self, staff_id: int, limit: int) -> list[Family]:
+        """Active families this person logged contacts for, most recent first."""
+        rows = await self._db.fetch_all(
+            f"""
+            {_WITH_LAST_CONTACT}
+            JOIN (SELECT family_id, max(id) AS latest FROM contacts WHERE staff_id = ?
+                  GROUP BY family_id) AS mine ON mine.family_id = families.id
+            WHERE status = 'active' ORDER BY mine.latest DESC LIMIT ?
+            """,
+            (staff_id, limit),
+        )
+        return [_family(row) for row in rows]
+
+    async def close(
+        self, family_id: int, reason: str | None, closed_by: int, today: date, now: datetime
+    ) -> None:
+        async with self._db.transaction():
+            await self._db.execute(
+                """
+                UPDATE families SET status = 'closed', closed_on = ?, close_reason = ?
+                WHERE id = ?
+                """,
+                (today.isoformat(), reason, family_id),
+            )
+            await self._audit.record("family.close", now, closed_by, family_code(family_id))
+
+    async def transfer(self, family_id: int, to_staff_id: int, by: int, now: datetime) -> None:
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE families SET case_manager_id = ? WHERE id = ?", (to_staff_id, family_id)
+            )
+            await self._audit.record(
+                "family.transfer", now, by, family_code(family_id), detail=str(to_staff_id)
+            )
+
+    async def record_consent(self, family_id: int, today: date, by: int, now: datetime) -> None:
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE families SET consent_on = ? WHERE id = ?", (today.isoformat(), family_id)
+            )
+            await self._audit.record("family.consent", now, by, family_code(family_id))

@@ -1,0 +1,98 @@
+"""Structural-gap flags: cases that show where structures must improve."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.casework import FlagCategory
+from bot.parsing import family_code
+from bot.storage.audit import AuditLog
+from bot.storage.database import Database, from_db_time, to_db_time
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: int
+    family_id: int
+    category: FlagCategory
+    description: str
+    raised_by: int
+    raised_at: datetime
+    closed_at: datetime | None
+    outcome: str | None
+
+    @property
+    def family_code(self) -> str:
+        return family_code(self.family_id)
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+
+def _flag(row: sqlite3.Row) -> Flag:
+    return Flag(
+        id=row["id"],
+        family_id=row["family_id"],
+        category=FlagCategory(row["category"]),
+        description=row["description"],
+        raised_by=row["raised_by"],
+        raised_at=from_db_time(row["raised_at"]),
+        closed_at=from_db_time(row["closed_at"]),
+        outcome=row["outcome"],
+    )
+
+
+class FlagStore:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
+        self._db = db
+        self._audit = audit
+
+    async def add(
+        self,
+        family_id: int,
+        category: FlagCategory,
+        description: str,
+        raised_by: int,
+        now: datetime,
+        contact_id: int | None = None,
+    ) -> Flag:
+        async with self._db.transaction():
+            flag_id = await self._db.execute(
+                """
+                INSERT INTO flags (family_id, contact_id, category, description, raised_by,
+                    raised_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                (family_id, contact_id, category.value, description, raised_by, to_db_time(now)),
+            )
+            await self._audit.record(
+                "flag.raise", now, raised_by, family_code(family_id), str(flag_id)
+            )
+        flag = await self.get(flag_id)
+        assert flag is not None
+        return flag
+
+    async def get(self, flag_id: int) -> Flag | None:
+        row = await self._db.fetch_one("SELECT * FROM flags WHERE id = ?", (flag_id,))
+        return None if row is None else _flag(row)
+
+    async def open_flags(self) -> list[Flag]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM flags WHERE closed_at IS NULL ORDER BY raised_at, id"
+        )
+        return [_flag(row) for row in rows]
+
+    async def for_contact(self, contact_id: int) -> Flag | None:
+        row = await self._db.fetch_one("SELECT * FROM flags WHERE contact_id = ?", (contact_id,))
+        return None if row is None else _flag(row)
+
+    async def close(self, flag_id: int, outcome: str, closed_by: int, now: datetime) -> None:
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE flags SET closed_by = ?, closed_at = ?, outcome = ? WHERE id = ?",
+                (closed_by, to_db_time(now), outcome, flag_id),
+            )
+            await self._audit.record("flag.close", now, closed_by, subject=str(flag_id))
