@@ -110,6 +110,8 @@ async def choose_family(update: Update, context: BotContext) -> int:
     else:
         family = await find_family(update, context, update.message.text.strip(), active=True)
     if family is None:
+        if update.callback_query:
+            await update.callback_query.answer()
         return FAMILY
     context.user_data.new_contact.family_id = family.id
     keyboard = rows([button(kind.label, f"{PREFIX}type:{kind.value}") for kind in ContactType], 2)
