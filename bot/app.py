@@ -13,8 +13,10 @@ from bot.clock import Clock
 from bot.commands import CommandRegistry
 from bot.config import Settings
 from bot.context import BotContext, Services, Session
+from bot.funds import Rates, euros_to_cents
 from bot.handlers import (
     access,
+    budget,
     caseload,
     contacts,
     errors,
@@ -22,13 +24,16 @@ from bot.handlers import (
     flags,
     followups,
     help,
+    interpreter,
     language,
     onboarding,
+    requests,
     staff,
 )
 from bot.i18n import load_catalogs
 from bot.menus import publish_default_menus, publish_member_menu
 from bot.storage import Storage
+from bot.translation import open_translator
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +44,17 @@ CAPABILITIES = (
     families,
     followups,
     flags,
+    interpreter,
+    requests,
+    budget,
     onboarding,
     staff,
     language,
     help,
 )
+
+# The name the configured translation fund gets on first start; admins may add other funds.
+TRANSLATION_FUND_NAME = "Übersetzung/Dolmetschen"
 
 # Placeholder token for the offline Telegram of the shell and the tests.
 OFFLINE_TOKEN = "123456789:OFFLINE-shell-and-test-token"
@@ -77,6 +88,7 @@ def build_application(
     services: Services = application.bot_data
     services.settings = settings
     services.clock = clock or Clock(settings.tz)
+    services.base_rates = Rates.from_settings(settings)
     services.commands = CommandRegistry(
         spec for capability in CAPABILITIES for spec in capability.COMMANDS
     )
@@ -102,15 +114,27 @@ async def start_services(application: Application) -> None:
     )
     if added:
         log.info("created bootstrap admins %s", added)
+    await storage.funds.ensure_translation_fund(
+        TRANSLATION_FUND_NAME,
+        euros_to_cents(settings.translation_fund_eur),
+        settings.translation_fund_start,
+        settings.translation_fund_end,
+        services.clock.now(),
+    )
+    services.translator = open_translator(settings)
     await publish_default_menus(application.bot, services.commands, settings.default_locale)
     for member in await storage.staff.active_members():
         await publish_member_menu(application.bot, services.commands, member)
     if application.job_queue is not None:
         followups.schedule_reminders(application)
+        requests.schedule_reminders(application)
 
 
 async def stop_services(application: Application) -> None:
     services: Services = application.bot_data
+    if services.translator is not None:
+        services.translator.close()
+        services.translator = None
     if services.storage is not None:
         await services.storage.close()
         services.storage = None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, field_validator
+from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.casework import WARENDORF_TOWNS
@@ -37,6 +39,22 @@ class Settings(BaseSettings):
     towns: Annotated[tuple[str, ...], NoDecode] = WARENDORF_TOWNS
     deepl_auth_key: str | None = None
     deepl_server_url: str | None = None
+    deepl_allow_free: bool = False
+    deepl_price_per_million_eur: Decimal = Decimal("20")
+
+    translation_fund_eur: Decimal = Decimal("30000")
+    translation_fund_start: date = date(2026, 10, 1)
+    translation_fund_end: date = date(2026, 12, 31)
+
+    # The rate card (JVEG as reference, see .env.example); admins adjust it with /rates.
+    rate_professional_hour_eur: Decimal = Decimal("85")
+    rate_pool_hour_eur: Decimal = Decimal("30")
+    rate_travel_flat_eur: Decimal = Decimal("25")
+    rate_surcharge_percent: int = 20
+    rate_line_eur: Decimal = Decimal("1.80")
+    rate_lines_per_page: int = 30
+    rate_late_cancel_hours: int = 2
+    rate_late_cancel_notice_hours: int = 24
 
     @field_validator("telegram_bot_token", "deepl_auth_key", "deepl_server_url", mode="before")
     @classmethod
@@ -80,6 +98,40 @@ class Settings(BaseSettings):
             return towns
         return value
 
+    @field_validator(
+        "deepl_price_per_million_eur",
+        "translation_fund_eur",
+        "rate_professional_hour_eur",
+        "rate_pool_hour_eur",
+        "rate_travel_flat_eur",
+        "rate_line_eur",
+    )
+    @classmethod
+    def _money(cls, value: Decimal) -> Decimal:
+        if value < 0 or value != value.quantize(Decimal("0.01")):
+            raise ValueError(
+                "must be an amount in euros with at most two decimals, e.g. 85 or 1.80"
+            )
+        return value
+
+    @field_validator(
+        "rate_surcharge_percent",
+        "rate_lines_per_page",
+        "rate_late_cancel_hours",
+        "rate_late_cancel_notice_hours",
+    )
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must not be negative")
+        return value
+
+    @model_validator(mode="after")
+    def _fund_period(self) -> Settings:
+        if self.translation_fund_end < self.translation_fund_start:
+            raise ValueError("TRANSLATION_FUND_END: must not be before TRANSLATION_FUND_START")
+        return self
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -107,6 +159,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
-        variable = str(error["loc"][0]).upper() if error["loc"] else "configuration"
         message = error["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{variable}: {message}") from None
+        if error["loc"]:
+            message = f"{str(error['loc'][0]).upper()}: {message}"
+        raise ConfigError(message) from None

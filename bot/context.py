@@ -10,8 +10,10 @@ if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.commands import CommandRegistry
     from bot.config import Settings
-    from bot.dialogs import ContactDialog, NewFamilyDialog
+    from bot.dialogs import ContactDialog, NewFamilyDialog, RequestDialog
+    from bot.funds import Rates
     from bot.storage import StaffMember, Storage
+    from bot.translation import MachineTranslator
 
 
 class Services:
@@ -20,7 +22,9 @@ class Services:
     settings: Settings
     clock: Clock
     commands: CommandRegistry
+    base_rates: Rates
     storage: Storage | None = None
+    translator: MachineTranslator | None = None
 
 
 class Session:
@@ -29,6 +33,9 @@ class Session:
     def __init__(self) -> None:
         self.new_family: NewFamilyDialog | None = None
         self.new_contact: ContactDialog | None = None
+        self.new_request: RequestDialog | None = None
+        # The request a coordinator pressed Reject for, until the reason is typed.
+        self.rejecting: int | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], Session, dict, Services]):

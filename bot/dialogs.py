@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from bot.casework import BenefitSystem, ContactType, Topic
+from bot.interpreting import Mode, Purpose, RequestDraft
 from bot.parsing import ContactDraft, FamilyDraft
 
 # Offered as buttons; anything else can be typed by code or name.
 FREQUENT_ORIGINS = ("UA", "SY", "AF", "IQ", "TR", "IR", "ER", "RU")
 FREQUENT_LANGUAGES = ("uk", "ru", "ar", "fa", "prs", "kmr", "ckb", "tr", "ti", "ps", "so", "en")
 DURATION_CHOICES = (15, 30, 45, 60, 90, 120)
+INTERPRETING_CHOICES = (60, 90, 120, 180)
+PAGE_CHOICES = (1, 2, 3, 5, 10)
 
 
 @dataclass
@@ -67,4 +70,47 @@ class ContactDialog:
             contact_type=self.contact_type,
             topics=tuple(topic for topic in Topic if topic in self.topics),
             note=self.note,
+        )
+
+
+@dataclass
+class RequestDialog:
+    """An interpreter request being put together, step by step or from the one-line form."""
+
+    family_id: int | None = None
+    language: str | None = None
+    mode: Mode | None = None
+    day: date | None = None
+    start: time | None = None
+    minutes: int | None = None
+    pages: int | None = None
+    town: str | None = None
+    purpose: Purpose | None = None
+
+    def draft(self) -> RequestDraft:
+        assert self.language and self.mode and self.day and self.purpose
+        return RequestDraft(
+            language=self.language,
+            mode=self.mode,
+            day=self.day,
+            start=self.start,
+            purpose=self.purpose,
+            minutes=self.minutes,
+            pages=self.pages,
+            town=self.town,
+            family_id=self.family_id,
+        )
+
+    @classmethod
+    def of(cls, draft: RequestDraft) -> RequestDialog:
+        return cls(
+            family_id=draft.family_id,
+            language=draft.language,
+            mode=draft.mode,
+            day=draft.day,
+            start=draft.start,
+            minutes=draft.minutes,
+            pages=draft.pages,
+            town=draft.town,
+            purpose=draft.purpose,
         )

@@ -202,6 +202,22 @@ def parse_follow_up_date(text: str, today: date) -> date:
     return day
 
 
+def parse_full_date(text: str) -> date:
+    """A date typed with its year, for periods: 31.12.2026 or 2026-12-31."""
+    key = text.strip()
+    match = _ISO_DATE.match(key) or _GERMAN_DATE.match(key)
+    if match is not None and len(key) >= 10:
+        with contextlib.suppress(ValueError):
+            if match.re is _ISO_DATE:
+                return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    raise ParseError(
+        _("“{text}” is not a date with a year. Examples: 31.12.2026, 2026-12-31").format(
+            text=_quoted(text)
+        )
+    )
+
+
 def _calendar_date(key: str, today: date) -> date | None:
     """24.11., 24.11.2026, 24.11.26 or 2026-11-24.
 

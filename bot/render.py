@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime
 
 from bot.i18n import (
     _,
     country_name,
     format_date,
+    format_datetime,
     format_items,
     format_minutes,
+    format_money,
     language_name,
+    lazy_gettext,
 )
-from bot.parsing import FamilyDraft
-from bot.storage import Contact, Family, Flag, StaffMember
+from bot.interpreting import Mode, RequestDraft
+from bot.parsing import FamilyDraft, family_code
+from bot.storage import Contact, Family, Flag, InterpreterRequest, StaffMember
+from bot.storage.interpreting import Status
 
 
 def yes_no(value: bool) -> str:
@@ -112,3 +117,63 @@ def flag_line(flag: Flag, raised_on: date) -> str:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_STATUS_LABELS = {
+    Status.REQUESTED: lazy_gettext("requested"),
+    Status.OVER_BUDGET: lazy_gettext("over budget, awaiting decision"),
+    Status.APPROVED: lazy_gettext("approved"),
+    Status.REJECTED: lazy_gettext("rejected"),
+    Status.COMPLETED: lazy_gettext("invoiced"),
+    Status.CANCELLED: lazy_gettext("cancelled"),
+}
+
+
+def status_label(status: Status) -> str:
+    return str(_STATUS_LABELS[status])
+
+
+def when_text(mode: Mode, starts_at: datetime) -> str:
+    """When it happens: date and time, or the due date of a written translation."""
+    if mode is Mode.WRITTEN:
+        return _("due {date}").format(date=format_date(starts_at.date()))
+    return format_datetime(starts_at)
+
+
+def request_details(request: RequestDraft | InterpreterRequest, starts_at: datetime) -> list[str]:
+    """What a request is about, for the confirmation and the coordinators; local `starts_at`."""
+    where = f", {request.town}" if request.town else ""
+    lines = [
+        _("Language: {language}").format(language=language_name(request.language)),
+        _("Kind: {mode}").format(mode=request.mode.label + where),
+        _("When: {when}").format(when=when_text(request.mode, starts_at)),
+        _("Purpose: {purpose}").format(purpose=request.purpose.label),
+    ]
+    if request.minutes:
+        lines.append(
+            _("Expected duration: {duration}").format(duration=format_minutes(request.minutes))
+        )
+    if request.pages:
+        lines.append(_("Pages: {count}").format(count=request.pages))
+    if request.family_id:
+        lines.append(_("Family: {code}").format(code=family_code(request.family_id)))
+    return lines
+
+
+def request_line(request: InterpreterRequest, starts_at: datetime) -> str:
+    """One request in a list; `starts_at` in local time."""
+    where = f" {request.town}" if request.town else ""
+    amount = request.spent_cents if request.status is Status.COMPLETED else request.estimate_cents
+    line = _(
+        "#{id} · {when} · {language} · {mode}{where} · {purpose} · {amount} · {status}"
+    ).format(
+        id=request.id,
+        when=when_text(request.mode, starts_at),
+        language=language_name(request.language),
+        mode=request.mode.label,
+        where=where,
+        purpose=request.purpose.label,
+        amount=format_money(amount),
+        status=status_label(request.status),
+    )
+    return line + (" ⚡" if request.urgent and request.open else "")

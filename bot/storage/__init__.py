@@ -9,10 +9,22 @@ from bot.storage.contacts import Contact, ContactStore, FollowUp
 from bot.storage.database import Database
 from bot.storage.families import Family, FamilyStore
 from bot.storage.flags import Flag, FlagStore
+from bot.storage.funds import Fund, FundStore
+from bot.storage.interpreting import InterpreterRequest, InterpreterRequestStore
 from bot.storage.invitations import InvitationStore
+from bot.storage.machine_translations import MachineTranslationStore
 from bot.storage.staff import StaffMember, StaffStore
 
-__all__ = ["Contact", "Family", "Flag", "FollowUp", "StaffMember", "Storage"]
+__all__ = [
+    "Contact",
+    "Family",
+    "Flag",
+    "FollowUp",
+    "Fund",
+    "InterpreterRequest",
+    "StaffMember",
+    "Storage",
+]
 
 
 class Storage:
@@ -26,6 +38,9 @@ class Storage:
         self.families = FamilyStore(db, self.audit)
         self.flags = FlagStore(db, self.audit)
         self.contacts = ContactStore(db, self.audit, self.flags)
+        self.funds = FundStore(db, self.audit)
+        self.machine_translations = MachineTranslationStore(db)
+        self.requests = InterpreterRequestStore(db, self.audit, self.funds)
 
     @classmethod
     async def open(cls, path: Path) -> Storage:

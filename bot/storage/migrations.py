@@ -135,4 +135,91 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX flags_open ON flags (closed_at, raised_at)",
         ),
     ),
+    Migration(
+        why="The translation fund: funds, an adjustable rate card, interpreter requests whose "
+        "estimate is committed against a fund, and DeepL usage charged to it. Machine "
+        "translation costs are kept in millionths of a cent, exact for any price per million "
+        "characters.",
+        statements=(
+            """
+            CREATE TABLE funds (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                purpose TEXT NOT NULL DEFAULT 'other',
+                amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+                currency TEXT NOT NULL DEFAULT 'EUR',
+                starts_on TEXT NOT NULL,
+                ends_on TEXT NOT NULL CHECK (ends_on >= starts_on),
+                created_at TEXT NOT NULL
+            )
+            """,
+            # Requests and DeepL are charged to the one fund whose purpose is translation.
+            """
+            CREATE UNIQUE INDEX funds_translation ON funds (purpose)
+            WHERE purpose = 'translation'
+            """,
+            """
+            CREATE TABLE fund_alerts (
+                fund_id INTEGER NOT NULL REFERENCES funds (id),
+                threshold INTEGER NOT NULL,
+                sent_at TEXT NOT NULL,
+                PRIMARY KEY (fund_id, threshold)
+            )
+            """,
+            """
+            CREATE TABLE rate_overrides (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                changed_by INTEGER REFERENCES staff (telegram_id),
+                changed_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE interpreter_requests (
+                id INTEGER PRIMARY KEY,
+                fund_id INTEGER NOT NULL REFERENCES funds (id),
+                family_id INTEGER REFERENCES families (id),
+                requested_by INTEGER NOT NULL REFERENCES staff (telegram_id),
+                language TEXT NOT NULL,
+                mode TEXT NOT NULL CHECK (mode IN ('on_site', 'phone', 'video', 'written')),
+                starts_at TEXT NOT NULL,
+                minutes INTEGER CHECK (minutes BETWEEN 1 AND 720),
+                pages INTEGER CHECK (pages BETWEEN 1 AND 500),
+                town TEXT,
+                purpose TEXT NOT NULL,
+                professional INTEGER NOT NULL CHECK (professional IN (0, 1)),
+                urgent INTEGER NOT NULL CHECK (urgent IN (0, 1)),
+                status TEXT NOT NULL CHECK (status IN ('requested', 'over_budget', 'approved',
+                    'rejected', 'completed', 'cancelled')),
+                estimate_cents INTEGER NOT NULL CHECK (estimate_cents >= 0),
+                committed_cents INTEGER NOT NULL DEFAULT 0 CHECK (committed_cents >= 0),
+                spent_cents INTEGER NOT NULL DEFAULT 0 CHECK (spent_cents >= 0),
+                overrun INTEGER NOT NULL DEFAULT 0 CHECK (overrun IN (0, 1)),
+                decided_by INTEGER REFERENCES staff (telegram_id),
+                decided_at TEXT,
+                reason TEXT,
+                reminded_at TEXT,
+                created_at TEXT NOT NULL,
+                source_chat_id INTEGER,
+                source_message_id INTEGER,
+                UNIQUE (source_chat_id, source_message_id)
+            )
+            """,
+            "CREATE INDEX requests_fund ON interpreter_requests (fund_id, status)",
+            "CREATE INDEX requests_requester ON interpreter_requests (requested_by, created_at)",
+            "CREATE INDEX requests_start ON interpreter_requests (starts_at)",
+            """
+            CREATE TABLE machine_translations (
+                id INTEGER PRIMARY KEY,
+                fund_id INTEGER NOT NULL REFERENCES funds (id),
+                staff_id INTEGER NOT NULL REFERENCES staff (telegram_id),
+                target_language TEXT NOT NULL,
+                characters INTEGER NOT NULL CHECK (characters >= 0),
+                cost_micro_cents INTEGER NOT NULL CHECK (cost_micro_cents >= 0),
+                at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX machine_translations_fund ON machine_translations (fund_id, at)",
+        ),
+    ),
 )

@@ -1,0 +1,480 @@
+"""/interpreter: request an interpreter or a written translation, priced and confirmed."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.casework import search_languages
+from bot.commands import CommandSpec
+from bot.context import BotContext
+from bot.dialogs import FREQUENT_LANGUAGES, INTERPRETING_CHOICES, PAGE_CHOICES, RequestDialog
+from bot.funds import Rates
+from bot.handlers.budget import check_fund_alerts
+from bot.handlers.common import (
+    button,
+    command,
+    dialog,
+    end_dialog,
+    find_family,
+    load_family,
+    reply,
+    rows,
+    show,
+    use_buttons,
+)
+from bot.i18n import (
+    _,
+    current_locale,
+    format_datetime,
+    format_minutes,
+    format_money,
+    language_name,
+    lazy_gettext,
+    use_locale,
+)
+from bot.interpreting import (
+    Mode,
+    Purpose,
+    RequestDraft,
+    estimate,
+    parse_interpreter,
+    parse_pages,
+    parse_request_language,
+    parse_start_time,
+)
+from bot.parsing import ParseError, parse_duration, parse_follow_up_date, parse_town
+from bot.render import request_details
+from bot.roles import CASEWORK_ROLES, Role, sees_all_families
+from bot.storage import InterpreterRequest
+from bot.storage.interpreting import Status
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    CommandSpec(
+        "interpreter",
+        lazy_gettext(
+            "Request an interpreter or a translation: "
+            "/interpreter F-0042 uk 03.12. 10:00 90m vor-ort Ahlen abh"
+        ),
+        CASEWORK_ROLES,
+    ),
+)
+
+FAMILY, LANGUAGE, MODE, WHEN, AMOUNT, PLACE, PURPOSE, CONFIRM = range(8)
+PREFIX = "int:"
+DECIDE = "decide:"
+RECENT_FAMILIES = 6
+
+
+def _cancel_row() -> list:
+    return [button(_("Cancel"), f"{PREFIX}cancel")]
+
+
+async def request_interpreter(update: Update, context: BotContext) -> int:
+    """From the one-line form straight to the estimate, or step by step with buttons."""
+    text = update.message.text.split(maxsplit=1)
+    if len(text) == 2:
+        try:
+            draft = parse_interpreter(
+                text[1], context.clock.today(), context.services.settings.towns
+            )
+            if draft.start is not None:
+                _check_future(context, draft.starts_at(context.clock.tz))
+        except ParseError as error:
+            await reply(update, error.message)
+            return ConversationHandler.END
+        if draft.family_id and await load_family(update, context, draft.family_id) is None:
+            return ConversationHandler.END
+        context.user_data.new_request = RequestDialog.of(draft)
+        return await _ask_confirmation(update, context)
+
+    context.user_data.new_request = RequestDialog()
+    member = context.member
+    families, _total = await context.storage.families.caseload(
+        None if sees_all_families(member.role) else member.telegram_id, limit=RECENT_FAMILIES
+    )
+    keyboard = rows([button(f"{f.code} · {f.town}", f"{PREFIX}family:{f.id}") for f in families], 2)
+    keyboard.append([button(_("No family"), f"{PREFIX}family:none"), *_cancel_row()])
+    await show(
+        update,
+        _("Interpreter (1/7): for which family? Tap one, type its code, or tap No family."),
+        keyboard,
+    )
+    return FAMILY
+
+
+async def choose_family(update: Update, context: BotContext) -> int:
+    request = context.user_data.new_request
+    if update.callback_query:
+        choice = update.callback_query.data.removeprefix(f"{PREFIX}family:")
+        family = None if choice == "none" else await load_family(update, context, int(choice))
+        if choice != "none" and family is None:
+            await update.callback_query.answer()
+            return FAMILY
+    else:
+        family = await find_family(update, context, update.message.text.strip())
+        if family is None:
+            return FAMILY
+    request.family_id = family.id if family else None
+    return await _ask_language(update, context, FREQUENT_LANGUAGES)
+
+
+async def _ask_language(update: Update, context: BotContext, choices: tuple[str, ...]) -> int:
+    keyboard = rows([button(language_name(code), f"{PREFIX}lang:{code}") for code in choices], 3)
+    await show(
+        update,
+        _("Interpreter (2/7): which language? Tap one, or type a few letters of its name."),
+        [*keyboard, _cancel_row()],
+    )
+    return LANGUAGE
+
+
+async def choose_language(update: Update, context: BotContext) -> int:
+    """A language button, or typed letters that are searched in the user's language."""
+    request = context.user_data.new_request
+    if update.callback_query:
+        code = update.callback_query.data.removeprefix(f"{PREFIX}lang:")
+        try:
+            request.language = parse_request_language(code)
+        except ParseError:
+            await update.callback_query.answer(
+                _("This button is no longer active."), show_alert=True
+            )
+            return LANGUAGE
+    else:
+        found = search_languages(update.message.text, current_locale())[:9]
+        if not found:
+            await reply(
+                update,
+                _("No language matches “{text}”. Try the name in German or English.").format(
+                    text=html.escape(update.message.text[:40])
+                ),
+            )
+            return LANGUAGE
+        if len(found) > 1:
+            return await _ask_language(update, context, tuple(found))
+        request.language = found[0]
+    keyboard = rows([button(mode.label, f"{PREFIX}mode:{mode.value}") for mode in Mode], 2)
+    await show(
+        update,
+        _("Interpreter (3/7): {language} – on site, by phone, by video, or written?").format(
+            language=language_name(request.language)
+        ),
+        [*keyboard, _cancel_row()],
+    )
+    return MODE
+
+
+async def choose_mode(update: Update, context: BotContext) -> int:
+    request = context.user_data.new_request
+    request.mode = Mode(update.callback_query.data.removeprefix(f"{PREFIX}mode:"))
+    if request.mode is Mode.WRITTEN:
+        text = _("Interpreter (4/7): by when is the translation needed? Example: 10.12.")
+    else:
+        text = _("Interpreter (4/7): date and start time? Example: 03.12. 10:00")
+    await show(update, text, [_cancel_row()])
+    return WHEN
+
+
+async def choose_when(update: Update, context: BotContext) -> int:
+    """Typed date (and start time, for interpreting)."""
+    request = context.user_data.new_request
+    parts = update.message.text.split()
+    try:
+        if not parts:
+            raise ParseError(_("Please type a date. Example: 03.12. 10:00"))
+        request.day = parse_follow_up_date(parts[0], context.clock.today())
+        if request.mode is not Mode.WRITTEN:
+            if len(parts) < 2:
+                raise ParseError(_("Please add the start time. Example: 03.12. 10:00"))
+            request.start = parse_start_time(parts[1])
+            _check_future(context, datetime.combine(request.day, request.start, context.clock.tz))
+    except ParseError as error:
+        await reply(update, error.message)
+        return WHEN
+    if request.mode is Mode.WRITTEN:
+        choices = [button(str(pages), f"{PREFIX}pages:{pages}") for pages in PAGE_CHOICES]
+        text = _("Interpreter (5/7): how many pages (about 30 lines each)? Tap or type a number.")
+    else:
+        choices = [
+            button(format_minutes(minutes), f"{PREFIX}minutes:{minutes}")
+            for minutes in INTERPRETING_CHOICES
+        ]
+        text = _("Interpreter (5/7): how long will it take? Tap or type, e.g. 90m or 1,5h.")
+    await show(update, text, [*rows(choices, 5), _cancel_row()])
+    return AMOUNT
+
+
+async def choose_amount(update: Update, context: BotContext) -> int:
+    """Duration (interpreting) or pages (written), tapped or typed."""
+    request = context.user_data.new_request
+    data = update.callback_query.data if update.callback_query else None
+    try:
+        if request.mode is Mode.WRITTEN:
+            text = data.removeprefix(f"{PREFIX}pages:") if data else update.message.text
+            request.pages = parse_pages(text)
+        else:
+            text = data.removeprefix(f"{PREFIX}minutes:") if data else update.message.text
+            request.minutes = parse_duration(text)
+    except ParseError as error:
+        await reply(update, error.message)
+        return AMOUNT
+    if request.mode is Mode.ON_SITE:
+        towns = context.services.settings.towns
+        await show(
+            update,
+            _("Interpreter (6/7): in which town?"),
+            [*rows([button(town, f"{PREFIX}town:{town}") for town in towns], 3), _cancel_row()],
+        )
+        return PLACE
+    return await _ask_purpose(update, context)
+
+
+async def choose_town(update: Update, context: BotContext) -> int:
+    request = context.user_data.new_request
+    try:
+        request.town = parse_town(
+            update.callback_query.data.removeprefix(f"{PREFIX}town:")
+            if update.callback_query
+            else update.message.text,
+            context.services.settings.towns,
+        )
+    except ParseError as error:
+        await reply(update, error.message)
+        return PLACE
+    return await _ask_purpose(update, context)
+
+
+async def _ask_purpose(update: Update, context: BotContext) -> int:
+    keyboard = rows([button(p.label, f"{PREFIX}purpose:{p.value}") for p in Purpose], 3)
+    await show(update, _("Interpreter (7/7): what is it for?"), [*keyboard, _cancel_row()])
+    return PURPOSE
+
+
+async def choose_purpose(update: Update, context: BotContext) -> int:
+    context.user_data.new_request.purpose = Purpose(
+        update.callback_query.data.removeprefix(f"{PREFIX}purpose:")
+    )
+    return await _ask_confirmation(update, context)
+
+
+def _check_future(context: BotContext, starts_at: datetime) -> None:
+    """Interpreting cannot be booked for a time that has passed."""
+    if starts_at <= context.clock.now():
+        raise ParseError(
+            _("{when} has passed. Please give a time in the future.").format(
+                when=format_datetime(starts_at)
+            )
+        )
+
+
+async def _ask_confirmation(update: Update, context: BotContext) -> int:
+    """Show the request with its estimate and what the fund has left; ask to confirm."""
+    draft = context.user_data.new_request.draft()
+    rates = await _rates(context)
+    cost = estimate(draft, rates)
+    fund = await context.storage.funds.translation_fund()
+    figures = await context.storage.funds.figures(fund, context.clock.today())
+    lines = [_("<b>Please confirm this request</b>"), *_details(context, draft), ""]
+    if cost.professional:
+        lines.append(
+            _(
+                "The county's interpreter pool does not serve doctors, hospitals, "
+                "psychotherapy or conversations with legal consequences: a professional "
+                "interpreter is needed, estimated at the professional rate."
+            )
+        )
+    lines.append(_("Estimated cost: {amount}").format(amount=format_money(cost.cents)))
+    lines.append(
+        _("Available in the translation fund: {amount}").format(
+            amount=format_money(figures.available_cents)
+        )
+    )
+    if cost.cents > figures.available_cents:
+        lines.append(
+            _(
+                "⚠ The fund cannot cover this. If you confirm, the request is refused for now and "
+                "the coordination decides whether to approve it as an overrun."
+            )
+        )
+    if draft.urgent(context.clock.today()):
+        lines.append(
+            _("⚡ Less than 5 working days' notice: urgent, the coordination must approve it.")
+        )
+    await show(
+        update,
+        "\n".join(lines),
+        [[button(_("Confirm"), f"{PREFIX}confirm"), *_cancel_row()]],
+    )
+    return CONFIRM
+
+
+def _details(context: BotContext, draft: RequestDraft) -> list[str]:
+    return request_details(draft, draft.starts_at(context.clock.tz))
+
+
+async def _rates(context: BotContext) -> Rates:
+    return await context.storage.funds.rates(context.services.base_rates)
+
+
+async def confirm(update: Update, context: BotContext) -> int:
+    """Store the request and commit its estimate, atomically against the fund."""
+    query = update.callback_query
+    await query.answer()
+    draft = context.user_data.new_request.draft()
+    now = context.clock.now()
+    if draft.start is not None:
+        try:
+            _check_future(context, draft.starts_at(context.clock.tz))
+        except ParseError as error:
+            await reply(update, error.message)
+            return CONFIRM
+    cost = estimate(draft, await _rates(context))
+    fund = await context.storage.funds.translation_fund()
+    request, created = await context.storage.requests.submit(
+        draft,
+        draft.starts_at(context.clock.tz),
+        context.member.telegram_id,
+        fund,
+        cost.cents,
+        cost.professional,
+        draft.urgent(context.clock.today()),
+        now,
+        (query.message.chat.id, query.message.message_id),
+    )
+    context.user_data.new_request = None
+    await query.edit_message_reply_markup(None)
+    if not created:
+        return ConversationHandler.END
+    figures = await context.storage.funds.figures(fund, context.clock.today())
+    if request.status is Status.OVER_BUDGET:
+        await reply(
+            update,
+            _(
+                "Request #{id} is refused for now: the fund has {available} available, the "
+                "estimate is {estimate}. The coordination has been asked whether to approve it "
+                "as an overrun."
+            ).format(
+                id=request.id,
+                available=format_money(figures.available_cents),
+                estimate=format_money(request.estimate_cents),
+            ),
+        )
+    else:
+        await reply(
+            update,
+            _(
+                "Request #{id} submitted; {estimate} are reserved in the fund ({available} "
+                "still available). You will be told when the coordination has decided."
+            ).format(
+                id=request.id,
+                estimate=format_money(request.estimate_cents),
+                available=format_money(figures.available_cents),
+            ),
+        )
+    await notify_coordinators_of_request(context, request)
+    await check_fund_alerts(context, fund)
+    return ConversationHandler.END
+
+
+async def notify_coordinators_of_request(context: BotContext, request: InterpreterRequest) -> None:
+    """Every coordinator gets the new request with Approve and Reject buttons."""
+    requester = context.member
+    local_start = context.clock.local(request.starts_at)
+    for coordinator in await context.storage.staff.active_members():
+        if (
+            coordinator.role is not Role.COORDINATOR
+            or coordinator.telegram_id == requester.telegram_id
+        ):
+            continue
+        with use_locale(coordinator.locale):
+            lines = [
+                _("<b>New interpreter request #{id}</b> from {name}").format(
+                    id=request.id, name=html.escape(requester.handle)
+                ),
+                *request_details(request, local_start),
+                _("Estimated cost: {amount}").format(amount=format_money(request.estimate_cents)),
+            ]
+            if request.professional:
+                lines.append(_("Needs a professional interpreter."))
+            if request.urgent:
+                lines.append(_("⚡ Urgent: less than 5 working days' notice."))
+            if request.status is Status.OVER_BUDGET:
+                lines.append(_("⚠ The fund cannot cover it: approve only as an overrun."))
+                approve = button(_("Approve as overrun"), f"{DECIDE}overrun:{request.id}")
+            else:
+                approve = button(_("Approve"), f"{DECIDE}approve:{request.id}")
+            keyboard = InlineKeyboardMarkup(
+                [[approve, button(_("Reject"), f"{DECIDE}reject:{request.id}")]]
+            )
+        try:
+            await context.bot.send_message(
+                coordinator.telegram_id, "\n".join(lines), reply_markup=keyboard
+            )
+        except TelegramError as exc:
+            log.warning("could not notify coordinator %s: %s", coordinator.telegram_id, exc)
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    context.user_data.new_request = None
+    return await end_dialog(update)
+
+
+def handlers() -> list[BaseHandler]:
+    typed = filters.TEXT & ~filters.COMMAND
+    return [
+        dialog(
+            entry_points=[command("interpreter", request_interpreter)],
+            states={
+                FAMILY: [
+                    CallbackQueryHandler(
+                        choose_family, pattern=rf"^{PREFIX}family:([0-9]{{1,9}}|none)$"
+                    ),
+                    MessageHandler(typed, choose_family),
+                ],
+                LANGUAGE: [
+                    CallbackQueryHandler(choose_language, pattern=rf"^{PREFIX}lang:[a-z]{{2,3}}$"),
+                    MessageHandler(typed, choose_language),
+                ],
+                MODE: [
+                    CallbackQueryHandler(choose_mode, pattern=rf"^{PREFIX}mode:({'|'.join(Mode)})$")
+                ],
+                WHEN: [MessageHandler(typed, choose_when)],
+                AMOUNT: [
+                    CallbackQueryHandler(
+                        choose_amount, pattern=rf"^{PREFIX}(minutes|pages):[0-9]{{1,3}}$"
+                    ),
+                    MessageHandler(typed, choose_amount),
+                ],
+                PLACE: [
+                    CallbackQueryHandler(choose_town, pattern=rf"^{PREFIX}town:"),
+                    MessageHandler(typed, choose_town),
+                ],
+                PURPOSE: [
+                    CallbackQueryHandler(
+                        choose_purpose, pattern=rf"^{PREFIX}purpose:({'|'.join(Purpose)})$"
+                    )
+                ],
+                CONFIRM: [CallbackQueryHandler(confirm, pattern=rf"^{PREFIX}confirm$")],
+            },
+            fallbacks=[
+                command("cancel", cancel),
+                CallbackQueryHandler(cancel, pattern=rf"^{PREFIX}cancel$"),
+                MessageHandler(typed, use_buttons),
+            ],
+            name="interpreter",
+        )
+    ]

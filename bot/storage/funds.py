@@ -1,0 +1,208 @@
+"""Funds, the rate card's adjustments, and what has been spent and committed."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.funds import FundFigures, Rates, micro_to_cents
+from bot.storage.audit import AuditLog
+from bot.storage.database import Database, to_db_time
+
+TRANSLATION = "translation"
+
+
+@dataclass(frozen=True)
+class Fund:
+    id: int
+    name: str
+    purpose: str
+    amount_cents: int
+    currency: str
+    starts_on: date
+    ends_on: date
+
+
+def _fund(row: sqlite3.Row) -> Fund:
+    return Fund(
+        id=row["id"],
+        name=row["name"],
+        purpose=row["purpose"],
+        amount_cents=row["amount_cents"],
+        currency=row["currency"],
+        starts_on=date.fromisoformat(row["starts_on"]),
+        ends_on=date.fromisoformat(row["ends_on"]),
+    )
+
+
+@dataclass(frozen=True)
+class Spending:
+    """Spent and committed cents of one language or mode."""
+
+    key: str
+    spent_cents: int
+    committed_cents: int
+
+
+class FundStore:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
+        self._db = db
+        self._audit = audit
+
+    async def ensure_translation_fund(
+        self, name: str, amount_cents: int, starts_on: date, ends_on: date, now: datetime
+    ) -> Fund:
+        """Create the translation fund from configuration on first start; keep it after."""
+        async with self._db.transaction():
+            fund = await self.translation_fund()
+            if fund is None:
+                await self._db.execute(
+                    """
+                    INSERT INTO funds (name, purpose, amount_cents, starts_on, ends_on, created_at)
+                    VALUES (?, 'translation', ?, ?, ?, ?)
+                    """,
+                    (name, amount_cents, starts_on.isoformat(), ends_on.isoformat(),
+                     to_db_time(now)),
+                )  # fmt: skip
+                await self._audit.record("fund.create", now, None, name, str(amount_cents))
+                fund = await self.translation_fund()
+        assert fund is not None
+        return fund
+
+    async def translation_fund(self) -> Fund | None:
+        row = await self._db.fetch_one("SELECT * FROM funds WHERE purpose = ?", (TRANSLATION,))
+        return None if row is None else _fund(row)
+
+    async def get(self, fund_id: int) -> Fund | None:
+        row = await self._db.fetch_one("SELECT * FROM funds WHERE id = ?", (fund_id,))
+        return None if row is None else _fund(row)
+
+    async def all(self) -> list[Fund]:
+        rows = await self._db.fetch_all("SELECT * FROM funds ORDER BY id")
+        return [_fund(row) for row in rows]
+
+    async def create(
+        self, name: str, amount_cents: int, starts_on: date, ends_on: date, by: int, now: datetime
+    ) -> Fund:
+        async with self._db.transaction():
+            fund_id = await self._db.execute(
+                """
+                INSERT INTO funds (name, amount_cents, starts_on, ends_on, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+                (name, amount_cents, starts_on.isoformat(), ends_on.isoformat(), to_db_time(now)),
+            )
+            await self._audit.record("fund.create", now, by, name, str(amount_cents))
+        fund = await self.get(fund_id)
+        assert fund is not None
+        return fund
+
+    async def change(
+        self, fund_id: int, by: int, now: datetime, *, amount_cents: int | None = None,
+        ends_on: date | None = None,
+    ) -> None:  # fmt: skip
+        async with self._db.transaction():
+            if amount_cents is not None:
+                await self._db.execute(
+                    "UPDATE funds SET amount_cents = ? WHERE id = ?", (amount_cents, fund_id)
+                )
+                await self._audit.record("fund.amount", now, by, str(fund_id), str(amount_cents))
+            if ends_on is not None:
+                await self._db.execute(
+                    "UPDATE funds SET ends_on = ? WHERE id = ?", (ends_on.isoformat(), fund_id)
+                )
+                await self._audit.record("fund.end", now, by, str(fund_id), ends_on.isoformat())
+
+    async def figures(self, fund: Fund, today: date) -> FundFigures:
+        """Spent (invoices, cancellation fees, machine translation) and committed, to the cent."""
+        row = await self._db.fetch_one(
+            """
+            SELECT
+                (SELECT coalesce(sum(spent_cents), 0) FROM interpreter_requests
+                 WHERE fund_id = :fund) AS requests_spent,
+                (SELECT coalesce(sum(committed_cents), 0) FROM interpreter_requests
+                 WHERE fund_id = :fund) AS committed,
+                (SELECT coalesce(sum(cost_micro_cents), 0) FROM machine_translations
+                 WHERE fund_id = :fund) AS machine_micro_cents
+            """,
+            {"fund": fund.id},
+        )
+        return FundFigures(
+            amount_cents=fund.amount_cents,
+            spent_cents=row["requests_spent"] + micro_to_cents(row["machine_micro_cents"]),
+            committed_cents=row["committed"],
+            starts_on=fund.starts_on,
+            ends_on=fund.ends_on,
+            today=today,
+        )
+
+    async def spending_by_language(self, fund_id: int) -> list[Spending]:
+        return await self._spending("language", "target_language", fund_id)
+
+    async def spending_by_mode(self, fund_id: int) -> list[Spending]:
+        return await self._spending("mode", "'machine'", fund_id)
+
+    async def _spending(self, request_key: str, machine_key: str, fund_id: int) -> list[Spending]:
+        # The keys are fixed column names and literals from the two methods above.
+        rows = await self._db.fetch_all(
+            f"""
+            SELECT key, sum(spent) AS spent, sum(micro) AS micro, sum(committed) AS committed
+            FROM (
+                SELECT {request_key} AS key, spent_cents AS spent, 0 AS micro,
+                       committed_cents AS committed
+                FROM interpreter_requests WHERE fund_id = :fund
+                UNION ALL
+                SELECT {machine_key} AS key, 0, cost_micro_cents, 0
+                FROM machine_translations WHERE fund_id = :fund
+            )
+            GROUP BY key
+            """,
+            {"fund": fund_id},
+        )
+        spending = [
+            Spending(row["key"], row["spent"] + micro_to_cents(row["micro"]), row["committed"])
+            for row in rows
+        ]
+        return sorted(
+            (item for item in spending if item.spent_cents or item.committed_cents),
+            key=lambda item: (-(item.spent_cents + item.committed_cents), item.key),
+        )
+
+    async def mark_alerts(self, fund_id: int, thresholds: list[int], now: datetime) -> list[int]:
+        """Record alerts for these thresholds; returns those not recorded before."""
+        new = []
+        async with self._db.transaction():
+            for threshold in thresholds:
+                exists = await self._db.fetch_value(
+                    "SELECT 1 FROM fund_alerts WHERE fund_id = ? AND threshold = ?",
+                    (fund_id, threshold),
+                )
+                if exists is None:
+                    await self._db.execute(
+                        "INSERT INTO fund_alerts (fund_id, threshold, sent_at) VALUES (?, ?, ?)",
+                        (fund_id, threshold, to_db_time(now)),
+                    )
+                    new.append(threshold)
+        return new
+
+    async def rates(self, base: Rates) -> Rates:
+        """The configured rate card with the adjustments admins made."""
+        rates = base
+        for row in await self._db.fetch_all("SELECT name, value FROM rate_overrides"):
+            if row["name"] in Rates.names():
+                rates = rates.updated(row["name"], int(row["value"]))
+        return rates
+
+    async def set_rate(self, name: str, value: int, by: int, now: datetime) -> None:
+        async with self._db.transaction():
+            await self._db.execute(
+                """
+                INSERT INTO rate_overrides (name, value, changed_by, changed_at)
+                VALUES (?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+                    changed_by = excluded.changed_by, changed_at = excluded.changed_at
+                """,
+                (name, str(value), by, to_db_time(now)),
+            )
+            await self._audit.record("rates.change", now, by, name, str(value))

@@ -1,0 +1,285 @@
+"""Interpreter and translation requests, and what each commits to or spends from its fund."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.interpreting import Mode, Purpose, RequestDraft
+from bot.storage.audit import AuditLog
+from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.funds import Fund, FundStore
+
+
+class Status(StrEnum):
+    REQUESTED = "requested"
+    OVER_BUDGET = "over_budget"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN = (Status.REQUESTED, Status.OVER_BUDGET, Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class InterpreterRequest:
+    id: int
+    fund_id: int
+    family_id: int | None
+    requested_by: int
+    language: str
+    mode: Mode
+    starts_at: datetime
+    minutes: int | None
+    pages: int | None
+    town: str | None
+    purpose: Purpose
+    professional: bool
+    urgent: bool
+    status: Status
+    estimate_cents: int
+    committed_cents: int
+    spent_cents: int
+    overrun: bool
+    reason: str | None
+    created_at: datetime
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN
+
+
+def _request(row: sqlite3.Row) -> InterpreterRequest:
+    return InterpreterRequest(
+        id=row["id"],
+        fund_id=row["fund_id"],
+        family_id=row["family_id"],
+        requested_by=row["requested_by"],
+        language=row["language"],
+        mode=Mode(row["mode"]),
+        starts_at=from_db_time(row["starts_at"]),
+        minutes=row["minutes"],
+        pages=row["pages"],
+        town=row["town"],
+        purpose=Purpose(row["purpose"]),
+        professional=bool(row["professional"]),
+        urgent=bool(row["urgent"]),
+        status=Status(row["status"]),
+        estimate_cents=row["estimate_cents"],
+        committed_cents=row["committed_cents"],
+        spent_cents=row["spent_cents"],
+        overrun=bool(row["overrun"]),
+        reason=row["reason"],
+        created_at=from_db_time(row["created_at"]),
+    )
+
+
+class TransitionRefused(Exception):
+    """The request is not in a state that allows this step; `request` is its current state."""
+
+    def __init__(self, request: InterpreterRequest) -> None:
+        super().__init__(request.status.value)
+        self.request = request
+
+
+class InterpreterRequestStore:
+    def __init__(self, db: Database, audit: AuditLog, funds: FundStore) -> None:
+        self._db = db
+        self._audit = audit
+        self._funds = funds
+
+    async def submit(
+        self,
+        draft: RequestDraft,
+        starts_at: datetime,
+        requested_by: int,
+        fund: Fund,
+        estimate_cents: int,
+        professional: bool,
+        urgent: bool,
+        now: datetime,
+        source: tuple[int, int],
+    ) -> tuple[InterpreterRequest, bool]:
+        """Store a confirmed request and commit its estimate if the fund can cover it.
+
+        Check and commitment happen in one write transaction, so requests confirmed at the
+        same moment can never together exceed the fund. A request the fund cannot cover is
+        stored as over budget with nothing committed, for a coordinator to decide on.
+        Returns the request and whether it is new (a repeated confirmation stores nothing).
+        """
+        async with self._db.transaction():
+            existing = await self._db.fetch_one(
+                """
+                SELECT * FROM interpreter_requests
+                WHERE source_chat_id = ? AND source_message_id = ?
+                """,
+                source,
+            )
+            if existing is not None:
+                return _request(existing), False
+            figures = await self._funds.figures(fund, now.date())
+            covered = estimate_cents <= figures.available_cents
+            request_id = await self._db.execute(
+                """
+                INSERT INTO interpreter_requests (fund_id, family_id, requested_by, language, mode,
+                    starts_at, minutes, pages, town, purpose, professional, urgent, status,
+                    estimate_cents, committed_cents, created_at, source_chat_id,
+                    source_message_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    fund.id,
+                    draft.family_id,
+                    requested_by,
+                    draft.language,
+                    draft.mode.value,
+                    to_db_time(starts_at),
+                    draft.minutes,
+                    draft.pages,
+                    draft.town,
+                    draft.purpose.value,
+                    int(professional),
+                    int(urgent),
+                    (Status.REQUESTED if covered else Status.OVER_BUDGET).value,
+                    estimate_cents,
+                    estimate_cents if covered else 0,
+                    to_db_time(now),
+                    *source,
+                ),
+            )
+            await self._audit.record(
+                "request.submit", now, requested_by, str(request_id),
+                "committed" if covered else "over_budget",
+            )  # fmt: skip
+        request = await self.get(request_id)
+        assert request is not None
+        return request, True
+
+    async def get(self, request_id: int) -> InterpreterRequest | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM interpreter_requests WHERE id = ?", (request_id,)
+        )
+        return None if row is None else _request(row)
+
+    async def approve(
+        self, request_id: int, by: int, now: datetime, overrun: bool = False
+    ) -> InterpreterRequest:
+        """Approve a request; one over budget only explicitly as an overrun, committing it."""
+        async with self._db.transaction():
+            request = await self._require(request_id, (Status.REQUESTED, Status.OVER_BUDGET))
+            if request.status is Status.OVER_BUDGET and not overrun:
+                raise TransitionRefused(request)
+            await self._db.execute(
+                """
+                UPDATE interpreter_requests
+                SET status = 'approved', committed_cents = estimate_cents, overrun = ?,
+                    decided_by = ?, decided_at = ?
+                WHERE id = ?
+                """,
+                (int(request.status is Status.OVER_BUDGET), by, to_db_time(now), request_id),
+            )
+            await self._audit.record(
+                "request.approve", now, by, str(request_id), "overrun" if overrun else None
+            )
+        return await self._current(request_id)
+
+    async def reject(
+        self, request_id: int, reason: str, by: int, now: datetime
+    ) -> InterpreterRequest:
+        async with self._db.transaction():
+            await self._require(request_id, (Status.REQUESTED, Status.OVER_BUDGET))
+            await self._close(request_id, Status.REJECTED, 0, reason, by, now)
+        return await self._current(request_id)
+
+    async def invoice(
+        self, request_id: int, amount_cents: int, by: int, now: datetime
+    ) -> InterpreterRequest:
+        """The invoiced cost replaces the commitment."""
+        async with self._db.transaction():
+            await self._require(request_id, (Status.APPROVED,))
+            await self._close(request_id, Status.COMPLETED, amount_cents, None, by, now)
+        return await self._current(request_id)
+
+    async def cancel(
+        self, request_id: int, fee_cents: int, by: int, now: datetime
+    ) -> InterpreterRequest:
+        """Release the commitment; a late cancellation's fee is spent instead."""
+        async with self._db.transaction():
+            await self._require(request_id, OPEN)
+            await self._close(request_id, Status.CANCELLED, fee_cents, None, by, now)
+        return await self._current(request_id)
+
+    async def _close(
+        self, request_id: int, status: Status, spent_cents: int, reason: str | None, by: int,
+        now: datetime,
+    ) -> None:  # fmt: skip
+        await self._db.execute(
+            """
+            UPDATE interpreter_requests
+            SET status = ?, committed_cents = 0, spent_cents = ?, reason = ?, decided_by = ?,
+                decided_at = ?
+            WHERE id = ?
+            """,
+            (status.value, spent_cents, reason, by, to_db_time(now), request_id),
+        )
+        await self._audit.record(f"request.{status.value}", now, by, str(request_id))
+
+    async def _require(self, request_id: int, allowed: tuple[Status, ...]) -> InterpreterRequest:
+        request = await self.get(request_id)
+        assert request is not None
+        if request.status not in allowed:
+            raise TransitionRefused(request)
+        return request
+
+    async def _current(self, request_id: int) -> InterpreterRequest:
+        request = await self.get(request_id)
+        assert request is not None
+        return request
+
+    async def listed(
+        self,
+        requested_by: int | None = None,
+        statuses: tuple[Status, ...] = OPEN,
+        language: str | None = None,
+        limit: int = 30,
+    ) -> list[InterpreterRequest]:
+        """Requests by start time, soonest first, optionally one person's or one language's."""
+        where = [f"status IN ({', '.join('?' for _ in statuses)})"]
+        params: list[object] = [status.value for status in statuses]
+        if requested_by is not None:
+            where.append("requested_by = ?")
+            params.append(requested_by)
+        if language is not None:
+            where.append("language = ?")
+            params.append(language)
+        rows = await self._db.fetch_all(
+            f"""
+            SELECT * FROM interpreter_requests WHERE {" AND ".join(where)}
+            ORDER BY starts_at, id LIMIT ?
+            """,
+            [*params, limit],
+        )
+        return [_request(row) for row in rows]
+
+    async def starting_between(self, start: datetime, end: datetime) -> list[InterpreterRequest]:
+        """Approved requests starting in [start, end) whose requester was not reminded yet."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT * FROM interpreter_requests
+            WHERE status = 'approved' AND reminded_at IS NULL
+              AND starts_at >= ? AND starts_at < ?
+            ORDER BY starts_at
+            """,
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [_request(row) for row in rows]
+
+    async def mark_reminded(self, request_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE interpreter_requests SET reminded_at = ? WHERE id = ?",
+            (to_db_time(now), request_id),
+        )
