@@ -29,11 +29,13 @@ from bot.handlers import (
     onboarding,
     requests,
     staff,
+    translate,
 )
 from bot.i18n import load_catalogs
 from bot.menus import publish_default_menus, publish_member_menu
 from bot.storage import Storage
 from bot.translation import open_translator
+from bot.updates import ChatOrderedUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ CAPABILITIES = (
     interpreter,
     requests,
     budget,
+    translate,
     onboarding,
     staff,
     language,
@@ -78,6 +81,7 @@ def build_application(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
+        .concurrent_updates(ChatOrderedUpdateProcessor())
         .post_init(start_services)
         .post_shutdown(stop_services)
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.casework import WARENDORF_TOWNS
@@ -71,12 +71,14 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_api_url", "deepl_server_url")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
+        # The Bot API URL gets "/bot<token>" appended; the DeepL client joins paths to its
+        # URL as given, so a proxy path there must keep its trailing slash.
+        return value.rstrip("/") if info.field_name == "telegram_api_url" else value
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod

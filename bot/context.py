@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from bot.dialogs import ContactDialog, NewFamilyDialog, RequestDialog
     from bot.funds import Rates
     from bot.storage import StaffMember, Storage
-    from bot.translation import MachineTranslator
+    from bot.translation import MachineTranslator, PendingTranslation
 
 
 class Services:
@@ -33,6 +33,8 @@ class Session:
     def __init__(self) -> None:
         self.new_family: NewFamilyDialog | None = None
         self.new_contact: ContactDialog | None = None
+        # A text held back for its personal data, until Send anyway or Cancel: memory only.
+        self.pending_translation: PendingTranslation | None = None
         self.new_request: RequestDialog | None = None
         # The request a coordinator pressed Reject for, until the reason is typed.
         self.rejecting: int | None = None

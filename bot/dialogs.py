@@ -26,6 +26,8 @@ class NewFamilyDialog:
     fled_ukraine: bool | None = None
     benefit_system: BenefitSystem | None = None
     consent: bool = False
+    # The message asking to save: only its Save button counts.
+    message_id: int | None = None
 
     def toggle_language(self, code: str) -> None:
         if code in self.languages:
@@ -54,6 +56,7 @@ class ContactDialog:
     minutes: int | None = None
     topics: list[Topic] = field(default_factory=list)
     note: str = ""
+    message_id: int | None = None
 
     def toggle_topic(self, topic: Topic) -> None:
         if topic in self.topics:
@@ -86,6 +89,7 @@ class RequestDialog:
     pages: int | None = None
     town: str | None = None
     purpose: Purpose | None = None
+    message_id: int | None = None
 
     def draft(self) -> RequestDraft:
         assert self.language and self.mode and self.day and self.purpose

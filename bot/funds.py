@@ -186,6 +186,14 @@ class FundFigures:
         return self.today + timedelta(days=math.floor(weeks * 7))
 
 
-def reached_thresholds(used_percent: Decimal) -> list[int]:
-    """The alert thresholds (50, 75, 90, 100 %) a fund's use has reached."""
-    return [threshold for threshold in ALERT_THRESHOLDS if used_percent >= threshold]
+def reached_thresholds(figures: FundFigures) -> list[int]:
+    """The alert thresholds (50, 75, 90, 100 %) that spending and commitments have reached.
+
+    Compared exactly in cents, not with the rounded percentage shown to people.
+    """
+    used = figures.spent_cents + figures.committed_cents
+    return [
+        threshold
+        for threshold in ALERT_THRESHOLDS
+        if used * 100 >= threshold * figures.amount_cents
+    ]

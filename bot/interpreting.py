@@ -190,7 +190,7 @@ def estimate(draft: RequestDraft, rates: Rates) -> Estimate:
     professional = draft.purpose.needs_professional
     if draft.mode is Mode.WRITTEN:
         pages = draft.pages or 1
-        return Estimate(pages * rates.lines_per_page * rates.line_cents, True, False)
+        return Estimate(pages * rates.lines_per_page * rates.line_cents, professional, False)
     hour_cents = rates.professional_hour_cents if professional else rates.pool_hour_cents
     fee = hourly_fee_cents(draft.minutes or 60, hour_cents)
     surcharge = _needs_surcharge(draft)
@@ -202,22 +202,29 @@ def estimate(draft: RequestDraft, rates: Rates) -> Estimate:
 
 
 def _needs_surcharge(draft: RequestDraft) -> bool:
+    """Whether the appointment touches a Sunday, a holiday or a night (23:00 to 06:00)."""
     start = datetime.combine(draft.day, draft.start or time(9, 0))
     end = start + timedelta(minutes=draft.minutes or 60)
     if is_holiday(start.date()) or is_holiday(end.date()):
         return True
-    moment = start
-    while moment < end:
-        if moment.time() >= NIGHT_START or moment.time() < NIGHT_END:
+    # The nights that can overlap: the one ending on the first day to the one after the last.
+    day = start.date() - timedelta(days=1)
+    while day <= end.date():
+        night_start = datetime.combine(day, NIGHT_START)
+        night_end = datetime.combine(day + timedelta(days=1), NIGHT_END)
+        if start < night_end and end > night_start:
             return True
-        moment += timedelta(minutes=15)
+        day += timedelta(days=1)
     return False
 
 
 def cancellation_fee_cents(
     mode: Mode, professional: bool, starts_at: datetime, now: datetime, rates: Rates
 ) -> int:
-    """What a cancellation costs: the compensation of late_cancel_hours within the notice."""
+    """What cancelling a booked (approved) appointment costs: late_cancel_hours within notice.
+
+    Requests not approved yet were never booked with an interpreter and cost nothing.
+    """
     if mode is Mode.WRITTEN or starts_at - now > timedelta(hours=rates.late_cancel_notice_hours):
         return 0
     if starts_at <= now:

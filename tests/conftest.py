@@ -6,10 +6,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import deepl
 import pytest
 
 from bot.config import Settings
 from bot.offline import Person
+from tests.fake_deepl import FakeDeepL
 from tests.helpers.harness import BotHarness, FakeTime
 
 ADMIN = Person(1001, "Amira", "amira_admin", "de")
@@ -49,3 +51,16 @@ async def bot(settings: Settings, time: FakeTime) -> AsyncIterator[BotHarness]:
     """The bot with the configured admin bootstrapped and a coordinator and case manager."""
     async with BotHarness(settings, time) as harness:
         yield harness
+
+
+@pytest.fixture
+async def fake_deepl(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDeepL]:
+    """A fake DeepL API on 127.0.0.1; point `deepl_server_url` at its `url`."""
+    # The client retries 429, 5xx and network failures after back-off sleeps of seconds:
+    # tests see the first failure at once.
+    monkeypatch.setattr(deepl.http_client, "max_network_retries", 0)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    server = FakeDeepL()
+    await server.start()
+    yield server
+    await server.stop()

@@ -364,3 +364,30 @@ async def test_a_forged_family_button_is_checked_like_a_typed_code(caseload: Bot
     }
     assert "F-0003" in texts(refused)[-1]
     assert (await bot.storage.audit.actions(CASE_MANAGER.id))[-1] == "family.denied"
+
+
+async def confirmation_for(bot: BotHarness, family_button: str) -> int:
+    """Go through the /log dialog up to Save; returns the id of the message showing Save."""
+    await bot.send(CASE_MANAGER, "/log")
+    await bot.press(CASE_MANAGER, family_button)
+    await bot.press(CASE_MANAGER, ContactType.PHONE.label)
+    await bot.press(CASE_MANAGER, "15 Min.")
+    await bot.press(CASE_MANAGER, Topic.HOUSING.label)
+    await bot.press(CASE_MANAGER, de("Done"))
+    calls = await bot.press(CASE_MANAGER, de("Skip"))
+    return calls[-1].params["message_id"]
+
+
+async def test_save_on_an_older_confirmation_stores_nothing(caseload: BotHarness) -> None:
+    bot = caseload
+    older = await confirmation_for(bot, "F-0002 · Beckum")
+    current = await confirmation_for(bot, "F-0001 · Ahlen")  # a new dialog replaces it
+
+    stale = await bot.process(bot.telegram.callback_update(CASE_MANAGER, older, "log:save"))
+    await bot.process(bot.telegram.callback_update(CASE_MANAGER, current, "log:save"))
+
+    assert older != current
+    assert [(call.method, call.params.get("show_alert")) for call in stale] == [
+        ("answerCallbackQuery", True)
+    ]
+    assert [row["family_id"] for row in await contact_rows(bot)] == [1]

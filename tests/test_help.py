@@ -12,12 +12,19 @@ from tests.helpers.harness import BotHarness, FakeTime, only_text
 
 CASEWORK = ["log", "undo", "families", "family", "newfamily", "consent", "closefamily"]
 EXPECTED = {
-    Role.CASE_MANAGER: [*CASEWORK, "due", "flag", "language", "help", "cancel"],
-    Role.COORDINATOR: [
-        *CASEWORK, "transfer", "due", "flag", "flags", "closeflag", "invite", "users",
+    Role.CASE_MANAGER: [
+        *CASEWORK, "due", "flag", "interpreter", "requests", "cancelrequest", "translate",
         "language", "help", "cancel",
     ],
-    Role.ADMIN: ["families", "family", "invite", "users", "revoke", "language", "help", "cancel"],
+    Role.COORDINATOR: [
+        *CASEWORK, "transfer", "due", "flag", "flags", "closeflag", "interpreter", "requests",
+        "cancelrequest", "approve", "reject", "invoice", "budget", "translate", "invite",
+        "users", "language", "help", "cancel",
+    ],
+    Role.ADMIN: [
+        "families", "family", "requests", "invoice", "budget", "fund", "rates", "invite",
+        "users", "revoke", "language", "help", "cancel",
+    ],
 }  # fmt: skip
 PERSON = {Role.CASE_MANAGER: CASE_MANAGER, Role.COORDINATOR: COORDINATOR, Role.ADMIN: ADMIN}
 

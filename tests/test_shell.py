@@ -23,6 +23,11 @@ ADMIN_HELP = """\
 Ihre Befehle (Administrator*in)
 /families – Aktive Familien, neuester Kontakt zuerst (Koordination: /families @name oder Ort)
 /family – Familie mit letzten Kontakten anzeigen: /family F-0042
+/requests – Dolmetschanfragen: /requests [all | urgent | Sprache]
+/invoice – Rechnungsbetrag erfassen: /invoice 12 240,50
+/budget – Übersetzungsfonds: ausgegeben, gebunden, übrig und wie lange er reicht
+/fund – Fonds anzeigen und anpassen
+/rates – Kostensätze anzeigen und anpassen
 /invite – Kolleg*in einladen: /invite case_manager
 /users – Mitarbeitende mit Rolle, Team, Sprache und Status anzeigen
 /revoke – Zugang sofort deaktivieren: /revoke @benutzername

@@ -121,7 +121,7 @@ async def check_fund_alerts(context: BotContext, fund: Fund) -> None:
     """Tell coordinators, once each, when use reaches 50, 75, 90 and 100 percent."""
     figures = await context.storage.funds.figures(fund, context.clock.today())
     new = await context.storage.funds.mark_alerts(
-        fund.id, reached_thresholds(figures.used_percent), context.clock.now()
+        fund.id, reached_thresholds(figures), context.clock.now()
     )
     if not new:
         return

@@ -75,15 +75,28 @@ def rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineK
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
-async def show(update: Update, text: str, keyboard: list[list[InlineKeyboardButton]]) -> None:
-    """Show a dialog step: edit the message whose button was pressed, or answer a message."""
+async def show(update: Update, text: str, keyboard: list[list[InlineKeyboardButton]]) -> int:
+    """Show a dialog step: edit the message whose button was pressed, or answer a message.
+
+    Returns the id of the message that shows the step, so a dialog can tell its current
+    buttons from those of an older message.
+    """
     markup = InlineKeyboardMarkup(keyboard) if keyboard else None
     query = update.callback_query
     if query is not None:
         await query.answer()
         await query.edit_message_text(text, reply_markup=markup)
-    else:
-        await reply(update, text, reply_markup=markup)
+        return query.message.message_id
+    message = await update.effective_message.reply_text(text, reply_markup=markup)
+    return message.message_id
+
+
+async def pressed_elsewhere(update: Update, current_message_id: int | None) -> bool:
+    """A button of an older dialog message was pressed: say so instead of acting on it."""
+    if update.callback_query.message.message_id == current_message_id:
+        return False
+    await update.callback_query.answer(_("This button is no longer active."), show_alert=True)
+    return True
 
 
 async def find_family(

@@ -24,6 +24,7 @@ from bot.handlers.common import (
     end_dialog,
     find_family,
     load_family,
+    pressed_elsewhere,
     reply,
     rows,
     show,
@@ -211,7 +212,7 @@ async def choose_note(update: Update, context: BotContext) -> int:
         except ParseError as error:
             await reply(update, error.message)
             return NOTE
-    await show(
+    draft.message_id = await show(
         update,
         _("Please check and save:") + "\n\n" + _summary(draft.draft()),
         [[button(_("Save"), f"{PREFIX}save"), *_cancel_row()]],
@@ -222,8 +223,10 @@ async def choose_note(update: Update, context: BotContext) -> int:
 async def save_contact(update: Update, context: BotContext) -> int:
     """Store the contact the dialog describes; a second tap on Save stores nothing more."""
     query = update.callback_query
-    await query.answer()
     draft = context.user_data.new_contact
+    if await pressed_elsewhere(update, draft.message_id):
+        return CONFIRM
+    await query.answer()
     family = await load_family(update, context, draft.family_id, active=True)
     if family is not None:
         source = (query.message.chat.id, query.message.message_id)

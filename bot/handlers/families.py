@@ -25,6 +25,7 @@ from bot.handlers.common import (
     dialog,
     end_dialog,
     find_family,
+    pressed_elsewhere,
     reply,
     rows,
     show,
@@ -264,7 +265,7 @@ async def choose_consent(update: Update, context: BotContext) -> int:
     """Consent given or not; then show everything for confirmation."""
     dialog = context.user_data.new_family
     dialog.consent = update.callback_query.data.endswith(":1")
-    await show(
+    dialog.message_id = await show(
         update,
         _("Please check and save:") + "\n\n" + draft_summary(dialog.draft()),
         [[button(_("Save"), f"{PREFIX}save"), *_cancel_row()]],
@@ -275,6 +276,8 @@ async def choose_consent(update: Update, context: BotContext) -> int:
 async def save_family(update: Update, context: BotContext) -> int:
     """Store the family the dialog describes."""
     dialog = context.user_data.new_family
+    if await pressed_elsewhere(update, dialog.message_id):
+        return CONFIRM
     context.user_data.new_family = None
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)

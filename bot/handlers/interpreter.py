@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.casework import search_languages
+from bot.casework import find_language, search_languages
 from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.dialogs import FREQUENT_LANGUAGES, INTERPRETING_CHOICES, PAGE_CHOICES, RequestDialog
@@ -29,6 +29,7 @@ from bot.handlers.common import (
     end_dialog,
     find_family,
     load_family,
+    pressed_elsewhere,
     reply,
     rows,
     show,
@@ -155,7 +156,7 @@ async def choose_language(update: Update, context: BotContext) -> int:
             )
             return LANGUAGE
     else:
-        found = search_languages(update.message.text, current_locale())[:9]
+        found = _search_languages(update.message.text)
         if not found:
             await reply(
                 update,
@@ -271,6 +272,19 @@ async def choose_purpose(update: Update, context: BotContext) -> int:
     return await _ask_confirmation(update, context)
 
 
+def _search_languages(text: str) -> list[str]:
+    """An exact code or name ("uk", "Dari"), else names starting with or containing the
+    letters in the user's language, else in German or English."""
+    code = find_language(text)
+    if code is not None:
+        return [code]
+    for locale in dict.fromkeys([current_locale(), "de", "en"]):
+        found = search_languages(text, locale)[:9]
+        if found:
+            return found
+    return []
+
+
 def _check_future(context: BotContext, starts_at: datetime) -> None:
     """Interpreting cannot be booked for a time that has passed."""
     if starts_at <= context.clock.now():
@@ -314,7 +328,7 @@ async def _ask_confirmation(update: Update, context: BotContext) -> int:
         lines.append(
             _("⚡ Less than 5 working days' notice: urgent, the coordination must approve it.")
         )
-    await show(
+    context.user_data.new_request.message_id = await show(
         update,
         "\n".join(lines),
         [[button(_("Confirm"), f"{PREFIX}confirm"), *_cancel_row()]],
@@ -333,6 +347,8 @@ async def _rates(context: BotContext) -> Rates:
 async def confirm(update: Update, context: BotContext) -> int:
     """Store the request and commit its estimate, atomically against the fund."""
     query = update.callback_query
+    if await pressed_elsewhere(update, context.user_data.new_request.message_id):
+        return CONFIRM
     await query.answer()
     draft = context.user_data.new_request.draft()
     now = context.clock.now()

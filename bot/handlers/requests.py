@@ -274,7 +274,11 @@ async def cancel_request(update: Update, context: BotContext) -> None:
         return
     now = context.clock.now()
     rates = await context.storage.funds.rates(context.services.base_rates)
-    fee = cancellation_fee_cents(request.mode, request.professional, request.starts_at, now, rates)
+    fee = (
+        cancellation_fee_cents(request.mode, request.professional, request.starts_at, now, rates)
+        if request.status is Status.APPROVED
+        else 0
+    )
     try:
         cancelled = await context.storage.requests.cancel(request.id, fee, member.telegram_id, now)
     except TransitionRefused as refused:

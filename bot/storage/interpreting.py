@@ -121,7 +121,11 @@ class InterpreterRequestStore:
             )
             if existing is not None:
                 return _request(existing), False
-            figures = await self._funds.figures(fund, now.date())
+            # The fund as it is now, inside the write transaction: an amount changed a
+            # moment ago counts.
+            current = await self._funds.get(fund.id)
+            assert current is not None
+            figures = await self._funds.figures(current, now.date())
             covered = estimate_cents <= figures.available_cents
             request_id = await self._db.execute(
                 """

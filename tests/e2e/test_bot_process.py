@@ -6,10 +6,12 @@ import asyncio
 import re
 import signal
 import sqlite3
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.interpreting import is_holiday
 from bot.offline import Person
 from tests.e2e.conftest import ADMIN, STARTUP_TIMEOUT, TelegramUser
 
@@ -97,3 +99,48 @@ async def test_a_case_manager_logs_a_contact_over_http(
     with sqlite3.connect(tmp_path / "e2e.sqlite3") as database:
         stored = database.execute("SELECT family_id, minutes, note FROM contacts").fetchall()
     assert stored == [(1, 45, "Termin vorbereitet")]
+
+
+async def test_a_case_manager_requests_an_interpreter_over_http(
+    bot_process: asyncio.subprocess.Process, telegram: TelegramUser, tmp_path: Path
+) -> None:
+    await telegram.send(ADMIN, "/invite coordinator")
+    invitation = await telegram.wait_for("sendMessage", ADMIN.id)
+    code = re.search(r"\?start=(\w+)", invitation["text"]).group(1)
+    coordinator = Person(5005, "Konrad", "konrad_koord", "de")
+    await telegram.send(coordinator, f"/start {code}")
+    await telegram.wait_for("sendMessage", coordinator.id)
+    await telegram.send(coordinator, "/invite case_manager")
+    invitation = await telegram.wait_for("sendMessage", coordinator.id)
+    code = re.search(r"\?start=(\w+)", invitation["text"]).group(1)
+    case_manager = Person(4004, "Anna", "anna_kim", "de")
+    await telegram.send(case_manager, f"/start {code}")
+    await telegram.wait_for("sendMessage", case_manager.id)
+
+    # The bot process runs on the real clock: a working day about a month ahead.
+    day = date.today() + timedelta(days=30)
+    while day.weekday() == 5 or is_holiday(day):
+        day += timedelta(days=1)
+    await telegram.send(
+        case_manager, f"/interpreter uk {day:%d.%m.%Y} 10:00 90m vor-ort Ahlen Ausländerbehörde"
+    )
+    estimate = await telegram.wait_for("sendMessage", case_manager.id)
+    assert "70,00\xa0€" in estimate["text"] and "30.000,00\xa0€" in estimate["text"]
+    await telegram.press(case_manager, estimate["reply_markup"]["inline_keyboard"][0][0]["text"])
+    submitted = await telegram.wait_for("sendMessage", case_manager.id)
+    to_coordinator = await telegram.wait_for("sendMessage", coordinator.id)
+    await telegram.press(
+        coordinator, to_coordinator["reply_markup"]["inline_keyboard"][0][0]["text"]
+    )
+    approved = await telegram.wait_for("sendMessage", case_manager.id)
+
+    assert "#1" in submitted["text"] and "29.930,00\xa0€" in submitted["text"]
+    assert "#1" in to_coordinator["text"]
+    assert "#1" in approved["text"]
+    bot_process.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(bot_process.wait(), timeout=STARTUP_TIMEOUT) == 0
+    with sqlite3.connect(tmp_path / "e2e.sqlite3") as database:
+        stored = database.execute(
+            "SELECT status, estimate_cents, committed_cents FROM interpreter_requests"
+        ).fetchall()
+    assert stored == [("approved", 7000, 7000)]
