@@ -21,6 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="long polling with TELEGRAM_BOT_TOKEN, else the shell")
+    demo = commands.add_parser("demo-data", help="fill an empty database with demo data")
+    demo.add_argument("--families", type=int, default=380, help="number of families (380)")
+    demo.add_argument("--weeks", type=int, default=52, help="weeks of contacts up to today (52)")
+    demo.add_argument("--seed", type=int, default=42, help="random seed, for the same data")
     shell = commands.add_parser("shell", help="chat with the bot in this terminal")
     shell.add_argument(
         "--as",
@@ -49,6 +53,12 @@ def _run(arguments: argparse.Namespace, settings) -> int:
 
     if arguments.command == "shell":
         return asyncio.run(run_shell(settings, Role(arguments.role)))
+    if arguments.command == "demo-data":
+        from bot.demo_cli import fill_with_demo_data
+
+        return asyncio.run(
+            fill_with_demo_data(settings, arguments.families, arguments.weeks, arguments.seed)
+        )
     if settings.telegram_bot_token is None:
         print(
             "kim-bot: no TELEGRAM_BOT_TOKEN set, starting the terminal shell "

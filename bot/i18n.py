@@ -150,6 +150,11 @@ def format_items(items: list[str]) -> str:
     return format_list(items, locale=_format_locale()) if items else ""
 
 
+def month_name(month: int) -> str:
+    """The month's name in the current locale: 11 → "November"."""
+    return babel_dates.get_month_names("wide", locale=_format_locale())[month]
+
+
 def format_date(value: date) -> str:
     return babel_dates.format_date(value, format="medium", locale=_format_locale())
 

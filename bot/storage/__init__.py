@@ -7,7 +7,9 @@ from pathlib import Path
 from bot.storage.audit import AuditLog
 from bot.storage.contacts import Contact, ContactStore, FollowUp
 from bot.storage.database import Database
+from bot.storage.demo import DemoStore
 from bot.storage.families import Family, FamilyStore
+from bot.storage.figures import FigureStore
 from bot.storage.flags import Flag, FlagStore
 from bot.storage.funds import Fund, FundStore
 from bot.storage.interpreting import InterpreterRequest, InterpreterRequestStore
@@ -41,6 +43,8 @@ class Storage:
         self.funds = FundStore(db, self.audit)
         self.machine_translations = MachineTranslationStore(db)
         self.requests = InterpreterRequestStore(db, self.audit, self.funds)
+        self.demo = DemoStore(db)
+        self.figures = FigureStore(db)
 
     @classmethod
     async def open(cls, path: Path) -> Storage:

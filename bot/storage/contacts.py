@@ -118,9 +118,7 @@ class ContactStore:
                     message_id,
                 ),
             )
-            await self._audit.record(
-                "contact.create", now, staff_id, family_code(draft.family_id), str(contact_id)
-            )
+            # The contact's audit line is written by the contacts_audit trigger.
             if draft.structural_gap:
                 await self._flags.add(
                     draft.family_id, FlagCategory.OTHER, draft.note, staff_id, now, contact_id

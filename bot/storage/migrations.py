@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.storage import rollups
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -220,6 +222,37 @@ MIGRATIONS: tuple[Migration, ...] = (
             )
             """,
             "CREATE INDEX machine_translations_fund ON machine_translations (fund_id, at)",
+        ),
+    ),
+    Migration(
+        why="Figures: running totals of contacts for fast weekly, monthly and yearly figures "
+        "(see rollups.py), each contact's audit line written by trigger in the same statement, "
+        "full-time positions and the weekly report's subscriptions and sent log.",
+        statements=(
+            *rollups.TABLES,
+            *rollups.rebuild_statements(),
+            *rollups.TRIGGERS,
+            # Stored by the trigger from now on; ContactStore writes it no more.
+            "ALTER TABLE staff ADD COLUMN fte_permille INTEGER CHECK (fte_permille > 0)",
+            "ALTER TABLE staff ADD COLUMN weekly_report INTEGER NOT NULL DEFAULT 1",
+            """
+            CREATE TABLE weekly_reports (
+                week TEXT NOT NULL,
+                staff_id INTEGER NOT NULL REFERENCES staff (telegram_id),
+                sent_at TEXT NOT NULL,
+                PRIMARY KEY (week, staff_id)
+            )
+            """,
+            "CREATE INDEX families_caseload ON families (status, case_manager_id, fled_ukraine)",
+            "CREATE INDEX contacts_staff_day ON contacts (staff_id, contact_on)",
+            "CREATE INDEX families_opened ON families (opened_on, fled_ukraine)",
+            """
+            CREATE INDEX families_closed ON families (closed_on, fled_ukraine)
+            WHERE closed_on IS NOT NULL
+            """,
+            "CREATE INDEX flags_raised ON flags (raised_at)",
+            "CREATE INDEX requests_created ON interpreter_requests (created_at)",
+            "CREATE INDEX requests_decided ON interpreter_requests (decided_at)",
         ),
     ),
 )

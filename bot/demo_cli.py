@@ -1,0 +1,49 @@
+"""`kim-bot demo-data`: fill an empty database with demo data and say what it holds."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from bot.app import TRANSLATION_FUND_NAME
+from bot.clock import Clock
+from bot.config import Settings
+from bot.demo import generate
+from bot.funds import euros_to_cents
+from bot.storage import Storage
+
+
+async def fill_with_demo_data(settings: Settings, families: int, weeks: int, seed: int) -> int:
+    if families < 1 or weeks < 1:
+        print("kim-bot: --families and --weeks must be at least 1", file=sys.stderr)
+        return 2
+    clock = Clock(settings.tz)
+    storage = await Storage.open(settings.database_path)
+    try:
+        if not await storage.demo.is_empty():
+            print(
+                f"kim-bot: {settings.database_path} already holds families; demo data goes "
+                "into an empty database only (set DATABASE_PATH to a new file).",
+                file=sys.stderr,
+            )
+            return 2
+        fund = await storage.funds.ensure_translation_fund(
+            TRANSLATION_FUND_NAME,
+            euros_to_cents(settings.translation_fund_eur),
+            settings.translation_fund_start,
+            settings.translation_fund_end,
+            clock.now(),
+        )
+        started = time.perf_counter()
+        data = generate(
+            families, weeks, clock.today(), settings.towns, fund.id, fund.starts_on, seed
+        )
+        contacts = await storage.demo.load(data)
+        print(
+            f"{settings.database_path}: {len(data.staff)} staff, {families} families, "
+            f"{contacts} contacts, {len(data.requests)} interpreter requests, "
+            f"{len(data.flags)} flags ({time.perf_counter() - started:.1f} s)"
+        )
+        return 0
+    finally:
+        await storage.close()

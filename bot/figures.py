@@ -1,0 +1,203 @@
+"""Reporting periods (ISO weeks, months, years) and the figures coordinators report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from babel.dates import get_month_names
+
+from bot.casework import ContactType, Topic, normalise
+from bot.i18n import _, format_date, month_name
+from bot.parsing import ParseError
+
+
+class PeriodKind(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days from `start` up to, not including, `end`."""
+
+    kind: PeriodKind
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        """The key of the running totals: W2026-48, M2026-11, Y2026."""
+        if self.kind is PeriodKind.WEEK:
+            year, week, _ = self.start.isocalendar()
+            return f"W{year}-{week:02d}"
+        if self.kind is PeriodKind.MONTH:
+            return f"M{self.start:%Y-%m}"
+        return f"Y{self.start.year}"
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    def previous(self) -> Period:
+        return period_containing(self.kind, self.start - timedelta(days=1))
+
+    def label(self) -> str:
+        if self.kind is PeriodKind.WEEK:
+            year, week, _ = self.start.isocalendar()
+            return _("week {week}/{year} ({start} – {end})").format(
+                week=week, year=year, start=format_date(self.start),
+                end=format_date(self.last_day),
+            )  # fmt: skip
+        if self.kind is PeriodKind.MONTH:
+            return _("{month} {year}").format(
+                month=month_name(self.start.month), year=self.start.year
+            )
+        return str(self.start.year)
+
+
+def period_containing(kind: PeriodKind, day: date) -> Period:
+    if kind is PeriodKind.WEEK:
+        start = day - timedelta(days=day.weekday())
+        return Period(kind, start, start + timedelta(days=7))
+    if kind is PeriodKind.MONTH:
+        start = day.replace(day=1)
+        following = (start + timedelta(days=32)).replace(day=1)
+        return Period(kind, start, following)
+    return Period(kind, date(day.year, 1, 1), date(day.year + 1, 1, 1))
+
+
+_ISO_WEEK = re.compile(r"^(\d{4})-?w(\d{1,2})$")
+_CALENDAR_WEEK = re.compile(r"^(?:kw|cw|w)?\s*(\d{1,2})$")
+_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$|^(\d{4})-(\d{1,2})$")
+
+
+def parse_week(text: str, today: date) -> Period:
+    """2026-W47, KW47 or 47 (the latest such week), or a date in the week: 24.11.2026."""
+    key = normalise(text) if not _DAY.match(text.strip()) else text.strip()
+    if not key:
+        return period_containing(PeriodKind.WEEK, today)
+    try:
+        if match := _ISO_WEEK.match(key):
+            return _iso_week(int(match.group(1)), int(match.group(2)))
+        if match := _CALENDAR_WEEK.match(key):
+            week = int(match.group(1))
+            year = today.isocalendar()[0]
+            candidate = _iso_week(year, week)
+            return candidate if candidate.start <= today else _iso_week(year - 1, week)
+        if (day := _day(key)) is not None:
+            return period_containing(PeriodKind.WEEK, day)
+    except ValueError:
+        pass
+    raise ParseError(
+        _("“{text}” is not a week. Examples: /week, /week KW47, /week 2026-W47, /week "
+          "24.11.2026").format(text=text[:40])
+    )  # fmt: skip
+
+
+def parse_month(text: str, today: date) -> Period:
+    """11.2026, 2026-11, November 2026, or a month name or number (the latest such month)."""
+    words = text.strip().lower().split()
+    if not words:
+        return period_containing(PeriodKind.MONTH, today)
+    try:
+        if match := _MONTH.match(words[0]):
+            month = int(match.group(1) or match.group(4))
+            year = int(match.group(2) or match.group(3))
+            return period_containing(PeriodKind.MONTH, date(year, month, 1))
+        month = _month_number(words[0])
+        if month is not None and len(words) <= 2:
+            year = int(words[1]) if len(words) == 2 else today.year
+            if len(words) == 1 and date(year, month, 1) > today:
+                year -= 1
+            return period_containing(PeriodKind.MONTH, date(year, month, 1))
+    except ValueError:
+        pass
+    raise ParseError(
+        _("“{text}” is not a month. Examples: /month, /month 11.2026, /month November 2026")
+        .format(text=text[:40])
+    )  # fmt: skip
+
+
+def parse_year(text: str, today: date) -> Period:
+    key = text.strip()
+    if not key:
+        return period_containing(PeriodKind.YEAR, today)
+    if re.fullmatch(r"\d{4}", key) and 2000 <= int(key) <= 2100:
+        return period_containing(PeriodKind.YEAR, date(int(key), 1, 1))
+    raise ParseError(_("“{text}” is not a year. Example: /year 2026").format(text=text[:40]))
+
+
+def _iso_week(year: int, week: int) -> Period:
+    return period_containing(PeriodKind.WEEK, date.fromisocalendar(year, week, 1))
+
+
+def _day(text: str) -> date | None:
+    match = _DAY.match(text)
+    if match is None:
+        return None
+    if match.group(1):
+        return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    return date(int(match.group(4)), int(match.group(5)), int(match.group(6)))
+
+
+def _month_number(word: str) -> int | None:
+    if word.isdigit() and 1 <= int(word) <= 12:
+        return int(word)
+    key = normalise(word)
+    for locale in ("de", "en", "uk"):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=locale).items():
+                if normalise(name) == key:
+                    return number
+    return None
+
+
+@dataclass(frozen=True)
+class Count:
+    contacts: int = 0
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
+class StaffFigures:
+    staff_id: int
+    contacts: int
+    minutes: int
+    families: int
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What happened in a period, for the county or for one person."""
+
+    contacts: int
+    minutes: int
+    families_reached: int
+    families_reached_ukraine: int
+    by_type: dict[ContactType, Count]
+    by_topic: dict[Topic, int]
+    by_town: dict[str, Count]
+    new_families: int
+    closed_families: int
+    active_at_end: int
+    active_ukraine_at_end: int
+    requests: int
+    interpreting_spent_cents: int
+    flags_raised: int
+    flags_closed: int
+    by_staff: list[StaffFigures] = field(default_factory=list)
+
+
+def change(current: int, previous: int) -> str:
+    """ "+3", "−2" or "±0": the difference to the previous period."""
+    difference = current - previous
+    if difference > 0:
+        return f"+{difference}"
+    if difference < 0:
+        return f"−{-difference}"
+    return "±0"

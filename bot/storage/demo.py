@@ -1,0 +1,82 @@
+"""Bulk loading of demo data (see bot/demo.py for what the rows hold)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+
+from bot.demo import DemoData
+from bot.storage import rollups
+from bot.storage.database import Database
+
+CHUNK = 50_000
+
+
+def _chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, CHUNK)):
+        yield chunk
+
+
+class DemoStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def is_empty(self) -> bool:
+        return await self._db.fetch_value("SELECT count(*) FROM families") == 0
+
+    async def load(self, data: DemoData) -> int:
+        """Insert everything in one transaction; returns the number of contacts."""
+        contacts = 0
+        async with self._db.transaction():
+            # Millions of rows: count them once at the end instead of row by row.
+            for name in rollups.TRIGGER_NAMES:
+                await self._db.execute(f"DROP TRIGGER {name}")
+            await self._db.execute_many(
+                """
+                INSERT OR IGNORE INTO staff (telegram_id, username, display_name, role, team,
+                    locale, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                data.staff,
+            )
+            await self._db.execute_many(
+                """
+                INSERT INTO families (id, town, origin, household_size, languages, fled_ukraine,
+                    benefit_system, consent_on, opened_on, closed_on, status, case_manager_id,
+                    created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                data.families,
+            )
+            for chunk in _chunks(data.contacts):
+                await self._db.execute_many(
+                    """
+                    INSERT INTO contacts (family_id, staff_id, contact_on, minutes, contact_type,
+                        topics, note, referral, follow_up_on, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    chunk,
+                )
+                contacts += len(chunk)
+            await self._db.execute_many(
+                """
+                INSERT INTO interpreter_requests (fund_id, family_id, requested_by, language,
+                    mode, starts_at, minutes, pages, town, purpose, professional, urgent, status,
+                    estimate_cents, committed_cents, spent_cents, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                data.requests,
+            )
+            await self._db.execute_many(
+                """
+                INSERT INTO flags (family_id, category, description, raised_by, raised_at,
+                    closed_at, outcome)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                data.flags,
+            )
+            for statement in (*rollups.rebuild_statements(), *rollups.TRIGGERS):
+                await self._db.execute(statement)
+        await self._db.execute("ANALYZE")
+        return contacts

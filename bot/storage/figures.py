@@ -1,0 +1,192 @@
+"""The queries behind the figures; fast at state size thanks to the running totals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.casework import ContactType, Topic
+from bot.figures import Count, Period, PeriodFigures, StaffFigures
+from bot.funds import micro_to_cents
+from bot.storage.database import Database, to_db_time
+from bot.storage.rollups import TOPICS
+
+_TOPIC_SUMS = ", ".join(f"sum(topic_{bit})" for bit in range(TOPICS))
+_CONTACT_TOPIC_SUMS = ", ".join(f"sum((c.topics >> {bit}) & 1)" for bit in range(TOPICS))
+
+
+class FigureStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def period(
+        self,
+        period: Period,
+        start_at: datetime,
+        end_at: datetime,
+        staff_id: int | None = None,
+        per_person: bool = False,
+    ) -> PeriodFigures:
+        """Figures of the whole county (with `per_person`, also each person's share), or of
+        one person's work and caseload.
+
+        `start_at` and `end_at` are the period's bounds as instants (local midnight), for
+        what is stored with a timestamp rather than a day.
+        """
+        if staff_id is None:
+            rows = await self._db.fetch_all(
+                f"""
+                SELECT contact_type, town, fled, sum(contacts), sum(minutes), {_TOPIC_SUMS}
+                FROM contact_days WHERE day >= ? AND day < ?
+                GROUP BY contact_type, town
+                """,
+                (period.start.isoformat(), period.end.isoformat()),
+            )
+        else:
+            rows = await self._db.fetch_all(
+                f"""
+                SELECT c.contact_type, f.town, f.fled_ukraine, count(*), sum(c.minutes),
+                    {_CONTACT_TOPIC_SUMS}
+                FROM contacts AS c JOIN families AS f ON f.id = c.family_id
+                WHERE c.staff_id = ? AND c.contact_on >= ? AND c.contact_on < ?
+                GROUP BY c.contact_type, f.town
+                """,
+                (staff_id, period.start.isoformat(), period.end.isoformat()),
+            )
+        by_type: dict[ContactType, Count] = {}
+        by_town: dict[str, Count] = {}
+        by_topic = dict.fromkeys(Topic, 0)
+        for row in rows:
+            kind, town, contacts, minutes = ContactType(row[0]), row[1], row[3], row[4]
+            by_type[kind] = _add(by_type.get(kind), contacts, minutes)
+            by_town[town] = _add(by_town.get(town), contacts, minutes)
+            for bit, topic in enumerate(Topic):
+                by_topic[topic] += row[5 + bit]
+        reach = await self._reach(period.key, staff_id)
+        families = await self._families(period, staff_id)
+        activity = await self._activity(start_at, end_at, staff_id)
+        return PeriodFigures(
+            contacts=sum(count.contacts for count in by_type.values()),
+            minutes=sum(count.minutes for count in by_type.values()),
+            families_reached=reach[0],
+            families_reached_ukraine=reach[1],
+            by_type=by_type,
+            by_topic={topic: count for topic, count in by_topic.items() if count},
+            by_town=by_town,
+            new_families=families[0],
+            closed_families=families[1],
+            active_at_end=families[2],
+            active_ukraine_at_end=families[3],
+            requests=activity[0],
+            interpreting_spent_cents=activity[1],
+            flags_raised=activity[2],
+            flags_closed=activity[3],
+            by_staff=await self._by_staff(period.key) if per_person and staff_id is None else [],
+        )
+
+    async def _reach(self, key: str, staff_id: int | None) -> tuple[int, int]:
+        """Families reached, and of those fled from Ukraine."""
+        if staff_id is None:
+            row = await self._db.fetch_one(
+                "SELECT families, families_ukraine FROM period_totals WHERE period = ?", (key,)
+            )
+        else:
+            row = await self._db.fetch_one(
+                """
+                SELECT count(*), coalesce(sum(f.fled_ukraine), 0)
+                FROM reach AS r JOIN families AS f ON f.id = r.family_id
+                WHERE r.period = ? AND r.staff_id = ?
+                """,
+                (key, staff_id),
+            )
+        return (row[0], row[1]) if row else (0, 0)
+
+    async def _families(self, period: Period, staff_id: int | None) -> tuple[int, int, int, int]:
+        """New and closed in the period; active, and of those fled from Ukraine, at its end.
+
+        Active at the end = opened before it minus closed before it: two ordered index
+        ranges instead of a look at every family.
+        """
+        mine = "" if staff_id is None else "AND case_manager_id = :staff"
+        row = await self._db.fetch_one(
+            f"""
+            SELECT
+                (SELECT count(*) FROM families
+                 WHERE opened_on >= :start AND opened_on < :end {mine}) AS opened,
+                (SELECT count(*) FROM families
+                 WHERE closed_on >= :start AND closed_on < :end {mine}) AS closed,
+                (SELECT count(*) FROM families WHERE opened_on < :end {mine})
+                - (SELECT count(*) FROM families WHERE closed_on < :end {mine}) AS active,
+                (SELECT coalesce(sum(fled_ukraine), 0) FROM families
+                 WHERE opened_on < :end {mine})
+                - (SELECT coalesce(sum(fled_ukraine), 0) FROM families
+                   WHERE closed_on < :end {mine}) AS ukraine
+            """,
+            {"start": period.start.isoformat(), "end": period.end.isoformat(), "staff": staff_id},
+        )
+        return row["opened"], row["closed"], row["active"], row["ukraine"]
+
+    async def _activity(
+        self, start_at: datetime, end_at: datetime, staff_id: int | None
+    ) -> tuple[int, int, int, int]:
+        """Interpreter requests made, interpreting spent, flags raised and closed."""
+        params = {"start": to_db_time(start_at), "end": to_db_time(end_at), "staff": staff_id}
+        requester = "" if staff_id is None else "AND requested_by = :staff"
+        raiser = "" if staff_id is None else "AND raised_by = :staff"
+        translator = "" if staff_id is None else "AND staff_id = :staff"
+        row = await self._db.fetch_one(
+            f"""
+            SELECT
+                (SELECT count(*) FROM interpreter_requests
+                 WHERE created_at >= :start AND created_at < :end {requester}) AS requests,
+                (SELECT coalesce(sum(spent_cents), 0) FROM interpreter_requests
+                 WHERE decided_at >= :start AND decided_at < :end {requester}) AS spent,
+                (SELECT coalesce(sum(cost_micro_cents), 0) FROM machine_translations
+                 WHERE at >= :start AND at < :end {translator}) AS machine,
+                (SELECT count(*) FROM flags
+                 WHERE raised_at >= :start AND raised_at < :end {raiser}) AS raised,
+                (SELECT count(*) FROM flags
+                 WHERE closed_at >= :start AND closed_at < :end {raiser}) AS closed
+            """,
+            params,
+        )
+        spent = row["spent"] + micro_to_cents(row["machine"])
+        return row["requests"], spent, row["raised"], row["closed"]
+
+    async def _by_staff(self, key: str) -> list[StaffFigures]:
+        rows = await self._db.fetch_all(
+            """
+            SELECT staff_id, contacts, minutes, families FROM staff_periods
+            WHERE period = ? AND contacts > 0
+            """,
+            (key,),
+        )
+        figures = [StaffFigures(row[0], row[1], row[2], row[3]) for row in rows]
+        return sorted(figures, key=lambda item: (-item.contacts, item.staff_id))
+
+    async def caseload(self) -> list[tuple[int, int, int]]:
+        """(case manager, active families, of those fled from Ukraine), largest first."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT case_manager_id, count(*), sum(fled_ukraine) FROM families
+            WHERE status = 'active' GROUP BY case_manager_id
+            ORDER BY 2 DESC, 1
+            """
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def weekly_contacts(self, first: date, end: date) -> list[tuple[str, str, int]]:
+        """(ISO week key, contact type, contacts) for the weeks from `first` to `end`."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT day, contact_type, sum(contacts) FROM contact_days
+            WHERE day >= ? AND day < ? GROUP BY day, contact_type
+            """,
+            (first.isoformat(), end.isoformat()),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+
+def _add(count: Count | None, contacts: int, minutes: int) -> Count:
+    if count is None:
+        return Count(contacts, minutes)
+    return Count(count.contacts + contacts, count.minutes + minutes)
