@@ -20,13 +20,16 @@ from bot.handlers import (
     caseload,
     contacts,
     errors,
+    exports,
     families,
+    figures,
     flags,
     followups,
     help,
     interpreter,
     language,
     onboarding,
+    reports,
     requests,
     staff,
     translate,
@@ -50,6 +53,9 @@ CAPABILITIES = (
     requests,
     budget,
     translate,
+    figures,
+    exports,
+    reports,
     onboarding,
     staff,
     language,
@@ -132,6 +138,7 @@ async def start_services(application: Application) -> None:
     if application.job_queue is not None:
         followups.schedule_reminders(application)
         requests.schedule_reminders(application)
+        reports.schedule_weekly_report(application)
 
 
 async def stop_services(application: Application) -> None:

@@ -141,7 +141,8 @@ def _family(
 
 def _contacts(rng: random.Random, families: list[tuple], today: date) -> Iterator[tuple]:
     """(family_id, staff_id, contact_on, minutes, type, topics, note, referral, follow_up_on,
-    created_at) for each family's active days, about CONTACTS_PER_FAMILY_WEEK a week."""
+    created_at, reminded_at) for each family's active days, about CONTACTS_PER_FAMILY_WEEK a
+    week. Follow-ups before today count as reminded: demo staff are not reminded of the past."""
     types, type_weights = list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values())
     topics, topic_weights = list(TOPIC_WEIGHTS), list(TOPIC_WEIGHTS.values())
     services = list(Service)
@@ -159,12 +160,13 @@ def _contacts(rng: random.Random, families: list[tuple], today: date) -> Iterato
                 chosen = set(rng.choices(topics, topic_weights, k=rng.choice((1, 1, 2, 2, 3))))
                 referral = rng.choice(services).value if rng.random() < 0.08 else None
                 follow_up = (
-                    day + timedelta(days=rng.randrange(3, 21)) if rng.random() < 0.1 else None
+                    worked + timedelta(days=rng.randrange(3, 21)) if rng.random() < 0.1 else None
                 )
+                reminded = _moment(follow_up) if follow_up and follow_up < today else None
                 yield (
-                    family_id, case_manager, day.isoformat(), rng.choice(TYPE_MINUTES[kind]),
+                    family_id, case_manager, worked.isoformat(), rng.choice(TYPE_MINUTES[kind]),
                     kind.value, topics_to_bits(chosen), "", referral,
-                    follow_up.isoformat() if follow_up else None, _moment(day),
+                    follow_up.isoformat() if follow_up else None, _moment(worked), reminded,
                 )  # fmt: skip
             day += timedelta(days=1 + int(rng.expovariate(CONTACTS_PER_FAMILY_WEEK / 7)))
 
@@ -173,7 +175,8 @@ def _requests(
     rng: random.Random, families: list[tuple], today: date, fund_id: int, since: date
 ) -> list[tuple]:
     """(fund_id, family_id, requested_by, language, mode, starts_at, minutes, pages, town,
-    purpose, professional, urgent, status, estimate, committed, spent, created_at): about
+    purpose, professional, urgent, status, estimate, committed, spent, created_at, decided_at):
+    about
     one request per 40 active families a week since the fund started."""
     weeks = max((today - since).days // 7, 0)
     active = [family for family in families if family[10] == "active"]
@@ -201,7 +204,8 @@ def _requests(
             (fund_id, family[0], family[11], family[4].split(",")[0], mode, _moment(starts, 10),
              minutes, pages, family[1] if mode == "on_site" else None,
              purpose,
-             int(professional), 0, status, estimate, committed, spent, _moment(created))
+             int(professional), 0, status, estimate, committed, spent, _moment(created),
+             _moment(min(starts + timedelta(days=1), today)) if spent else None)
         )  # fmt: skip
     return rows
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,7 +33,7 @@ class Period:
     def key(self) -> str:
         """The key of the running totals: W2026-48, M2026-11, Y2026."""
         if self.kind is PeriodKind.WEEK:
-            year, week, _ = self.start.isocalendar()
+            year, week, _weekday = self.start.isocalendar()
             return f"W{year}-{week:02d}"
         if self.kind is PeriodKind.MONTH:
             return f"M{self.start:%Y-%m}"
@@ -47,7 +48,7 @@ class Period:
 
     def label(self) -> str:
         if self.kind is PeriodKind.WEEK:
-            year, week, _ = self.start.isocalendar()
+            year, week, _weekday = self.start.isocalendar()
             return _("week {week}/{year} ({start} – {end})").format(
                 week=week, year=year, start=format_date(self.start),
                 end=format_date(self.last_day),
@@ -85,10 +86,14 @@ def parse_week(text: str, today: date) -> Period:
         if match := _ISO_WEEK.match(key):
             return _iso_week(int(match.group(1)), int(match.group(2)))
         if match := _CALENDAR_WEEK.match(key):
-            week = int(match.group(1))
-            year = today.isocalendar()[0]
-            candidate = _iso_week(year, week)
-            return candidate if candidate.start <= today else _iso_week(year - 1, week)
+            # The latest week of that number: this year's, or last year's if still to come
+            # (or if this year has no week 53).
+            week, year = int(match.group(1)), today.isocalendar()[0]
+            with contextlib.suppress(ValueError):
+                candidate = _iso_week(year, week)
+                if candidate.start <= today:
+                    return candidate
+            return _iso_week(year - 1, week)
         if (day := _day(key)) is not None:
             return period_containing(PeriodKind.WEEK, day)
     except ValueError:

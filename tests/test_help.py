@@ -11,19 +11,21 @@ from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, FakeTime, only_text
 
 CASEWORK = ["log", "undo", "families", "family", "newfamily", "consent", "closefamily"]
+FIGURES = ["week", "month", "year"]
+MANAGING = ["caseload", "fte", "export", "subscribe", "unsubscribe"]
 EXPECTED = {
     Role.CASE_MANAGER: [
         *CASEWORK, "due", "flag", "interpreter", "requests", "cancelrequest", "translate",
-        "language", "help", "cancel",
+        *FIGURES, "language", "help", "cancel",
     ],
     Role.COORDINATOR: [
         *CASEWORK, "transfer", "due", "flag", "flags", "closeflag", "interpreter", "requests",
-        "cancelrequest", "approve", "reject", "invoice", "budget", "translate", "invite",
-        "users", "language", "help", "cancel",
+        "cancelrequest", "approve", "reject", "invoice", "budget", "translate", *FIGURES,
+        *MANAGING, "invite", "users", "language", "help", "cancel",
     ],
     Role.ADMIN: [
-        "families", "family", "requests", "invoice", "budget", "fund", "rates", "invite",
-        "users", "revoke", "language", "help", "cancel",
+        "families", "family", "requests", "invoice", "budget", "fund", "rates", *FIGURES,
+        *MANAGING, "invite", "users", "revoke", "language", "help", "cancel",
     ],
 }  # fmt: skip
 PERSON = {Role.CASE_MANAGER: CASE_MANAGER, Role.COORDINATOR: COORDINATOR, Role.ADMIN: ADMIN}

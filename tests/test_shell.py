@@ -28,6 +28,15 @@ Ihre Befehle (Administrator*in)
 /budget – Übersetzungsfonds: ausgegeben, gebunden, übrig und wie lange er reicht
 /fund – Fonds anzeigen und anpassen
 /rates – Kostensätze anzeigen und anpassen
+/week – Zahlen einer Woche: /week, /week KW47, /week 24.11.2026
+/month – Zahlen eines Monats: /month, /month 11.2026
+/year – Zahlen eines Jahres: /year, /year 2026
+/caseload – Aktive Familien je Case Manager*in, und wie viele aus der Ukraine geflüchtet sind
+/fte – Stellenanteil einer Case Manager*in festlegen: /fte @anna_kim 0,8
+/export – Kontakte, Familien, Dolmetschanfragen und Wochensummen als Excel und CSV: \
+/export 01.11.2026 30.11.2026
+/subscribe – Jeden Montag um 8:00 die Zahlen der Vorwoche erhalten
+/unsubscribe – Wochenbericht abbestellen
 /invite – Kolleg*in einladen: /invite case_manager
 /users – Mitarbeitende mit Rolle, Team, Sprache und Status anzeigen
 /revoke – Zugang sofort deaktivieren: /revoke @benutzername

@@ -8,6 +8,7 @@ from bot.storage.audit import AuditLog
 from bot.storage.contacts import Contact, ContactStore, FollowUp
 from bot.storage.database import Database
 from bot.storage.demo import DemoStore
+from bot.storage.exports import ExportStore
 from bot.storage.families import Family, FamilyStore
 from bot.storage.figures import FigureStore
 from bot.storage.flags import Flag, FlagStore
@@ -15,6 +16,7 @@ from bot.storage.funds import Fund, FundStore
 from bot.storage.interpreting import InterpreterRequest, InterpreterRequestStore
 from bot.storage.invitations import InvitationStore
 from bot.storage.machine_translations import MachineTranslationStore
+from bot.storage.reports import ReportStore
 from bot.storage.staff import StaffMember, StaffStore
 
 __all__ = [
@@ -45,6 +47,8 @@ class Storage:
         self.requests = InterpreterRequestStore(db, self.audit, self.funds)
         self.demo = DemoStore(db)
         self.figures = FigureStore(db)
+        self.exports = ExportStore(db)
+        self.reports = ReportStore(db)
 
     @classmethod
     async def open(cls, path: Path) -> Storage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -69,6 +70,16 @@ _OPEN_FOLLOW_UP = """
 """
 
 
+# A source already stored conflicts and returns nothing: the update was delivered twice.
+_INSERT = """
+    INSERT INTO contacts (family_id, staff_id, contact_on, minutes, contact_type, topics, note,
+        referral, follow_up_on, created_at, source_chat_id, source_message_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
+    RETURNING *
+"""
+
+
 class ContactStore:
     def __init__(self, db: Database, audit: AuditLog, flags: FlagStore) -> None:
         self._db = db
@@ -86,46 +97,36 @@ class ContactStore:
 
         `source` is the (chat id, message id) it came from: the same source stores once.
         Returns the contact and whether it is new.
+
+        A plain contact is one INSERT … RETURNING: its audit line and running totals are
+        written by triggers in that same statement, so it takes a single trip to SQLite.
         """
-        chat_id, message_id = source or (None, None)
-        async with self._db.transaction():
-            if source is not None:
-                existing = await self._db.fetch_one(
-                    "SELECT * FROM contacts WHERE source_chat_id = ? AND source_message_id = ?",
-                    source,
-                )
-                if existing is not None:
-                    return _contact(existing), False
-            contact_id = await self._db.execute(
-                """
-                INSERT INTO contacts (family_id, staff_id, contact_on, minutes, contact_type,
-                    topics, note, referral, follow_up_on, created_at, source_chat_id,
-                    source_message_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                (
-                    draft.family_id,
-                    staff_id,
-                    draft.contact_on.isoformat(),
-                    draft.minutes,
-                    draft.contact_type.value,
-                    topics_to_bits(draft.topics),
-                    draft.note,
-                    draft.referral.value if draft.referral else None,
-                    draft.follow_up_on.isoformat() if draft.follow_up_on else None,
-                    to_db_time(now),
-                    chat_id,
-                    message_id,
-                ),
-            )
-            # The contact's audit line is written by the contacts_audit trigger.
-            if draft.structural_gap:
+        values = (
+            draft.family_id,
+            staff_id,
+            draft.contact_on.isoformat(),
+            draft.minutes,
+            draft.contact_type.value,
+            topics_to_bits(draft.topics),
+            draft.note,
+            draft.referral.value if draft.referral else None,
+            draft.follow_up_on.isoformat() if draft.follow_up_on else None,
+            to_db_time(now),
+            *(source or (None, None)),
+        )
+        async with self._db.transaction() if draft.structural_gap else nullcontext():
+            rows = await self._db.fetch_all(_INSERT, values)
+            if rows and draft.structural_gap:
                 await self._flags.add(
-                    draft.family_id, FlagCategory.OTHER, draft.note, staff_id, now, contact_id
+                    draft.family_id, FlagCategory.OTHER, draft.note, staff_id, now, rows[0]["id"]
                 )
-        contact = await self.get(contact_id)
-        assert contact is not None
-        return contact, True
+        if rows:
+            return _contact(rows[0]), True
+        existing = await self._db.fetch_one(
+            "SELECT * FROM contacts WHERE source_chat_id = ? AND source_message_id = ?", source
+        )
+        assert existing is not None
+        return _contact(existing), False
 
     async def get(self, contact_id: int) -> Contact | None:
         row = await self._db.fetch_one("SELECT * FROM contacts WHERE id = ?", (contact_id,))

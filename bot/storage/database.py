@@ -38,6 +38,7 @@ class Database:
         self._connection = connection
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
+        self._in_transaction = False
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -86,12 +87,20 @@ class Database:
             # IMMEDIATE takes the write lock now, so a check-then-write inside cannot be
             # overtaken by another process writing to the same file.
             await self._connection.execute("BEGIN IMMEDIATE")
+            self._in_transaction = True
             try:
                 yield
             except BaseException:
                 await self._connection.execute("ROLLBACK")
                 raise
+            finally:
+                self._in_transaction = False
             await self._connection.execute("COMMIT")
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether an explicit transaction is open: what it reads may still be rolled back."""
+        return self._in_transaction
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the id of an inserted row (or 0)."""

@@ -53,8 +53,8 @@ class DemoStore:
                 await self._db.execute_many(
                     """
                     INSERT INTO contacts (family_id, staff_id, contact_on, minutes, contact_type,
-                        topics, note, referral, follow_up_on, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        topics, note, referral, follow_up_on, created_at, reminded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     chunk,
                 )
@@ -63,8 +63,8 @@ class DemoStore:
                 """
                 INSERT INTO interpreter_requests (fund_id, family_id, requested_by, language,
                     mode, starts_at, minutes, pages, town, purpose, professional, urgent, status,
-                    estimate_cents, committed_cents, spent_cents, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    estimate_cents, committed_cents, spent_cents, created_at, decided_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 data.requests,
             )

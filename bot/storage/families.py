@@ -9,6 +9,7 @@ from datetime import date, datetime
 from bot.casework import BenefitSystem
 from bot.parsing import FamilyDraft, family_code
 from bot.storage.audit import AuditLog
+from bot.storage.cache import RecordCache
 from bot.storage.database import Database, to_db_time
 
 ACTIVE = "active"
@@ -77,6 +78,8 @@ class FamilyStore:
     def __init__(self, db: Database, audit: AuditLog) -> None:
         self._db = db
         self._audit = audit
+        # Every /log reads its family: keep the recently used ones.
+        self._cache: RecordCache[int, Family] = RecordCache(2048)
 
     async def create(
         self, draft: FamilyDraft, case_manager_id: int, today: date, now: datetime
@@ -107,8 +110,16 @@ class FamilyStore:
         return family
 
     async def get(self, family_id: int) -> Family | None:
-        row = await self._db.fetch_one(f"{_WITH_LAST_CONTACT} WHERE id = ?", (family_id,))
-        return None if row is None else _family(row)
+        """The family's record (its last contact date is only in caseload lists)."""
+        family = self._cache.get(family_id)
+        if family is None:
+            row = await self._db.fetch_one("SELECT * FROM families WHERE id = ?", (family_id,))
+            if row is None:
+                return None
+            family = _family(row)
+            if not self._db.in_transaction:
+                self._cache.put(family_id, family)
+        return family
 
     async def caseload(
         self,
@@ -165,6 +176,7 @@ class FamilyStore:
                 (today.isoformat(), reason, family_id),
             )
             await self._audit.record("family.close", now, closed_by, family_code(family_id))
+        self._cache.forget(family_id)
 
     async def transfer(self, family_id: int, to_staff_id: int, by: int, now: datetime) -> None:
         async with self._db.transaction():
@@ -174,6 +186,7 @@ class FamilyStore:
             await self._audit.record(
                 "family.transfer", now, by, family_code(family_id), detail=str(to_staff_id)
             )
+        self._cache.forget(family_id)
 
     async def record_consent(self, family_id: int, today: date, by: int, now: datetime) -> None:
         async with self._db.transaction():
@@ -181,3 +194,4 @@ class FamilyStore:
                 "UPDATE families SET consent_on = ? WHERE id = ?", (today.isoformat(), family_id)
             )
             await self._audit.record("family.consent", now, by, family_code(family_id))
+        self._cache.forget(family_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from bot.casework import ContactType, Topic
 from bot.figures import Count, Period, PeriodFigures, StaffFigures
@@ -171,17 +171,6 @@ class FigureStore:
             WHERE status = 'active' GROUP BY case_manager_id
             ORDER BY 2 DESC, 1
             """
-        )
-        return [(row[0], row[1], row[2]) for row in rows]
-
-    async def weekly_contacts(self, first: date, end: date) -> list[tuple[str, str, int]]:
-        """(ISO week key, contact type, contacts) for the weeks from `first` to `end`."""
-        rows = await self._db.fetch_all(
-            """
-            SELECT day, contact_type, sum(contacts) FROM contact_days
-            WHERE day >= ? AND day < ? GROUP BY day, contact_type
-            """,
-            (first.isoformat(), end.isoformat()),
         )
         return [(row[0], row[1], row[2]) for row in rows]
 

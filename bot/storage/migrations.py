@@ -234,7 +234,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             *rollups.TRIGGERS,
             # Stored by the trigger from now on; ContactStore writes it no more.
             "ALTER TABLE staff ADD COLUMN fte_permille INTEGER CHECK (fte_permille > 0)",
-            "ALTER TABLE staff ADD COLUMN weekly_report INTEGER NOT NULL DEFAULT 1",
+            # NULL: as the role has it (coordinators get the weekly report); 1 or 0: chosen.
+            "ALTER TABLE staff ADD COLUMN weekly_report INTEGER CHECK (weekly_report IN (0, 1))",
             """
             CREATE TABLE weekly_reports (
                 week TEXT NOT NULL,

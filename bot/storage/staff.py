@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.roles import Role, Team
 from bot.storage.audit import AuditLog
+from bot.storage.cache import RecordCache
 from bot.storage.database import Database, from_db_time, to_db_time
 
 ACTIVE = "active"
@@ -25,6 +26,16 @@ class StaffMember:
     display_name: str
     created_at: datetime
     invited_by: int | None = None
+    # Full-time equivalent in thousandths (800 = 0.8), where configured.
+    fte_permille: int | None = None
+    # The weekly report: None as the role has it (coordinators get it), else chosen.
+    weekly_report: bool | None = None
+
+    @property
+    def receives_weekly_report(self) -> bool:
+        if self.weekly_report is None:
+            return self.role is Role.COORDINATOR
+        return self.weekly_report
 
     @property
     def active(self) -> bool:
@@ -49,22 +60,36 @@ def _member(row: sqlite3.Row) -> StaffMember:
         display_name=row["display_name"],
         created_at=from_db_time(row["created_at"]),
         invited_by=row["invited_by"],
+        fte_permille=row["fte_permille"],
+        weekly_report=None if row["weekly_report"] is None else bool(row["weekly_report"]),
     )
 
 
-_COLUMNS = "telegram_id, role, team, locale, status, username, display_name, created_at, invited_by"
+_COLUMNS = (
+    "telegram_id, role, team, locale, status, username, display_name, created_at, invited_by, "
+    "fte_permille, weekly_report"
+)
 
 
 class StaffStore:
     def __init__(self, db: Database, audit: AuditLog) -> None:
         self._db = db
         self._audit = audit
+        # The access gate reads the sender on every update.
+        self._cache: RecordCache[int, StaffMember] = RecordCache(4096)
 
     async def get(self, telegram_id: int) -> StaffMember | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_COLUMNS} FROM staff WHERE telegram_id = ?", (telegram_id,)
-        )
-        return None if row is None else _member(row)
+        member = self._cache.get(telegram_id)
+        if member is None:
+            row = await self._db.fetch_one(
+                f"SELECT {_COLUMNS} FROM staff WHERE telegram_id = ?", (telegram_id,)
+            )
+            if row is None:
+                return None
+            member = _member(row)
+            if not self._db.in_transaction:
+                self._cache.put(telegram_id, member)
+        return member
 
     async def find(self, reference: str) -> StaffMember | None:
         """A member by numeric Telegram id or by @username (case-insensitive)."""
@@ -152,6 +177,7 @@ class StaffStore:
                 invited_by,
             ),
         )
+        self._cache.forget(telegram_id)
         member = await self.get(telegram_id)
         assert member is not None
         return member
@@ -164,6 +190,7 @@ class StaffStore:
             "UPDATE staff SET username = ?, display_name = ? WHERE telegram_id = ?",
             (username, display_name, telegram_id),
         )
+        self._cache.forget(telegram_id)
 
     async def set_locale(self, telegram_id: int, locale: str, now: datetime) -> None:
         async with self._db.transaction():
@@ -171,6 +198,7 @@ class StaffStore:
                 "UPDATE staff SET locale = ? WHERE telegram_id = ?", (locale, telegram_id)
             )
             await self._audit.record("staff.language", now, telegram_id, detail=locale)
+        self._cache.forget(telegram_id)
 
     async def revoke(self, telegram_id: int, revoked_by: int, now: datetime) -> None:
         async with self._db.transaction():
@@ -182,3 +210,29 @@ class StaffStore:
                 (to_db_time(now), revoked_by, telegram_id),
             )
             await self._audit.record("staff.revoke", now, revoked_by, subject=str(telegram_id))
+        self._cache.forget(telegram_id)
+
+    async def names(self, telegram_ids: list[int]) -> dict[int, str]:
+        """How to name these people in a list (see StaffMember.handle)."""
+        if not telegram_ids:
+            return {}
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM staff WHERE telegram_id IN "
+            f"({', '.join('?' for _ in telegram_ids)})",
+            telegram_ids,
+        )
+        return {row["telegram_id"]: _member(row).handle for row in rows}
+
+    async def set_fte(self, telegram_id: int, permille: int | None, by: int, now: datetime) -> None:
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE staff SET fte_permille = ? WHERE telegram_id = ?", (permille, telegram_id)
+            )
+            await self._audit.record("staff.fte", now, by, str(telegram_id), str(permille))
+        self._cache.forget(telegram_id)
+
+    async def set_weekly_report(self, telegram_id: int, wanted: bool) -> None:
+        await self._db.execute(
+            "UPDATE staff SET weekly_report = ? WHERE telegram_id = ?", (int(wanted), telegram_id)
+        )
+        self._cache.forget(telegram_id)

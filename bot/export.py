@@ -1,0 +1,299 @@
+"""The export for coordinators: an Excel workbook and a CSV of the contacts.
+
+Families appear only by their code (F-0042); no free text is exported at all, since notes
+and reasons may hold personal details. Dates are real date cells and money real numbers
+(euros, from integer cents), so that Excel can sort, filter and sum them.
+
+The functions are synchronous and CPU-bound: handlers run them with `asyncio.to_thread`,
+which carries the current locale along.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bot.i18n import _, country_name, current_locale, format_date, format_items, language_name
+from bot.parsing import ParseError, parse_full_date
+from bot.render import status_label, yes_no
+from bot.storage.exports import ContactRow, FamilyRow, RequestRow, WeekTotals
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+# Excel number formats are written in its neutral notation; Excel shows them with the
+# reader's separators ("1.234,50 €" in a German Excel).
+DATE_FORMATS = {"de": "DD.MM.YYYY", "en": "DD/MM/YYYY", "uk": "DD.MM.YYYY"}
+MONEY_FORMATS = {"de": '#,##0.00 "€"', "en": '"€"#,##0.00', "uk": '#,##0.00 "€"'}
+EXAMPLE = "/export 01.11.2026 30.11.2026"
+# A year at most: a longer export is rarely wanted and grows past what a chat carries.
+MAX_DAYS = 366
+# Typed years outside these are typing errors (and would reach the ends of the calendar).
+YEARS = (2000, 2100)
+# What Excel does not allow in a sheet name, and its length limit.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME_LENGTH = 31
+# A text starting with one of these is a formula to Excel: never let one run.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def parse_period(args: Sequence[str], today: date) -> tuple[date, date]:
+    """The first and last day of an export: the current month so far, or from a day
+    until today, or from one day to another (31.12.2026 or 2026-12-31)."""
+    if len(args) > 2:
+        raise ParseError(
+            _("Examples: /export (this month), /export 01.11.2026, {example}").format(
+                example=EXAMPLE
+            )
+        )
+    first = parse_full_date(args[0]) if args else today.replace(day=1)
+    last = parse_full_date(args[1]) if len(args) == 2 else today
+    if not all(YEARS[0] <= day.year <= YEARS[1] for day in (first, last)):
+        raise ParseError(
+            _("Please give days from the year {first} to {last}. Example: {example}").format(
+                first=YEARS[0], last=YEARS[1], example=EXAMPLE
+            )
+        )
+    if first > last:
+        raise ParseError(
+            _("The period would start on {first}, after its end on {last}. Example: {example}")
+            .format(first=format_date(first), last=format_date(last), example=EXAMPLE)
+        )  # fmt: skip
+    if (last - first).days >= MAX_DAYS:
+        raise ParseError(
+            _("An export covers at most {days} days. Example: {example}").format(
+                days=MAX_DAYS, example=EXAMPLE
+            )
+        )
+    return first, last
+
+
+def period_bounds(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Local midnight at the start of `first` and after `last`: the period as instants."""
+    return (
+        datetime.combine(first, datetime.min.time(), tzinfo=tz),
+        datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz),
+    )
+
+
+@dataclass(frozen=True)
+class Export:
+    """What one export holds: the period's rows, and the time zone to show times in."""
+
+    first: date
+    last: date
+    contacts: list[ContactRow]
+    families: list[FamilyRow]
+    requests: list[RequestRow]
+    weeks: list[WeekTotals]
+    tz: ZoneInfo
+
+    @property
+    def empty(self) -> bool:
+        return not (self.contacts or self.families or self.requests)
+
+
+@dataclass(frozen=True)
+class _Money:
+    """An amount for a cell with the currency format."""
+
+    cents: int
+
+    @property
+    def euros(self) -> Decimal:
+        return Decimal(self.cents).scaleb(-2)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A column of a sheet: its header in the current language, a row's value, a width."""
+
+    header: str
+    value: Callable[[Any], Any]
+    width: int
+
+
+def _contact_columns() -> list[_Column]:
+    return [
+        _Column(_("Family"), lambda row: row.family_code, 10),
+        _Column(_("Date"), lambda row: row.contact_on, 12),
+        _Column(_("Staff"), lambda row: row.staff, 18),
+        _Column(_("Staff ID"), lambda row: row.staff_id, 12),
+        _Column(_("Contact type"), lambda row: row.contact_type.label, 20),
+        _Column(_("Minutes"), lambda row: row.minutes, 10),
+        _Column(
+            _("Topics"),
+            lambda row: ", ".join(topic.label for topic in row.topics),
+            40,
+        ),
+        _Column(_("Town"), lambda row: row.town, 14),
+        _Column(_("Fled from Ukraine"), lambda row: yes_no(row.fled_ukraine), 12),
+        _Column(_("Referred to"), lambda row: row.referral.label if row.referral else None, 22),
+        _Column(_("Follow-up"), lambda row: row.follow_up_on, 12),
+    ]
+
+
+def _family_columns() -> list[_Column]:
+    return [
+        _Column(_("Family"), lambda row: row.code, 10),
+        _Column(_("Town"), lambda row: row.town, 14),
+        _Column(_("Country of origin"), lambda row: country_name(row.origin), 18),
+        _Column(_("Household"), lambda row: row.household_size, 10),
+        _Column(
+            _("Languages"),
+            lambda row: format_items([language_name(code) for code in row.languages]),
+            28,
+        ),
+        _Column(_("Fled from Ukraine"), lambda row: yes_no(row.fled_ukraine), 12),
+        _Column(
+            _("Benefit system"),
+            lambda row: row.benefit_system.label if row.benefit_system else None,
+            22,
+        ),
+        _Column(_("Consent given on"), lambda row: row.consent_on, 12),
+        _Column(_("Opened"), lambda row: row.opened_on, 12),
+        _Column(_("Closed"), lambda row: row.closed_on, 12),
+        _Column(_("Status"), lambda row: _("active") if row.active else _("closed"), 12),
+        _Column(_("Case manager"), lambda row: row.case_manager, 18),
+        _Column(_("Case manager ID"), lambda row: row.case_manager_id, 12),
+    ]
+
+
+def _request_columns(tz: ZoneInfo) -> list[_Column]:
+    def local(moment: datetime) -> datetime:
+        # Excel knows no time zones: the local wall-clock time, as staff read it.
+        return moment.astimezone(tz).replace(tzinfo=None)
+
+    return [
+        _Column(_("Request"), lambda row: row.id, 10),
+        _Column(_("Family"), lambda row: row.family_code, 10),
+        _Column(_("Language"), lambda row: language_name(row.language), 16),
+        _Column(_("Kind"), lambda row: row.mode.label, 16),
+        _Column(_("Start"), lambda row: local(row.starts_at), 17),
+        _Column(_("Minutes"), lambda row: row.minutes, 10),
+        _Column(_("Pages"), lambda row: row.pages, 8),
+        _Column(_("Purpose"), lambda row: row.purpose.label, 22),
+        _Column(_("Status"), lambda row: status_label(row.status), 22),
+        _Column(_("Estimate"), lambda row: _Money(row.estimate_cents), 14),
+        _Column(_("Committed"), lambda row: _Money(row.committed_cents), 14),
+        _Column(_("Spent"), lambda row: _Money(row.spent_cents), 14),
+        _Column(_("Requested on"), lambda row: local(row.created_at), 17),
+    ]
+
+
+def _week_columns() -> list[_Column]:
+    return [
+        _Column(
+            _("Week"),
+            lambda row: _("CW {week}/{year}").format(
+                week=row.week, year=row.monday.isocalendar()[0]
+            ),
+            12,
+        ),
+        _Column(_("From"), lambda row: row.monday, 12),
+        _Column(_("To"), lambda row: row.sunday, 12),
+        _Column(_("Contacts"), lambda row: row.contacts, 10),
+        _Column(_("Minutes"), lambda row: row.minutes, 10),
+        _Column(_("Families reached"), lambda row: row.families_reached, 16),
+    ]
+
+
+def workbook_bytes(export: Export) -> bytes:
+    """The workbook: contacts, families, requests and weekly totals, one sheet each."""
+    # Imported here, like matplotlib for the charts: the bot's start need not wait for it.
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.creator = "KIM-Bot"
+    workbook.properties.title = _("KIM export {first} – {last}").format(
+        first=export.first.isoformat(), last=export.last.isoformat()
+    )
+    locale = current_locale()
+    sheets = [
+        (_("Contacts"), _contact_columns(), export.contacts),
+        (_("Families"), _family_columns(), export.families),
+        (_("Interpreter requests"), _request_columns(export.tz), export.requests),
+        (_("Weekly totals"), _week_columns(), export.weeks),
+    ]
+    for title, columns, rows in sheets:
+        _add_sheet(workbook, title, columns, rows, locale)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_sheet(
+    workbook: Workbook, title: str, columns: list[_Column], rows: Sequence[Any], locale: str
+) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(_sheet_name(title))
+    bold = Font(bold=True)
+    for number, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=number, value=column.header)
+        cell.font = bold
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+    for row_number, row in enumerate(rows, start=2):
+        for number, column in enumerate(columns, start=1):
+            _write(sheet.cell(row=row_number, column=number), column.value(row), locale)
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _write(cell: Any, value: Any, locale: str) -> None:
+    if isinstance(value, datetime):
+        cell.value = value
+        cell.number_format = f"{DATE_FORMATS[locale]} HH:MM"
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMATS[locale]
+    elif isinstance(value, _Money):
+        cell.value = value.euros
+        cell.number_format = MONEY_FORMATS[locale]
+    elif isinstance(value, str):
+        cell.value = value
+        # openpyxl takes a text starting with "=" for a formula: keep it text.
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def _sheet_name(title: str) -> str:
+    return _SHEET_NAME_FORBIDDEN.sub("-", title)[:_SHEET_NAME_LENGTH] or "-"
+
+
+def contacts_csv_bytes(contacts: list[ContactRow]) -> bytes:
+    """The contacts as German Excel opens a CSV: UTF-8 with BOM, semicolons, local dates."""
+    columns = _contact_columns()
+    date_format = _strftime(DATE_FORMATS[current_locale()])
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow([column.header for column in columns])
+    for row in contacts:
+        writer.writerow([_csv_value(column.value(row), date_format) for column in columns])
+    return text.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value: Any, date_format: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime(date_format)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        # Excel would run it as a formula; a leading apostrophe shows it as text.
+        return "'" + value
+    return str(value)
+
+
+def _strftime(excel_format: str) -> str:
+    return excel_format.replace("DD", "%d").replace("MM", "%m").replace("YYYY", "%Y")

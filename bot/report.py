@@ -1,0 +1,141 @@
+"""The figures of a period as a message: what coordinators report, with the change."""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+
+from bot.casework import ContactType, Topic
+from bot.figures import Count, Period, PeriodFigures, change
+from bot.i18n import _, format_money, format_number
+
+# Telegram's limit is 4096 characters; the per-person list stops well before it.
+MAX_LENGTH = 3900
+PEOPLE_SHOWN = 25
+
+
+def hours(minutes: int) -> str:
+    return format_number((Decimal(minutes) / 60).quantize(Decimal("0.1")))
+
+
+def _hours_change(current: int, previous: int) -> str:
+    difference = (Decimal(current - previous) / 60).quantize(Decimal("0.1"))
+    if difference > 0:
+        return "+" + format_number(difference)
+    if difference < 0:
+        return "−" + format_number(-difference)
+    return "±0"
+
+
+def _money_change(current: int, previous: int) -> str:
+    difference = current - previous
+    sign = "+" if difference > 0 else "−" if difference < 0 else "±"
+    return sign + format_money(abs(difference))
+
+
+def figures_text(
+    period: Period,
+    current: PeriodFigures,
+    previous: PeriodFigures,
+    heading: str,
+    names: dict[int, str] | None = None,
+) -> str:
+    """The report; `names` (person id → name) adds the per-person part for coordinators."""
+    lines = [
+        f"<b>{heading}</b>",
+        period.label(),
+        "",
+        _("Families reached: {count} ({change}), of those fled from Ukraine: {ukraine} "
+          "({ukraine_change})").format(
+            count=current.families_reached,
+            change=change(current.families_reached, previous.families_reached),
+            ukraine=current.families_reached_ukraine,
+            ukraine_change=change(current.families_reached_ukraine,
+                                  previous.families_reached_ukraine),
+        ),
+        _("Contacts: {count} ({change}) · hours: {hours} ({hours_change})").format(
+            count=current.contacts, change=change(current.contacts, previous.contacts),
+            hours=hours(current.minutes),
+            hours_change=_hours_change(current.minutes, previous.minutes),
+        ),
+        _("New families: {new} ({new_change}) · closed: {closed} ({closed_change})").format(
+            new=current.new_families, new_change=change(current.new_families,
+                                                        previous.new_families),
+            closed=current.closed_families,
+            closed_change=change(current.closed_families, previous.closed_families),
+        ),
+        _("Active caseload at the end: {count} ({change}), of those fled from Ukraine: "
+          "{ukraine}").format(
+            count=current.active_at_end,
+            change=change(current.active_at_end, previous.active_at_end),
+            ukraine=current.active_ukraine_at_end,
+        ),
+        _("Interpreter requests: {count} ({change}) · interpreting and translation spent: "
+          "{spent} ({spent_change})").format(
+            count=current.requests, change=change(current.requests, previous.requests),
+            spent=format_money(current.interpreting_spent_cents),
+            spent_change=_money_change(current.interpreting_spent_cents,
+                                       previous.interpreting_spent_cents),
+        ),
+        _("Structural gaps: {raised} raised ({raised_change}), {closed} closed "
+          "({closed_change})").format(
+            raised=current.flags_raised,
+            raised_change=change(current.flags_raised, previous.flags_raised),
+            closed=current.flags_closed,
+            closed_change=change(current.flags_closed, previous.flags_closed),
+        ),
+    ]  # fmt: skip
+    lines += _section(
+        _("<b>By kind of contact</b>"),
+        [(kind.label, current.by_type.get(kind), previous.by_type.get(kind))
+         for kind in ContactType],
+    )  # fmt: skip
+    lines += _section(
+        _("<b>By topic</b>"),
+        [(topic.label, Count(current.by_topic.get(topic, 0)),
+          Count(previous.by_topic.get(topic, 0))) for topic in Topic],
+        with_hours=False,
+    )  # fmt: skip
+    lines += _section(
+        _("<b>By town</b>"),
+        [(town, current.by_town.get(town), previous.by_town.get(town))
+         for town in sorted(set(current.by_town) | set(previous.by_town))],
+    )  # fmt: skip
+    text = "\n".join(lines)
+    if names is not None and current.by_staff:
+        text += "\n\n" + _people(current, names, MAX_LENGTH - len(text))
+    return text
+
+
+def _section(
+    title: str, rows: list[tuple[str, Count | None, Count | None]], with_hours: bool = True
+) -> list[str]:
+    shown = [(label, now or Count(), before or Count()) for label, now, before in rows
+             if (now and now.contacts) or (before and before.contacts)]  # fmt: skip
+    if not shown:
+        return []
+    lines = ["", title]
+    for label, now, before in shown:
+        line = _("{label}: {count} ({change})").format(
+            label=html.escape(label), count=now.contacts, change=change(now.contacts,
+                                                                        before.contacts)
+        )  # fmt: skip
+        if with_hours:
+            line += " · " + _("{hours} h").format(hours=hours(now.minutes))
+        lines.append(line)
+    return lines
+
+
+def _people(current: PeriodFigures, names: dict[int, str], room: int) -> str:
+    lines = [_("<b>By person</b> (contacts, hours, families reached)")]
+    for number, person in enumerate(current.by_staff):
+        line = _("{name}: {contacts} · {hours} h · {families}").format(
+            name=html.escape(names.get(person.staff_id, str(person.staff_id))),
+            contacts=person.contacts, hours=hours(person.minutes), families=person.families,
+        )  # fmt: skip
+        rest = len(current.by_staff) - number
+        if number >= PEOPLE_SHOWN or sum(map(len, lines)) + len(line) + 80 > room:
+            lines.append(_("… and {count} more: /export has everyone.").format(count=rest))
+            break
+        lines.append(line)
+    return "\n".join(lines)
