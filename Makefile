@@ -12,8 +12,8 @@ run: $(VENV)/.installed $(MO_FILES)
 	$(BIN)/kim-bot
 
 test: $(VENV)/.installed-test $(MO_FILES)
-	$(BIN)/ruff check bot tests
-	$(BIN)/ruff format --check bot tests
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/python -m pytest
 
 shell: $(VENV)/.installed $(MO_FILES)
@@ -48,6 +48,11 @@ locales-update: $(VENV)/.installed
 		--no-location --sort-output --project=kim-bot --copyright-holder="Kreis Warendorf" \
 		-o locales/messages.pot bot
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+
+# Throughput, latency and peak memory against the targets (bench/README.md); writes
+# bench/results.txt. The first run builds the demo databases in bench/.cache/ (about a minute).
+bench: $(VENV)/.installed-test $(MO_FILES)
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) $(MO_FILES) .pytest_cache

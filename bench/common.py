@@ -87,7 +87,9 @@ def _sources_digest(size: Size) -> str:
     return digest.hexdigest()[:16]
 
 
-def demo_database(size: Size, rebuild: bool = False, log: Callable[[str], None] = print) -> DemoDatabase:
+def demo_database(
+    size: Size, rebuild: bool = False, log: Callable[[str], None] = print
+) -> DemoDatabase:
     """The cached demo database of `size`, built with `kim-bot demo-data` when missing or stale."""
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"{size.name}.sqlite3"
@@ -152,9 +154,10 @@ def _described(size: Size, path: Path, meta: dict[str, Any]) -> DemoDatabase:
 
 def copy_database(source: Path, target: Path) -> Path:
     """A consistent copy (through SQLite's backup), for a run that writes to it."""
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as origin, sqlite3.connect(
-        target
-    ) as copy:
+    with (
+        sqlite3.connect(f"file:{source}?mode=ro", uri=True) as origin,
+        sqlite3.connect(target) as copy,
+    ):
         origin.backup(copy)
     origin.close()
     copy.close()
@@ -192,7 +195,7 @@ class HopCounter:
     connection's queue and one future awaited from the worker thread: Connection._execute.
     """
 
-    _SQL_FUNCTIONS = {"execute", "executemany", "_execute_fetchall", "_execute_insert"}
+    _SQL_FUNCTIONS = frozenset({"execute", "executemany", "_execute_fetchall", "_execute_insert"})
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection

@@ -12,13 +12,16 @@ Updates are built before the clock starts (each with its own message id) and awa
 after another with `process_update`. The three take turns round by round, so that whatever
 else the machine does affects them alike. Target: (c) at least half of (b).
 
-    python -m bench.throughput [--updates 5000] [--rounds 5] [--warmup 500]
+    python -m bench.throughput [--updates 5000] [--rounds 5] [--warmup 500] [--profile N]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
+import pstats
 import statistics
 import sys
 import tempfile
@@ -72,8 +75,9 @@ class Contender:
 
     def updates(self, count: int) -> list[Update]:
         """`count` updates of the /log line, each a new message."""
+        bot = self.application.bot
         return [
-            Update.de_json(self.telegram.message_update(CASE_MANAGER, LOG_TEXT), self.application.bot)
+            Update.de_json(self.telegram.message_update(CASE_MANAGER, LOG_TEXT), bot)
             for _ in range(count)
         ]
 
@@ -164,12 +168,7 @@ async def echo_insert_contender(folder: Path) -> Contender:
     )
 
 
-async def kim_contender(folder: Path) -> Contender:
-    telegram = OfflineTelegram(OFFLINE_TOKEN)
-    settings = Settings(_env_file=None, database_path=folder / "kim-bot.sqlite3")
-    application = build_application(settings, request=OfflineRequest(telegram))
-    await application.initialize()
-    await start_services(application)
+async def _case_manager_and_family(application: Application) -> None:
     storage = application.bot_data.storage
     now = datetime.now(UTC)
     await storage.staff.add(
@@ -190,6 +189,21 @@ async def kim_contender(folder: Path) -> Contender:
     if family.code != "F-0001":
         raise RuntimeError(f"the benchmark family is {family.code}, not F-0001")
 
+
+async def kim_contender(folder: Path) -> Contender:
+    telegram = OfflineTelegram(OFFLINE_TOKEN)
+    settings = Settings(_env_file=None, database_path=folder / "kim-bot.sqlite3")
+    application = build_application(settings, request=OfflineRequest(telegram))
+    await application.initialize()
+    try:
+        await start_services(application)
+        await _case_manager_and_family(application)
+    except BaseException:
+        # An open aiosqlite connection keeps the process alive: close it before failing.
+        await application.shutdown()
+        await stop_services(application)
+        raise
+
     async def stop() -> None:
         await application.shutdown()
         await stop_services(application)
@@ -204,7 +218,7 @@ async def kim_contender(folder: Path) -> Contender:
         application,
         stop,
         stored,
-        aiosqlite_connection(storage.db),
+        aiosqlite_connection(application.bot_data.storage.db),
     )
 
 
@@ -232,17 +246,57 @@ def _rate_line(contender: Contender) -> str:
     )
 
 
-async def run(updates: int, rounds: int, warmup: int) -> int:
+async def trip_cost(
+    connection: aiosqlite.Connection, statements: int = 2000
+) -> tuple[float, float]:
+    """µs per `SELECT 1`: in one trip (execute_fetchall), and in three (execute, fetchone,
+    close: how Database.fetch_one reads a row)."""
+    results = []
+    for three in (False, True):
+        for _repeat in range(2):
+            started = time.perf_counter()
+            for _ in range(statements):
+                if three:
+                    async with connection.execute("SELECT 1") as cursor:
+                        await cursor.fetchone()
+                else:
+                    await connection.execute_fetchall("SELECT 1")
+            seconds = time.perf_counter() - started
+        results.append(seconds / statements * 1e6)
+    return results[0], results[1]
+
+
+async def profile(kim: Contender, updates: int, top: int = 25) -> None:
+    """Where a /log update's time goes in Python: cProfile, functions by own time."""
+    batch = kim.updates(updates)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await kim.push(batch)
+    profiler.disable()
+    output = io.StringIO()
+    pstats.Stats(profiler, stream=output).sort_stats("tottime").print_stats(top)
+    print()
+    print(f"cProfile of {updates:,} /log updates (own time; coroutine resumptions count as calls):")
+    for line in output.getvalue().splitlines():
+        if line.strip() and not line.lstrip().startswith(("Ordered by", "List reduced")):
+            print(f"  {line.replace(str(Path.cwd()) + '/', '')[:150]}")
+
+
+async def run(updates: int, rounds: int, warmup: int, profile_updates: int) -> int:
     forget_bot_environment()
     print(f"handler throughput, in-process (OfflineRequest), {machine()}")
     print(f"{updates:,} updates per round, {rounds} rounds after {warmup:,} warm-up updates each")
     print(f"text: {LOG_TEXT!r}")
     with tempfile.TemporaryDirectory(prefix="kim-bench-") as folder:
-        contenders = [
-            await echo_contender(),
-            await echo_insert_contender(Path(folder)),
-            await kim_contender(Path(folder)),
-        ]
+        contenders: list[Contender] = []
+        try:
+            contenders.append(await echo_contender())
+            contenders.append(await echo_insert_contender(Path(folder)))
+            contenders.append(await kim_contender(Path(folder)))
+        except BaseException:
+            for contender in contenders:
+                await contender.stop()
+            raise
         try:
             for contender in contenders:
                 await contender.push(contender.updates(warmup))
@@ -260,13 +314,14 @@ async def run(updates: int, rounds: int, warmup: int) -> int:
             median = statistics.median(kim.rates) / statistics.median(floor.rates)
             verdict = "met" if median >= TARGET_RATIO else "MISSED"
             print(
-                f"  /log ÷ floor (b): {median:.2f} (medians), {best:.2f} (bests); "
+                f"  /log ÷ floor (b): {median:.3f} (medians), {best:.3f} (bests); "
                 f"target ≥ {TARGET_RATIO}: {verdict}"
             )
+            floor_median = statistics.median(floor.rates)
             print(
-                f"  floor (b) ÷ echo (a): {statistics.median(floor.rates) / statistics.median(echo_app.rates):.2f}"
-                f"; /log per update: {1e6 / statistics.median(kim.rates):,.0f} µs "
-                f"(floor (b): {1e6 / statistics.median(floor.rates):,.0f} µs)"
+                f"  floor (b) ÷ echo (a): {floor_median / statistics.median(echo_app.rates):.2f}; "
+                f"/log per update: {1e6 / statistics.median(kim.rates):,.0f} µs "
+                f"(floor (b): {1e6 / floor_median:,.0f} µs)"
             )
 
             print()
@@ -282,10 +337,17 @@ async def run(updates: int, rounds: int, warmup: int) -> int:
                     f"  {contender.label:<38} {counter.total / sample:g} ({hops}); "
                     f"{waited:.0%} of the time awaiting SQLite"
                 )
+            one, three = await trip_cost(floor.connection)
+            print(
+                f"  a SELECT 1 through aiosqlite: {one:.0f} µs in one trip (execute_fetchall), "
+                f"{three:.0f} µs in three (execute, fetchone, close: Database.fetch_one)"
+            )
             counter = await count_hops(kim, 1)
             print("  statements of one /log update, in order:")
             for statement in counter.statements:
                 print(f"    {one_line(statement.sql)}")
+            if profile_updates:
+                await profile(kim, profile_updates)
         finally:
             for contender in contenders:
                 await contender.stop()
@@ -297,8 +359,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=5000, help="updates per round (5000)")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds (5)")
     parser.add_argument("--warmup", type=int, default=500, help="warm-up updates (500)")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="afterwards, profile N /log updates with cProfile (0: do not)",
+    )
     arguments = parser.parse_args(argv)
-    return asyncio.run(run(arguments.updates, arguments.rounds, arguments.warmup))
+    return asyncio.run(
+        run(arguments.updates, arguments.rounds, arguments.warmup, arguments.profile)
+    )
 
 
 if __name__ == "__main__":

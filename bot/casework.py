@@ -77,7 +77,7 @@ class Topic(_Term):
 
     @property
     def bit(self) -> int:
-        return 1 << list(Topic).index(self)
+        return _TOPIC_BITS[self]
 
 
 class Service(_Term):
@@ -111,6 +111,9 @@ class FlagCategory(_Term):
     MISSING_SERVICE = "missing_service"
     INTERFACE = "interface"
     OTHER = "other"
+
+
+_TOPIC_BITS = {topic: 1 << position for position, topic in enumerate(Topic)}
 
 
 def topics_to_bits(topics: Iterable[Topic]) -> int:

@@ -86,6 +86,7 @@ def lazy_gettext(message: str) -> LazyProxy:
     return LazyProxy(gettext, message, enable_cache=False)
 
 
+@functools.lru_cache(maxsize=256)
 def guess_locale(language_code: str | None, default: str) -> str:
     """The supported locale closest to Telegram's `language_code` (`de`, `pt-br`, …)."""
     if not language_code:
@@ -97,8 +98,14 @@ def guess_locale(language_code: str | None, default: str) -> str:
     return language if language in SUPPORTED_LOCALES else default
 
 
-def _format_locale() -> str:
-    return _FORMAT_LOCALES[current_locale()]
+def _format_locale() -> Locale:
+    return _babel_locale(current_locale())
+
+
+@functools.cache
+def _babel_locale(locale: str) -> Locale:
+    # Parsed once: Babel would parse a locale name again on every formatting call.
+    return Locale.parse(_FORMAT_LOCALES[locale])
 
 
 # Languages Babel has no entry of their own for, and the entry that names them.
@@ -107,13 +114,13 @@ _LANGUAGE_NAME_CODES = {"prs": "fa_AF", "kmr": "ku"}
 
 def language_name(code: str, locale: str | None = None) -> str:
     """The name of a language in `locale` (default: the current one): `uk` → "Ukrainisch"."""
-    names = Locale.parse(_FORMAT_LOCALES[locale or current_locale()]).languages
+    names = _babel_locale(locale or current_locale()).languages
     return names.get(_LANGUAGE_NAME_CODES.get(code, code)) or code
 
 
 def country_name(code: str) -> str:
     """The name of a country in the current locale: `SY` → "Syrien"."""
-    return Locale.parse(_format_locale()).territories.get(code) or code
+    return _format_locale().territories.get(code) or code
 
 
 def autonym(code: str) -> str:

@@ -29,6 +29,8 @@ async def publish_default_menus(bot: Bot, registry: CommandRegistry, default_loc
 
 async def publish_member_menu(bot: Bot, registry: CommandRegistry, member: StaffMember) -> None:
     """Exactly the commands of the member's role, in the member's language, in their chat."""
+    if member.telegram_id < 0:
+        return  # shell and demo identities: no Telegram chat to publish a menu to
     scope = BotCommandScopeChat(member.telegram_id)
     try:
         if member.active:

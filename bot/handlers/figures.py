@@ -19,7 +19,7 @@ from bot.i18n import _, format_date, format_number, lazy_gettext, ngettext
 from bot.parsing import ParseError
 from bot.report import PEOPLE_SHOWN, figures_text
 from bot.roles import ALL_ROLES, MANAGING_ROLES, sees_all_families
-from bot.storage import StaffMember, Storage
+from bot.storage import Storage
 
 COMMANDS = (
     CommandSpec(
@@ -96,7 +96,9 @@ async def _figures(
 async def show_caseload(update: Update, context: BotContext) -> None:
     """Active families per case manager (and per full-time position where configured)."""
     caseload = await context.storage.figures.caseload()
-    members = {member.telegram_id: member for member in await context.storage.staff.all()}
+    shown = caseload[:CASELOAD_SHOWN]
+    names = await context.storage.staff.names([person for person, _, _ in shown])
+    positions = await context.storage.staff.full_time_equivalents()
     lines = [
         _("<b>Active caseload</b> on {date}").format(date=format_date(context.clock.today())),
         _("<b>{families} families, of those {ukraine} fled from Ukraine</b>").format(
@@ -106,8 +108,8 @@ async def show_caseload(update: Update, context: BotContext) -> None:
         "",
     ]
     lines += [
-        _caseload_line(members.get(person), person, families, fled)
-        for person, families, fled in caseload[:CASELOAD_SHOWN]
+        _caseload_line(names.get(person, str(person)), positions.get(person), families, fled)
+        for person, families, fled in shown
     ]
     if len(caseload) > CASELOAD_SHOWN:
         lines.append(
@@ -116,33 +118,29 @@ async def show_caseload(update: Update, context: BotContext) -> None:
             )
         )
     with_positions = [
-        (families, members[person].fte_permille)
-        for person, families, _ in caseload
-        if person in members and members[person].fte_permille
+        (families, positions[person]) for person, families, _ in caseload if person in positions
     ]
     if with_positions:
-        positions = Decimal(sum(fte for _, fte in with_positions)) / 1000
+        total = Decimal(sum(fte for _, fte in with_positions)) / 1000
         families = sum(families for families, _ in with_positions)
         lines += [
             "",
             _("{positions} configured full-time positions: {per} families per position").format(
-                positions=format_number(positions),
-                per=format_number((families / positions).quantize(Decimal("0.1"))),
+                positions=format_number(total),
+                per=format_number((families / total).quantize(Decimal("0.1"))),
             ),
         ]
     await reply(update, "\n".join(lines))
 
 
-def _caseload_line(member: StaffMember | None, person: int, families: int, fled: int) -> str:
+def _caseload_line(name: str, fte_permille: int | None, families: int, fled: int) -> str:
     line = ngettext(
         "{name}: {count} family ({ukraine} from Ukraine)",
         "{name}: {count} families ({ukraine} from Ukraine)",
         families,
-    ).format(
-        name=html.escape(member.handle if member else str(person)), count=families, ukraine=fled
-    )
-    if member is not None and member.fte_permille:
-        fte = Decimal(member.fte_permille) / 1000
+    ).format(name=html.escape(name), count=families, ukraine=fled)
+    if fte_permille:
+        fte = Decimal(fte_permille) / 1000
         line += " · " + _("{fte} FTE: {per} per full-time position").format(
             fte=format_number(fte), per=format_number((families / fte).quantize(Decimal("0.1")))
         )

@@ -102,18 +102,24 @@ class Database:
         """Whether an explicit transaction is open: what it reads may still be rolled back."""
         return self._in_transaction
 
+    # Each method below is one trip to aiosqlite's thread: a cursor's execute, fetch and
+    # close would be three, and every trip costs about as much as a small query.
+
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; returns the id of an inserted row (or 0)."""
-        async with self._exclusive(), self._connection.execute(sql, params) as cursor:
-            return cursor.lastrowid or 0
+        """Run one statement; after an INSERT, returns the new row's id."""
+        async with self._exclusive():
+            row = await self._connection.execute_insert(sql, params)
+        return row[0] if row and row[0] else 0
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         async with self._exclusive():
             await self._connection.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._exclusive(), self._connection.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        """The first row; the queries that use it return one row at most."""
+        async with self._exclusive():
+            rows = await self._connection.execute_fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         async with self._exclusive():

@@ -254,6 +254,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX flags_raised ON flags (raised_at)",
             "CREATE INDEX requests_created ON interpreter_requests (created_at)",
             "CREATE INDEX requests_decided ON interpreter_requests (decided_at)",
+            "CREATE INDEX machine_translations_at ON machine_translations (at)",
         ),
     ),
 )

@@ -236,3 +236,10 @@ class StaffStore:
             "UPDATE staff SET weekly_report = ? WHERE telegram_id = ?", (int(wanted), telegram_id)
         )
         self._cache.forget(telegram_id)
+
+    async def full_time_equivalents(self) -> dict[int, int]:
+        """Each configured full-time equivalent (in thousandths), by person."""
+        rows = await self._db.fetch_all(
+            "SELECT telegram_id, fte_permille FROM staff WHERE fte_permille IS NOT NULL"
+        )
+        return {row[0]: row[1] for row in rows}
