@@ -35,20 +35,48 @@ def normalise(word: str) -> str:
     return "".join(ch for ch in word.casefold() if ch not in "-_/. ")
 
 
-class _Term(StrEnum):
-    """A term with a label and the words that name it (filled in below each class)."""
+class Term(StrEnum):
+    """A term with a translated label and the words that name it (see define_terms)."""
 
     @property
     def label(self) -> str:
-        return str(_LABELS[self])
+        return str(_LABELS[_key(self)])
+
+    @property
+    def words(self) -> frozenset[str]:
+        """The words (normalised) that name the term."""
+        return _WORDS[_key(self)]
 
     @classmethod
-    def parse(cls, word: str) -> _Term | None:
+    def parse(cls, word: str) -> Term | None:
         key = normalise(word)
-        return next((term for term in cls if key in _WORDS[term]), None)
+        return next((term for term in cls if key in term.words), None)
 
 
-class ContactType(_Term):
+# Every term's label and words, filled by define_terms below each vocabulary. Keyed by class
+# and value: terms of different vocabularies with the same value (ContactType.PHONE and
+# Mode.PHONE are both "phone") compare equal as strings.
+_LABELS: dict[tuple[type, str], object] = {}
+_WORDS: dict[tuple[type, str], frozenset[str]] = {}
+
+
+def _key(term: Term) -> tuple[type, str]:
+    return type(term), term.value
+
+
+def define_terms(labels: dict[Term, object], words: dict[Term, tuple[str, ...]]) -> None:
+    """Give terms their labels (lazily translated) and the words staff type for them.
+
+    Pass dicts of one vocabulary only: equal values of two vocabularies would collide.
+    """
+    _LABELS.update({_key(term): label for term, label in labels.items()})
+    _WORDS.update(
+        {_key(term): frozenset(normalise(word) for word in spelled)
+         for term, spelled in words.items()}
+    )  # fmt: skip
+
+
+class ContactType(Term):
     HOME_VISIT = "home_visit"
     OFFICE = "office"
     PHONE = "phone"
@@ -58,7 +86,7 @@ class ContactType(_Term):
     MESSAGE = "message"
 
 
-class Topic(_Term):
+class Topic(Term):
     """The KIM fields of counselling. `bit` is stored: never renumber, only append."""
 
     RESIDENCE = "residence"
@@ -80,7 +108,7 @@ class Topic(_Term):
         return _TOPIC_BITS[self]
 
 
-class Service(_Term):
+class Service(Term):
     """Services a family can be referred to."""
 
     JOBCENTER = "jobcenter"
@@ -95,7 +123,7 @@ class Service(_Term):
     LANGUAGE_COURSE = "language_course"
 
 
-class BenefitSystem(_Term):
+class BenefitSystem(Term):
     """The "Rechtskreis" a family's benefits come from."""
 
     SGB_II = "sgb2"
@@ -104,7 +132,7 @@ class BenefitSystem(_Term):
     NONE = "none"
 
 
-class FlagCategory(_Term):
+class FlagCategory(Term):
     """Kinds of structural gap a case can reveal."""
 
     WAITING_TIME = "waiting_time"
@@ -127,59 +155,58 @@ def topics_from_bits(bits: int) -> list[Topic]:
     return [topic for topic in Topic if bits & topic.bit]
 
 
-_LABELS = {
-    ContactType.HOME_VISIT: lazy_gettext("home visit"),
-    ContactType.OFFICE: lazy_gettext("office consultation"),
-    ContactType.PHONE: lazy_gettext("phone call"),
-    ContactType.VIDEO: lazy_gettext("video call"),
-    ContactType.ACCOMPANIMENT: lazy_gettext("accompaniment"),
-    ContactType.CASE_CONFERENCE: lazy_gettext("case conference"),
-    ContactType.MESSAGE: lazy_gettext("messenger/e-mail"),
-    Topic.RESIDENCE: lazy_gettext("residence and asylum law"),
-    Topic.ORIENTATION: lazy_gettext("initial orientation"),
-    Topic.WORK: lazy_gettext("work and job search"),
-    Topic.RECOGNITION: lazy_gettext("recognition of qualifications"),
-    Topic.LANGUAGE: lazy_gettext("language courses"),
-    Topic.SCHOOL: lazy_gettext("school and training"),
-    Topic.CHILDCARE: lazy_gettext("childcare"),
-    Topic.HEALTH: lazy_gettext("health"),
-    Topic.HOUSING: lazy_gettext("housing"),
-    Topic.BENEFITS: lazy_gettext("benefits and money"),
-    Topic.FAMILY: lazy_gettext("family and parenting"),
-    Topic.NATURALISATION: lazy_gettext("naturalisation"),
-    Topic.OTHER: lazy_gettext("other"),
-    Service.JOBCENTER: lazy_gettext("Jobcenter"),
-    Service.IMMIGRATION_OFFICE: lazy_gettext("Immigration office"),
-    Service.NATURALISATION_OFFICE: lazy_gettext("Naturalisation office"),
-    Service.YOUTH_OFFICE: lazy_gettext("youth welfare office"),
-    Service.SOCIAL_OFFICE: lazy_gettext("social welfare office"),
-    Service.SCHOOL: lazy_gettext("school"),
-    Service.KITA: lazy_gettext("day-care centre"),
-    Service.HEALTH_SERVICE: lazy_gettext("health service"),
-    Service.COUNSELLING: lazy_gettext("counselling service"),
-    Service.LANGUAGE_COURSE: lazy_gettext("language course provider"),
-    BenefitSystem.SGB_II: lazy_gettext("SGB II (Jobcenter)"),
-    BenefitSystem.SGB_XII: lazy_gettext("SGB XII (social welfare office)"),
-    BenefitSystem.ASYLBLG: lazy_gettext("AsylbLG"),
-    BenefitSystem.NONE: lazy_gettext("none/other"),
-    FlagCategory.WAITING_TIME: lazy_gettext("waiting times"),
-    FlagCategory.MISSING_SERVICE: lazy_gettext("missing service"),
-    FlagCategory.INTERFACE: lazy_gettext("interface between authorities"),
-    FlagCategory.OTHER: lazy_gettext("other"),
-}
-
-_WORDS: dict[_Term, frozenset[str]] = {
-    term: frozenset(normalise(word) for word in words)
-    for term, words in {
+define_terms(
+    labels={
+        ContactType.HOME_VISIT: lazy_gettext("home visit"),
+        ContactType.OFFICE: lazy_gettext("office consultation"),
+        ContactType.PHONE: lazy_gettext("phone call"),
+        ContactType.VIDEO: lazy_gettext("video call"),
+        ContactType.ACCOMPANIMENT: lazy_gettext("accompaniment"),
+        ContactType.CASE_CONFERENCE: lazy_gettext("case conference"),
+        ContactType.MESSAGE: lazy_gettext("messenger/e-mail"),
+    },
+    words={
         ContactType.HOME_VISIT: ("hausbesuch", "hb", "besuch", "home", "homevisit", "visit"),
-        ContactType.OFFICE: ("beratung", "büro", "buero", "sprechstunde", "office",
-                             "consultation", "termin"),
+        ContactType.OFFICE: (
+            "beratung",
+            "büro",
+            "buero",
+            "sprechstunde",
+            "office",
+            "consultation",
+            "termin",
+        ),
         ContactType.PHONE: ("telefon", "tel", "anruf", "telefonat", "phone", "call"),
         ContactType.VIDEO: ("video", "videocall", "videokonferenz", "online"),
         ContactType.ACCOMPANIMENT: ("begleitung", "begleitet", "accompaniment", "escort"),
-        ContactType.CASE_CONFERENCE: ("fallkonferenz", "fallbesprechung", "konferenz",
-                                      "caseconference", "conference"),
+        ContactType.CASE_CONFERENCE: (
+            "fallkonferenz",
+            "fallbesprechung",
+            "konferenz",
+            "caseconference",
+            "conference",
+        ),
         ContactType.MESSAGE: ("messenger", "mail", "email", "nachricht", "message", "chat"),
+    },
+)
+
+define_terms(
+    labels={
+        Topic.RESIDENCE: lazy_gettext("residence and asylum law"),
+        Topic.ORIENTATION: lazy_gettext("initial orientation"),
+        Topic.WORK: lazy_gettext("work and job search"),
+        Topic.RECOGNITION: lazy_gettext("recognition of qualifications"),
+        Topic.LANGUAGE: lazy_gettext("language courses"),
+        Topic.SCHOOL: lazy_gettext("school and training"),
+        Topic.CHILDCARE: lazy_gettext("childcare"),
+        Topic.HEALTH: lazy_gettext("health"),
+        Topic.HOUSING: lazy_gettext("housing"),
+        Topic.BENEFITS: lazy_gettext("benefits and money"),
+        Topic.FAMILY: lazy_gettext("family and parenting"),
+        Topic.NATURALISATION: lazy_gettext("naturalisation"),
+        Topic.OTHER: lazy_gettext("other"),
+    },
+    words={
         Topic.RESIDENCE: ("aufenthalt", "asyl", "aufenthaltsrecht", "residence", "asylum"),
         Topic.ORIENTATION: ("erstorientierung", "orientierung", "orientation"),
         Topic.WORK: ("arbeit", "job", "jobsuche", "beruf", "work"),
@@ -191,34 +218,84 @@ _WORDS: dict[_Term, frozenset[str]] = {
         Topic.HOUSING: ("wohnen", "wohnung", "housing"),
         Topic.BENEFITS: ("leistungen", "finanzen", "geld", "benefits", "money"),
         Topic.FAMILY: ("familie", "erziehung", "family", "parenting"),
-        Topic.NATURALISATION: ("einbürgerung", "einbuergerung", "naturalisation",
-                               "naturalization"),
+        Topic.NATURALISATION: ("einbürgerung", "einbuergerung", "naturalisation", "naturalization"),
         Topic.OTHER: ("sonstiges", "other"),
+    },
+)
+
+define_terms(
+    labels={
+        Service.JOBCENTER: lazy_gettext("Jobcenter"),
+        Service.IMMIGRATION_OFFICE: lazy_gettext("Immigration office"),
+        Service.NATURALISATION_OFFICE: lazy_gettext("Naturalisation office"),
+        Service.YOUTH_OFFICE: lazy_gettext("youth welfare office"),
+        Service.SOCIAL_OFFICE: lazy_gettext("social welfare office"),
+        Service.SCHOOL: lazy_gettext("school"),
+        Service.KITA: lazy_gettext("day-care centre"),
+        Service.HEALTH_SERVICE: lazy_gettext("health service"),
+        Service.COUNSELLING: lazy_gettext("counselling service"),
+        Service.LANGUAGE_COURSE: lazy_gettext("language course provider"),
+    },
+    words={
         Service.JOBCENTER: ("jobcenter", "jc"),
-        Service.IMMIGRATION_OFFICE: ("ausländerbehörde", "auslaenderbehoerde", "abh",
-                                     "immigrationoffice"),
-        Service.NATURALISATION_OFFICE: ("einbürgerungsbehörde", "einbuergerungsbehoerde", "ebh",
-                                        "naturalisationoffice"),
+        Service.IMMIGRATION_OFFICE: (
+            "ausländerbehörde",
+            "auslaenderbehoerde",
+            "abh",
+            "immigrationoffice",
+        ),
+        Service.NATURALISATION_OFFICE: (
+            "einbürgerungsbehörde",
+            "einbuergerungsbehoerde",
+            "ebh",
+            "naturalisationoffice",
+        ),
         Service.YOUTH_OFFICE: ("jugendamt", "youthoffice"),
         Service.SOCIAL_OFFICE: ("sozialamt", "socialoffice"),
         Service.SCHOOL: ("schule", "school"),
         Service.KITA: ("kita", "kindergarten"),
         Service.HEALTH_SERVICE: ("gesundheitsamt", "gesundheitsdienst", "arzt", "health"),
-        Service.COUNSELLING: ("beratungsstelle", "migrationsberatung", "counselling",
-                              "counseling"),
-        Service.LANGUAGE_COURSE: ("sprachkurs", "integrationskurs", "kursträger",
-                                  "languagecourse"),
+        Service.COUNSELLING: ("beratungsstelle", "migrationsberatung", "counselling", "counseling"),
+        Service.LANGUAGE_COURSE: ("sprachkurs", "integrationskurs", "kursträger", "languagecourse"),
+    },
+)
+
+define_terms(
+    labels={
+        BenefitSystem.SGB_II: lazy_gettext("SGB II (Jobcenter)"),
+        BenefitSystem.SGB_XII: lazy_gettext("SGB XII (social welfare office)"),
+        BenefitSystem.ASYLBLG: lazy_gettext("AsylbLG"),
+        BenefitSystem.NONE: lazy_gettext("none/other"),
+    },
+    words={
         BenefitSystem.SGB_II: ("sgb2", "sgbii", "alg2", "bürgergeld", "buergergeld"),
         BenefitSystem.SGB_XII: ("sgb12", "sgbxii", "sozialhilfe"),
         BenefitSystem.ASYLBLG: ("asylblg", "asylbewerberleistungsgesetz"),
         BenefitSystem.NONE: ("keine", "kein", "none", "other", "sonstige"),
+    },
+)
+
+define_terms(
+    labels={
+        FlagCategory.WAITING_TIME: lazy_gettext("waiting times"),
+        FlagCategory.MISSING_SERVICE: lazy_gettext("missing service"),
+        FlagCategory.INTERFACE: lazy_gettext("interface between authorities"),
+        FlagCategory.OTHER: lazy_gettext("other"),
+    },
+    words={
         FlagCategory.WAITING_TIME: ("wartezeit", "wartezeiten", "waiting", "waitingtime"),
-        FlagCategory.MISSING_SERVICE: ("angebot", "fehlendesangebot", "lücke", "missing",
-                                       "missingservice"),
+        FlagCategory.MISSING_SERVICE: (
+            "angebot",
+            "fehlendesangebot",
+            "lücke",
+            "missing",
+            "missingservice",
+        ),
         FlagCategory.INTERFACE: ("schnittstelle", "schnittstellen", "interface"),
         FlagCategory.OTHER: ("sonstiges", "other", "struktur"),
-    }.items()
-}  # fmt: skip
+    },
+)
+
 
 # Country codes that Babel lists but that are not countries a family comes from.
 _NOT_ORIGINS = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}

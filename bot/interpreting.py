@@ -6,12 +6,11 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.casework import find_language, normalise
+from bot.casework import Term, define_terms, find_language, normalise
 from bot.funds import Rates, hourly_fee_cents, with_surcharge
 from bot.i18n import _, lazy_gettext
 from bot.parsing import (
@@ -32,18 +31,7 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(?:h|uhr)?$")
 _PAGES = re.compile(r"^(\d{1,3})(?:seiten|seite|pages|page|s|p)$")
 
 
-class _Term(StrEnum):
-    @property
-    def label(self) -> str:
-        return str(_LABELS[self])
-
-    @classmethod
-    def parse(cls, word: str) -> _Term | None:
-        key = normalise(word)
-        return next((term for term in cls if key in _WORDS[term]), None)
-
-
-class Mode(_Term):
+class Mode(Term):
     ON_SITE = "on_site"
     PHONE = "phone"
     VIDEO = "video"
@@ -54,7 +42,7 @@ class Mode(_Term):
         return self is not Mode.WRITTEN
 
 
-class Purpose(_Term):
+class Purpose(Term):
     """What the interpreter is for; some need a professional, not the county's pool."""
 
     IMMIGRATION_OFFICE = "immigration_office"
@@ -82,38 +70,52 @@ _PROFESSIONAL_ONLY = frozenset(
     {Purpose.DOCTOR, Purpose.HOSPITAL, Purpose.PSYCHOTHERAPY, Purpose.POLICE, Purpose.COURT}
 )
 
-_LABELS = {
-    Mode.ON_SITE: lazy_gettext("on site"),
-    Mode.PHONE: lazy_gettext("by phone"),
-    Mode.VIDEO: lazy_gettext("by video"),
-    Mode.WRITTEN: lazy_gettext("written translation"),
-    Purpose.IMMIGRATION_OFFICE: lazy_gettext("Immigration office"),
-    Purpose.NATURALISATION_OFFICE: lazy_gettext("Naturalisation office"),
-    Purpose.JOBCENTER: lazy_gettext("Jobcenter"),
-    Purpose.SOCIAL_OFFICE: lazy_gettext("social welfare office"),
-    Purpose.YOUTH_OFFICE: lazy_gettext("youth welfare office"),
-    Purpose.SCHOOL: lazy_gettext("school talk"),
-    Purpose.KITA: lazy_gettext("day-care centre"),
-    Purpose.COUNSELLING: lazy_gettext("counselling"),
-    Purpose.DOCTOR: lazy_gettext("doctor"),
-    Purpose.HOSPITAL: lazy_gettext("hospital"),
-    Purpose.PSYCHOTHERAPY: lazy_gettext("psychotherapy"),
-    Purpose.POLICE: lazy_gettext("police"),
-    Purpose.COURT: lazy_gettext("court"),
-    Purpose.OTHER: lazy_gettext("other"),
-}
-
-_WORDS: dict[_Term, frozenset[str]] = {
-    term: frozenset(normalise(word) for word in words)
-    for term, words in {
+define_terms(
+    labels={
+        Mode.ON_SITE: lazy_gettext("on site"),
+        Mode.PHONE: lazy_gettext("by phone"),
+        Mode.VIDEO: lazy_gettext("by video"),
+        Mode.WRITTEN: lazy_gettext("written translation"),
+    },
+    words={
         Mode.ON_SITE: ("vor-ort", "vorort", "präsenz", "onsite", "on-site", "inperson"),
         Mode.PHONE: ("telefon", "telefonisch", "tel", "phone"),
         Mode.VIDEO: ("video", "online"),
         Mode.WRITTEN: ("schriftlich", "übersetzung", "uebersetzung", "written", "translation"),
-        Purpose.IMMIGRATION_OFFICE: ("ausländerbehörde", "auslaenderbehoerde", "abh",
-                                     "immigrationoffice"),
-        Purpose.NATURALISATION_OFFICE: ("einbürgerungsbehörde", "einbuergerungsbehoerde", "ebh",
-                                        "einbürgerung", "naturalisation"),
+    },
+)
+
+define_terms(
+    labels={
+        Purpose.IMMIGRATION_OFFICE: lazy_gettext("Immigration office"),
+        Purpose.NATURALISATION_OFFICE: lazy_gettext("Naturalisation office"),
+        Purpose.JOBCENTER: lazy_gettext("Jobcenter"),
+        Purpose.SOCIAL_OFFICE: lazy_gettext("social welfare office"),
+        Purpose.YOUTH_OFFICE: lazy_gettext("youth welfare office"),
+        Purpose.SCHOOL: lazy_gettext("school talk"),
+        Purpose.KITA: lazy_gettext("day-care centre"),
+        Purpose.COUNSELLING: lazy_gettext("counselling"),
+        Purpose.DOCTOR: lazy_gettext("doctor"),
+        Purpose.HOSPITAL: lazy_gettext("hospital"),
+        Purpose.PSYCHOTHERAPY: lazy_gettext("psychotherapy"),
+        Purpose.POLICE: lazy_gettext("police"),
+        Purpose.COURT: lazy_gettext("court"),
+        Purpose.OTHER: lazy_gettext("other"),
+    },
+    words={
+        Purpose.IMMIGRATION_OFFICE: (
+            "ausländerbehörde",
+            "auslaenderbehoerde",
+            "abh",
+            "immigrationoffice",
+        ),
+        Purpose.NATURALISATION_OFFICE: (
+            "einbürgerungsbehörde",
+            "einbuergerungsbehoerde",
+            "ebh",
+            "einbürgerung",
+            "naturalisation",
+        ),
         Purpose.JOBCENTER: ("jobcenter", "jc"),
         Purpose.SOCIAL_OFFICE: ("sozialamt", "socialoffice"),
         Purpose.YOUTH_OFFICE: ("jugendamt", "youthoffice"),
@@ -126,8 +128,8 @@ _WORDS: dict[_Term, frozenset[str]] = {
         Purpose.POLICE: ("polizei", "police"),
         Purpose.COURT: ("gericht", "court"),
         Purpose.OTHER: ("sonstiges", "other"),
-    }.items()
-}  # fmt: skip
+    },
+)
 
 
 @functools.cache

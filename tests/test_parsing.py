@@ -134,7 +134,7 @@ def spellings(word: str) -> st.SearchStrategy[str]:
 
 
 def words_for(term: casework._Term) -> st.SearchStrategy[str]:
-    return st.sampled_from(sorted(casework._WORDS[term])).flatmap(spellings)
+    return st.sampled_from(sorted(term.words)).flatmap(spellings)
 
 
 def family_code_spellings(family_id: int) -> st.SearchStrategy[str]:
@@ -1410,15 +1410,15 @@ def test_every_word_of_a_term_parses_to_that_term_and_the_term_has_a_label(
 ) -> None:
     for term in term_class:
         assert term.label
-        assert casework._WORDS[term]
-        for word in casework._WORDS[term]:
+        assert term.words
+        for word in term.words:
             assert term_class.parse(word) is term
             assert term_class.parse(word.upper()) is term
 
 
 def test_words_for_types_and_topics_do_not_clash_with_the_quick_form() -> None:
-    type_words = {word for term in ContactType for word in casework._WORDS[term]}
-    topic_words = {word for term in Topic for word in casework._WORDS[term]}
+    type_words = {word for term in ContactType for word in term.words}
+    topic_words = {word for term in Topic for word in term.words}
     keywords = parsing._FOLLOW_UP_WORDS | parsing._REFERRAL_WORDS | parsing._UNITS
     keywords |= set(parsing._RELATIVE_DAYS)
 
@@ -1557,3 +1557,12 @@ def test_common_language_names_outside_cldr_are_found(name: str, code: str) -> N
 @pytest.mark.parametrize("code", ["und", "mul", "zxx"])
 def test_placeholder_language_codes_are_not_languages(code: str) -> None:
     assert find_language(code) is None
+
+
+def test_terms_of_different_vocabularies_with_the_same_value_keep_their_own_words() -> None:
+    """Topic.SCHOOL and Service.SCHOOL are both "school": each keeps its label and words."""
+    with use_locale("en"):
+        assert (Topic.SCHOOL.label, Service.SCHOOL.label) == ("school and training", "school")
+    assert Topic.parse("ausbildung") is Topic.SCHOOL
+    assert Service.parse("ausbildung") is None
+    assert ContactType.parse("phone") is ContactType.PHONE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,8 @@ from bot.storage.cache import RecordCache
 from bot.storage.database import Database, from_db_time, to_db_time
 
 ACTIVE = "active"
+# Telegram user ids have at most 16 digits; negative ones are the shell's and demo's.
+_TELEGRAM_ID = re.compile(r"-?[0-9]{1,16}")
 REVOKED = "revoked"
 
 
@@ -94,7 +97,7 @@ class StaffStore:
     async def find(self, reference: str) -> StaffMember | None:
         """A member by numeric Telegram id or by @username (case-insensitive)."""
         reference = reference.strip()
-        if reference.isdigit():
+        if _TELEGRAM_ID.fullmatch(reference):
             return await self.get(int(reference))
         username = reference.removeprefix("@")
         if not username:
