@@ -37,10 +37,6 @@ class Mode(Term):
     VIDEO = "video"
     WRITTEN = "written"
 
-    @property
-    def hourly(self) -> bool:
-        return self is not Mode.WRITTEN
-
 
 class Purpose(Term):
     """What the interpreter is for; some need a professional, not the county's pool."""

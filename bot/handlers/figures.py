@@ -6,13 +6,14 @@ import html
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler
 
 from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.figures import Period, PeriodFigures, parse_month, parse_week, parse_year
+from bot.figures import Period, PeriodFigures, PeriodKind, parse_month, parse_week, parse_year
 from bot.handlers.common import button, command, reply
 from bot.handlers.exports import CHART
 from bot.i18n import _, format_date, format_number, lazy_gettext, ngettext
@@ -69,12 +70,14 @@ async def _show(update: Update, context: BotContext, parse: Callable[[str, date]
         context.storage, context.clock.tz, period, None if county else member.telegram_id
     )
     markup = None
-    if county and period.kind == "week":
+    if county and period.kind is PeriodKind.WEEK:
         markup = InlineKeyboardMarkup([[button(_("Charts"), f"{CHART}{period.start.isoformat()}")]])
     await reply(update, text, reply_markup=markup)
 
 
-async def period_report(storage: Storage, tz: object, period: Period, staff_id: int | None) -> str:
+async def period_report(
+    storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None
+) -> str:
     """The report of a period: the county's with each person's share, or one person's."""
     current = await _figures(storage, tz, period, staff_id, per_person=staff_id is None)
     previous = await _figures(storage, tz, period.previous(), staff_id, per_person=False)
@@ -86,7 +89,7 @@ async def period_report(storage: Storage, tz: object, period: Period, staff_id: 
 
 
 async def _figures(
-    storage: Storage, tz: object, period: Period, staff_id: int | None, per_person: bool
+    storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None, per_person: bool
 ) -> PeriodFigures:
     start_at = datetime.combine(period.start, time(0), tz)
     end_at = datetime.combine(period.end, time(0), tz)

@@ -125,11 +125,6 @@ class StaffStore:
         )
         return [_member(row) for row in rows]
 
-    async def count_active(self, role: Role) -> int:
-        return await self._db.fetch_value(
-            "SELECT count(*) FROM staff WHERE status = 'active' AND role = ?", (role.value,)
-        )
-
     async def bootstrap_admins(
         self, telegram_ids: tuple[int, ...], locale: str, now: datetime
     ) -> list[int]:
