@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import html
-import logging
 from datetime import date
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
 from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.funds import RATE_WORDS, AmountError, Rates, parse_amount, reached_thresholds
-from bot.handlers.common import command, reply
+from bot.handlers.common import command, coordinators, notify, reply
 from bot.i18n import (
     _,
     format_date,
@@ -21,14 +19,11 @@ from bot.i18n import (
     format_number,
     language_name,
     lazy_gettext,
-    use_locale,
 )
 from bot.interpreting import Mode
 from bot.parsing import ParseError, parse_full_date
-from bot.roles import ADMIN_ONLY, MANAGING_ROLES, Role
+from bot.roles import ADMIN_ONLY, MANAGING_ROLES
 from bot.storage import Fund
-
-log = logging.getLogger(__name__)
 
 COMMANDS = (
     CommandSpec(
@@ -125,23 +120,19 @@ async def check_fund_alerts(context: BotContext, fund: Fund) -> None:
     )
     if not new:
         return
-    for member in await context.storage.staff.active_members():
-        if member.role is not Role.COORDINATOR:
-            continue
-        with use_locale(member.locale):
-            text = _(
-                "⚠ {name} has reached {threshold} %: {available} of {amount} are still "
-                "available. /budget shows the details."
-            ).format(
-                name=html.escape(fund.name),
-                threshold=max(new),
-                available=format_money(figures.available_cents),
-                amount=format_money(figures.amount_cents),
-            )
-        try:
-            await context.bot.send_message(member.telegram_id, text)
-        except TelegramError as exc:
-            log.warning("could not alert %s: %s", member.telegram_id, exc)
+    await notify(
+        context,
+        await coordinators(context, but_the_sender=False),
+        lambda: _(
+            "⚠ {name} has reached {threshold} %: {available} of {amount} are still "
+            "available. /budget shows the details."
+        ).format(
+            name=html.escape(fund.name),
+            threshold=max(new),
+            available=format_money(figures.available_cents),
+            amount=format_money(figures.amount_cents),
+        ),
+    )
 
 
 async def manage_funds(update: Update, context: BotContext) -> None:

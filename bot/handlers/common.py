@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
-from bot.i18n import _, format_date
+from bot.i18n import _, format_date, use_locale
 from bot.parsing import ParseError, family_code, parse_family_code
-from bot.roles import may_see_family
-from bot.storage import Family
+from bot.roles import Role, may_see_family
+from bot.storage import Family, StaffMember
+
+log = logging.getLogger(__name__)
 
 Callback = Callable[[Update, BotContext], Awaitable[Any]]
+# A notice: its text, or its text and buttons.
+Notice = str | tuple[str, InlineKeyboardMarkup]
 
 
 def command(name: str, callback: Callback) -> CommandHandler:
@@ -149,3 +155,31 @@ async def load_family(
         )
         return None
     return family
+
+
+async def notify(
+    context: BotContext, people: Iterable[StaffMember], compose: Callable[[], Notice]
+) -> None:
+    """Send each person a notice that `compose` writes in that person's language.
+
+    Somebody who cannot be reached (blocked the bot, never opened a chat with it) is logged,
+    not an error: what the notice is about has already happened.
+    """
+    for person in people:
+        with use_locale(person.locale):
+            notice = compose()
+        text, markup = notice if isinstance(notice, tuple) else (notice, None)
+        try:
+            await context.bot.send_message(person.telegram_id, text, reply_markup=markup)
+        except TelegramError as exc:
+            log.warning("could not notify %s: %s", person.telegram_id, exc)
+
+
+async def coordinators(context: BotContext, but_the_sender: bool = True) -> list[StaffMember]:
+    """The active coordinators, usually without the person whose action is reported."""
+    sender = context.staff.telegram_id if context.staff and but_the_sender else None
+    return [
+        member
+        for member in await context.storage.staff.active_members()
+        if member.role is Role.COORDINATOR and member.telegram_id != sender
+    ]

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import html
-import logging
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -25,13 +23,14 @@ from bot.handlers.common import (
     dialog,
     end_dialog,
     find_family,
+    notify,
     pressed_elsewhere,
     reply,
     rows,
     show,
     use_buttons,
 )
-from bot.i18n import _, country_name, format_date, language_name, lazy_gettext, use_locale
+from bot.i18n import _, country_name, format_date, language_name, lazy_gettext
 from bot.parsing import (
     FamilyDraft,
     ParseError,
@@ -43,8 +42,6 @@ from bot.parsing import (
 )
 from bot.render import draft_summary, family_card
 from bot.roles import CASEWORK_ROLES, Role
-
-log = logging.getLogger(__name__)
 
 COMMANDS = (
     CommandSpec(
@@ -379,15 +376,13 @@ async def transfer_family(update: Update, context: BotContext) -> None:
             code=family.code, name=html.escape(target.handle)
         ),
     )
-    with use_locale(target.locale):
-        notice = _("{code} has been transferred to you by {name}. /family {code} shows it.").format(
+    await notify(
+        context,
+        [target],
+        lambda: _("{code} has been transferred to you by {name}. /family {code} shows it.").format(
             code=family.code, name=html.escape(context.member.handle)
-        )
-    try:
-        await context.bot.send_message(target.telegram_id, notice)
-    except TelegramError as exc:
-        # The transfer stands; they see the family in /families.
-        log.warning("could not notify %s of a transfer: %s", target.telegram_id, exc)
+        ),
+    )
 
 
 def handlers() -> list[BaseHandler]:

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import html
-import logging
 import re
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
 from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.handlers.common import command, load_family, reply
-from bot.i18n import _, lazy_gettext, use_locale
+from bot.handlers.common import command, coordinators, load_family, notify, reply
+from bot.i18n import _, lazy_gettext
 from bot.parsing import ParseError, check_note, parse_flag
 from bot.render import flag_line
 from bot.roles import CASEWORK_ROLES, Role
 from bot.storage import Flag
-
-log = logging.getLogger(__name__)
 
 _FLAG_NUMBER = re.compile(r"^#?([0-9]{1,9})$")
 
@@ -66,25 +62,20 @@ async def raise_flag(update: Update, context: BotContext) -> None:
 async def notify_coordinators(context: BotContext, flag: Flag) -> None:
     """Tell every active coordinator about a new structural-gap flag, in their language."""
     reporter = context.member
-    for coordinator in await context.storage.staff.active_members():
-        if (
-            coordinator.role is not Role.COORDINATOR
-            or coordinator.telegram_id == reporter.telegram_id
-        ):
-            continue
-        with use_locale(coordinator.locale):
-            text = (
+    raised_on = context.clock.local(flag.raised_at).date()
+    await notify(
+        context,
+        await coordinators(context),
+        lambda: "\n".join(
+            [
                 _("New structural gap reported by {name}:").format(
                     name=html.escape(reporter.handle)
-                )
-                + "\n"
-                + flag_line(flag, context.clock.local(flag.raised_at).date())
-            )
-            text += "\n" + _("/flags lists all open ones.")
-        try:
-            await context.bot.send_message(coordinator.telegram_id, text)
-        except TelegramError as exc:
-            log.warning("could not notify coordinator %s: %s", coordinator.telegram_id, exc)
+                ),
+                flag_line(flag, raised_on),
+                _("/flags lists all open ones."),
+            ]
+        ),
+    )
 
 
 async def list_flags(update: Update, context: BotContext) -> None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import html
-import logging
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -25,10 +23,12 @@ from bot.handlers.budget import check_fund_alerts
 from bot.handlers.common import (
     button,
     command,
+    coordinators,
     dialog,
     end_dialog,
     find_family,
     load_family,
+    notify,
     pressed_elsewhere,
     reply,
     rows,
@@ -43,7 +43,6 @@ from bot.i18n import (
     format_money,
     language_name,
     lazy_gettext,
-    use_locale,
 )
 from bot.interpreting import (
     Mode,
@@ -57,11 +56,9 @@ from bot.interpreting import (
 )
 from bot.parsing import ParseError, parse_duration, parse_follow_up_date, parse_town
 from bot.render import request_details
-from bot.roles import CASEWORK_ROLES, Role, sees_all_families
+from bot.roles import CASEWORK_ROLES, sees_all_families
 from bot.storage import InterpreterRequest
 from bot.storage.interpreting import Status
-
-log = logging.getLogger(__name__)
 
 COMMANDS = (
     CommandSpec(
@@ -410,38 +407,28 @@ async def notify_coordinators_of_request(context: BotContext, request: Interpret
     """Every coordinator gets the new request with Approve and Reject buttons."""
     requester = context.member
     local_start = context.clock.local(request.starts_at)
-    for coordinator in await context.storage.staff.active_members():
-        if (
-            coordinator.role is not Role.COORDINATOR
-            or coordinator.telegram_id == requester.telegram_id
-        ):
-            continue
-        with use_locale(coordinator.locale):
-            lines = [
-                _("<b>New interpreter request #{id}</b> from {name}").format(
-                    id=request.id, name=html.escape(requester.handle)
-                ),
-                *request_details(request, local_start),
-                _("Estimated cost: {amount}").format(amount=format_money(request.estimate_cents)),
-            ]
-            if request.professional:
-                lines.append(_("Needs a professional interpreter."))
-            if request.urgent:
-                lines.append(_("⚡ Urgent: less than 5 working days' notice."))
-            if request.status is Status.OVER_BUDGET:
-                lines.append(_("⚠ The fund cannot cover it: approve only as an overrun."))
-                approve = button(_("Approve as overrun"), f"{DECIDE}overrun:{request.id}")
-            else:
-                approve = button(_("Approve"), f"{DECIDE}approve:{request.id}")
-            keyboard = InlineKeyboardMarkup(
-                [[approve, button(_("Reject"), f"{DECIDE}reject:{request.id}")]]
-            )
-        try:
-            await context.bot.send_message(
-                coordinator.telegram_id, "\n".join(lines), reply_markup=keyboard
-            )
-        except TelegramError as exc:
-            log.warning("could not notify coordinator %s: %s", coordinator.telegram_id, exc)
+
+    def compose() -> tuple[str, InlineKeyboardMarkup]:
+        lines = [
+            _("<b>New interpreter request #{id}</b> from {name}").format(
+                id=request.id, name=html.escape(requester.handle)
+            ),
+            *request_details(request, local_start),
+            _("Estimated cost: {amount}").format(amount=format_money(request.estimate_cents)),
+        ]
+        if request.professional:
+            lines.append(_("Needs a professional interpreter."))
+        if request.urgent:
+            lines.append(_("⚡ Urgent: less than 5 working days' notice."))
+        if request.status is Status.OVER_BUDGET:
+            lines.append(_("⚠ The fund cannot cover it: approve only as an overrun."))
+            approve = button(_("Approve as overrun"), f"{DECIDE}overrun:{request.id}")
+        else:
+            approve = button(_("Approve"), f"{DECIDE}approve:{request.id}")
+        reject = button(_("Reject"), f"{DECIDE}reject:{request.id}")
+        return "\n".join(lines), InlineKeyboardMarkup([[approve, reject]])
+
+    await notify(context, await coordinators(context), compose)
 
 
 async def cancel(update: Update, context: BotContext) -> int:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import html
-import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.handlers.common import command, reply
+from bot.handlers.common import command, notify, reply
 from bot.i18n import _, format_datetime, guess_locale, lazy_gettext, use_locale
 from bot.menus import publish_member_menu
 from bot.onboarding import Invitation, InvitationRefused, Refusal, deep_link, looks_like_code
@@ -25,8 +23,6 @@ from bot.roles import (
     parse_team,
 )
 from bot.storage import StaffMember
-
-log = logging.getLogger(__name__)
 
 COMMANDS = (
     CommandSpec(
@@ -127,14 +123,13 @@ async def _tell_inviter(context: BotContext, member: StaffMember) -> None:
     inviter = await context.storage.staff.get(member.invited_by) if member.invited_by else None
     if inviter is None or not inviter.active:
         return
-    with use_locale(inviter.locale):
-        text = _("{person} accepted your invitation and is now registered (role: {role}).").format(
+    await notify(
+        context,
+        [inviter],
+        lambda: _("{person} accepted your invitation and is now registered (role: {role}).").format(
             person=html.escape(member.handle), role=member.role.label
-        )
-    try:
-        await context.bot.send_message(inviter.telegram_id, text)
-    except TelegramError as exc:
-        log.warning("could not notify inviter %s: %s", inviter.telegram_id, exc)
+        ),
+    )
 
 
 async def invite(update: Update, context: BotContext) -> None:

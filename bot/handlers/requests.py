@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-import logging
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from babel.support import LazyProxy
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -22,17 +21,15 @@ from bot.commands import CommandSpec
 from bot.context import BotContext, Services
 from bot.funds import AmountError, parse_amount
 from bot.handlers.budget import check_fund_alerts
-from bot.handlers.common import command, dialog, end_dialog, reply
+from bot.handlers.common import command, coordinators, dialog, end_dialog, notify, reply
 from bot.handlers.followups import REMINDER_TIME
-from bot.i18n import _, format_money, lazy_gettext, use_locale
+from bot.i18n import _, format_money, lazy_gettext
 from bot.interpreting import cancellation_fee_cents, parse_request_language
 from bot.parsing import ParseError, check_note
 from bot.render import request_details, request_line, status_label
 from bot.roles import CASEWORK_ROLES, MANAGING_ROLES, Role, sees_all_families
 from bot.storage import InterpreterRequest
 from bot.storage.interpreting import OPEN, Status, TransitionRefused
-
-log = logging.getLogger(__name__)
 
 COORDINATION = frozenset({Role.COORDINATOR})
 COMMANDS = (
@@ -294,13 +291,13 @@ async def cancel_request(update: Update, context: BotContext) -> None:
             id=cancelled.id, amount=format_money(request.committed_cents)
         )
     await reply(update, text)
-    for coordinator in await context.storage.staff.active_members():
-        if coordinator.role is Role.COORDINATOR and coordinator.telegram_id != member.telegram_id:
-            with use_locale(coordinator.locale):
-                notice = _("Interpreter request #{id} was cancelled by {name}.").format(
-                    id=cancelled.id, name=html.escape(member.handle)
-                )
-            await _send(context, coordinator.telegram_id, notice)
+    await notify(
+        context,
+        await coordinators(context),
+        lambda: _("Interpreter request #{id} was cancelled by {name}.").format(
+            id=cancelled.id, name=html.escape(member.handle)
+        ),
+    )
     fund = await context.storage.funds.get(cancelled.fund_id)
     await check_fund_alerts(context, fund)
 
@@ -316,16 +313,7 @@ async def _tell_requester(
         or requester.telegram_id == context.member.telegram_id
     ):
         return
-    with use_locale(requester.locale):
-        text = str(message).format(id=request.id, **values)
-    await _send(context, requester.telegram_id, text)
-
-
-async def _send(context: BotContext, chat_id: int, text: str) -> None:
-    try:
-        await context.bot.send_message(chat_id, text)
-    except TelegramError as exc:
-        log.warning("could not notify %s: %s", chat_id, exc)
+    await notify(context, [requester], lambda: str(message).format(id=request.id, **values))
 
 
 async def send_reminders(context: BotContext) -> None:
@@ -340,18 +328,18 @@ async def send_reminders(context: BotContext) -> None:
     for request in await storage.requests.starting_between(now, until):
         requester = await storage.staff.get(request.requested_by)
         if requester is not None and requester.active:
-            local_start = clock.local(request.starts_at)
-            with use_locale(requester.locale):
-                text = "\n".join(
-                    [
-                        _("Reminder: interpreter request #{id} is coming up.").format(
-                            id=request.id
-                        ),
-                        *request_details(request, local_start),
-                    ]
-                )
-            await _send(context, requester.telegram_id, text)
+            reminder = partial(_reminder, request, clock.local(request.starts_at))
+            await notify(context, [requester], reminder)
         await storage.requests.mark_reminded(request.id, now)
+
+
+def _reminder(request: InterpreterRequest, local_start: datetime) -> str:
+    return "\n".join(
+        [
+            _("Reminder: interpreter request #{id} is coming up.").format(id=request.id),
+            *request_details(request, local_start),
+        ]
+    )
 
 
 def schedule_reminders(application: Application) -> None:

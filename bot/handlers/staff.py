@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import html
-import logging
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
 from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.handlers.common import command, reply
-from bot.i18n import _, language_name, lazy_gettext, ngettext, use_locale
+from bot.handlers.common import command, notify, reply
+from bot.i18n import _, language_name, lazy_gettext, ngettext
 from bot.menus import publish_member_menu
 from bot.roles import ADMIN_ONLY, MANAGING_ROLES
 from bot.storage import StaffMember
-
-log = logging.getLogger(__name__)
 
 COMMANDS = (
     CommandSpec(
@@ -94,15 +90,14 @@ async def revoke(update: Update, context: BotContext) -> None:
         ).format(name=html.escape(target.handle)),
     )
     await publish_member_menu(context.bot, context.services.commands, revoked)
-    with use_locale(target.locale):
-        notice = _(
+    await notify(
+        context,
+        [target],
+        lambda: _(
             "Your access to KIM-Bot has been deactivated. Please contact the KIM "
             "coordination if you have questions."
-        )
-    try:
-        await context.bot.send_message(target.telegram_id, notice)
-    except TelegramError as exc:
-        log.warning("could not tell %s about the revocation: %s", target.telegram_id, exc)
+        ),
+    )
 
 
 def handlers() -> list[BaseHandler]:
