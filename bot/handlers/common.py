@@ -73,6 +73,11 @@ async def use_buttons(update: Update, context: BotContext) -> None:
     await reply(update, _("Please use the buttons above, or /cancel to stop."))
 
 
+def cancel_row(prefix: str) -> list[InlineKeyboardButton]:
+    """The row with a dialog's Cancel button; its callback data is `<prefix>cancel`."""
+    return [button(_("Cancel"), f"{prefix}cancel")]
+
+
 def button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 

@@ -19,6 +19,7 @@ from bot.context import BotContext
 from bot.dialogs import DURATION_CHOICES, ContactDialog
 from bot.handlers.common import (
     button,
+    cancel_row,
     command,
     dialog,
     end_dialog,
@@ -59,10 +60,6 @@ UNDO = "undo:"
 RECENT_FAMILIES = 6
 
 
-def _cancel_row() -> list:
-    return [button(_("Cancel"), f"{PREFIX}cancel")]
-
-
 async def log_contact(update: Update, context: BotContext) -> int:
     """Log a contact from the one-line form, or start the guided dialog."""
     text = update.message.text.split(maxsplit=1)
@@ -98,7 +95,7 @@ async def log_contact(update: Update, context: BotContext) -> int:
     await show(
         update,
         _("Log a contact (1/5): which family? Tap one or type its code (e.g. F-0042)."),
-        [*keyboard, _cancel_row()],
+        [*keyboard, cancel_row(PREFIX)],
     )
     return FAMILY
 
@@ -119,7 +116,7 @@ async def choose_family(update: Update, context: BotContext) -> int:
     await show(
         update,
         _("{code} (2/5): what kind of contact?").format(code=family.code),
-        [*keyboard, _cancel_row()],
+        [*keyboard, cancel_row(PREFIX)],
     )
     return TYPE
 
@@ -140,7 +137,7 @@ async def choose_type(update: Update, context: BotContext) -> int:
         _("{code} (3/5): how long? Tap or type a duration (e.g. 45m, 1,5h).").format(
             code=family_code(draft.family_id)
         ),
-        [*keyboard, _cancel_row()],
+        [*keyboard, cancel_row(PREFIX)],
     )
     return DURATION
 
@@ -171,7 +168,7 @@ async def _ask_topics(update: Update, context: BotContext) -> int:
         ],
         2,
     )
-    keyboard.append([button(_("Done"), f"{PREFIX}topic:done"), *_cancel_row()])
+    keyboard.append([button(_("Done"), f"{PREFIX}topic:done"), *cancel_row(PREFIX)])
     await show(
         update,
         _("{code} (4/5): which topics? Tap all that apply, then Done.").format(
@@ -198,7 +195,7 @@ async def choose_topic(update: Update, context: BotContext) -> int:
             "{code} (5/5): add a short note, or tap Skip. No names or other identifying "
             "details, please. #struktur in the note reports a structural gap."
         ).format(code=family_code(draft.family_id)),
-        [[button(_("Skip"), f"{PREFIX}note:skip"), *_cancel_row()]],
+        [[button(_("Skip"), f"{PREFIX}note:skip"), *cancel_row(PREFIX)]],
     )
     return NOTE
 
@@ -215,7 +212,7 @@ async def choose_note(update: Update, context: BotContext) -> int:
     draft.message_id = await show(
         update,
         _("Please check and save:") + "\n\n" + _summary(draft.draft()),
-        [[button(_("Save"), f"{PREFIX}save"), *_cancel_row()]],
+        [[button(_("Save"), f"{PREFIX}save"), *cancel_row(PREFIX)]],
     )
     return CONFIRM
 

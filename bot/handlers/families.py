@@ -19,6 +19,7 @@ from bot.context import BotContext
 from bot.dialogs import FREQUENT_LANGUAGES, FREQUENT_ORIGINS, NewFamilyDialog
 from bot.handlers.common import (
     button,
+    cancel_row,
     command,
     dialog,
     end_dialog,
@@ -66,10 +67,6 @@ TOWN, ORIGIN, LANGUAGES, HOUSEHOLD, UKRAINE, BENEFITS, CONSENT, CONFIRM = range(
 PREFIX = "nf:"
 
 
-def _cancel_row() -> list:
-    return [button(_("Cancel"), f"{PREFIX}cancel")]
-
-
 async def _forged(update: Update, state: int) -> int:
     """A button value no keyboard of ours offered: refuse it, stay at the step."""
     await update.callback_query.answer(_("This button is no longer active."), show_alert=True)
@@ -96,7 +93,7 @@ async def _ask_town(update: Update, context: BotContext) -> int:
     await show(
         update,
         _("New family (1/7): in which town does the family live?"),
-        [*keyboard, _cancel_row()],
+        [*keyboard, cancel_row(PREFIX)],
     )
     return TOWN
 
@@ -124,7 +121,7 @@ async def choose_town(update: Update, context: BotContext) -> int:
             "New family (2/7): country of origin? Choose, or type a name or code "
             "(e.g. Eritrea or ER)."
         ),
-        [*keyboard, _cancel_row()],
+        [*keyboard, cancel_row(PREFIX)],
     )
     return ORIGIN
 
@@ -161,7 +158,7 @@ async def _ask_languages(update: Update, context: BotContext) -> int:
         ],
         3,
     )
-    keyboard.append([button(_("Done"), f"{PREFIX}lang:done"), *_cancel_row()])
+    keyboard.append([button(_("Done"), f"{PREFIX}lang:done"), *cancel_row(PREFIX)])
     await show(
         update,
         _(
@@ -199,7 +196,7 @@ async def choose_language(update: Update, context: BotContext) -> int:
     await show(
         update,
         _("New family (4/7): how many people live in the household? Choose or type a number."),
-        [*keyboard, _cancel_row()],
+        [*keyboard, cancel_row(PREFIX)],
     )
     return HOUSEHOLD
 
@@ -220,7 +217,7 @@ async def choose_household(update: Update, context: BotContext) -> int:
     await show(
         update,
         _("New family (5/7): did the family flee the war in Ukraine?"),
-        [[button(_("Yes"), f"{PREFIX}ua:1"), button(_("No"), f"{PREFIX}ua:0")], _cancel_row()],
+        [[button(_("Yes"), f"{PREFIX}ua:1"), button(_("No"), f"{PREFIX}ua:0")], cancel_row(PREFIX)],
     )
     return UKRAINE
 
@@ -232,7 +229,7 @@ async def choose_ukraine(update: Update, context: BotContext) -> int:
     keyboard = [
         *rows(systems, 2),
         [button(_("Not known yet"), f"{PREFIX}benefit:unknown")],
-        _cancel_row(),
+        cancel_row(PREFIX),
     ]
     await show(update, _("New family (6/7): which benefit system (Rechtskreis)?"), keyboard)
     return BENEFITS
@@ -252,7 +249,7 @@ async def choose_benefits(update: Update, context: BotContext) -> int:
                 button(_("Yes, consent given"), f"{PREFIX}consent:1"),
                 button(_("Not yet"), f"{PREFIX}consent:0"),
             ],
-            _cancel_row(),
+            cancel_row(PREFIX),
         ],
     )
     return CONSENT
@@ -265,7 +262,7 @@ async def choose_consent(update: Update, context: BotContext) -> int:
     dialog.message_id = await show(
         update,
         _("Please check and save:") + "\n\n" + draft_summary(dialog.draft()),
-        [[button(_("Save"), f"{PREFIX}save"), *_cancel_row()]],
+        [[button(_("Save"), f"{PREFIX}save"), *cancel_row(PREFIX)]],
     )
     return CONFIRM
 

@@ -22,6 +22,7 @@ from bot.funds import Rates
 from bot.handlers.budget import check_fund_alerts
 from bot.handlers.common import (
     button,
+    cancel_row,
     command,
     coordinators,
     dialog,
@@ -77,10 +78,6 @@ DECIDE = "decide:"
 RECENT_FAMILIES = 6
 
 
-def _cancel_row() -> list:
-    return [button(_("Cancel"), f"{PREFIX}cancel")]
-
-
 async def request_interpreter(update: Update, context: BotContext) -> int:
     """From the one-line form straight to the estimate, or step by step with buttons."""
     text = update.message.text.split(maxsplit=1)
@@ -105,7 +102,7 @@ async def request_interpreter(update: Update, context: BotContext) -> int:
         None if sees_all_families(member.role) else member.telegram_id, limit=RECENT_FAMILIES
     )
     keyboard = rows([button(f"{f.code} · {f.town}", f"{PREFIX}family:{f.id}") for f in families], 2)
-    keyboard.append([button(_("No family"), f"{PREFIX}family:none"), *_cancel_row()])
+    keyboard.append([button(_("No family"), f"{PREFIX}family:none"), *cancel_row(PREFIX)])
     await show(
         update,
         _("Interpreter (1/7): for which family? Tap one, type its code, or tap No family."),
@@ -135,7 +132,7 @@ async def _ask_language(update: Update, context: BotContext, choices: tuple[str,
     await show(
         update,
         _("Interpreter (2/7): which language? Tap one, or type a few letters of its name."),
-        [*keyboard, _cancel_row()],
+        [*keyboard, cancel_row(PREFIX)],
     )
     return LANGUAGE
 
@@ -171,7 +168,7 @@ async def choose_language(update: Update, context: BotContext) -> int:
         _("Interpreter (3/7): {language} – on site, by phone, by video, or written?").format(
             language=language_name(request.language)
         ),
-        [*keyboard, _cancel_row()],
+        [*keyboard, cancel_row(PREFIX)],
     )
     return MODE
 
@@ -183,7 +180,7 @@ async def choose_mode(update: Update, context: BotContext) -> int:
         text = _("Interpreter (4/7): by when is the translation needed? Example: 10.12.")
     else:
         text = _("Interpreter (4/7): date and start time? Example: 03.12. 10:00")
-    await show(update, text, [_cancel_row()])
+    await show(update, text, [cancel_row(PREFIX)])
     return WHEN
 
 
@@ -212,7 +209,7 @@ async def choose_when(update: Update, context: BotContext) -> int:
             for minutes in INTERPRETING_CHOICES
         ]
         text = _("Interpreter (5/7): how long will it take? Tap or type, e.g. 90m or 1,5h.")
-    await show(update, text, [*rows(choices, 5), _cancel_row()])
+    await show(update, text, [*rows(choices, 5), cancel_row(PREFIX)])
     return AMOUNT
 
 
@@ -235,7 +232,10 @@ async def choose_amount(update: Update, context: BotContext) -> int:
         await show(
             update,
             _("Interpreter (6/7): in which town?"),
-            [*rows([button(town, f"{PREFIX}town:{town}") for town in towns], 3), _cancel_row()],
+            [
+                *rows([button(town, f"{PREFIX}town:{town}") for town in towns], 3),
+                cancel_row(PREFIX),
+            ],
         )
         return PLACE
     return await _ask_purpose(update, context)
@@ -258,7 +258,7 @@ async def choose_town(update: Update, context: BotContext) -> int:
 
 async def _ask_purpose(update: Update, context: BotContext) -> int:
     keyboard = rows([button(p.label, f"{PREFIX}purpose:{p.value}") for p in Purpose], 3)
-    await show(update, _("Interpreter (7/7): what is it for?"), [*keyboard, _cancel_row()])
+    await show(update, _("Interpreter (7/7): what is it for?"), [*keyboard, cancel_row(PREFIX)])
     return PURPOSE
 
 
@@ -328,7 +328,7 @@ async def _ask_confirmation(update: Update, context: BotContext) -> int:
     context.user_data.new_request.message_id = await show(
         update,
         "\n".join(lines),
-        [[button(_("Confirm"), f"{PREFIX}confirm"), *_cancel_row()]],
+        [[button(_("Confirm"), f"{PREFIX}confirm"), *cancel_row(PREFIX)]],
     )
     return CONFIRM
 
