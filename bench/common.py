@@ -20,7 +20,7 @@ from typing import Any
 import aiosqlite
 
 import bot
-from bot.config import Settings
+from bot.core.config import Settings
 
 BENCH = Path(__file__).resolve().parent
 CACHE = BENCH / ".cache"

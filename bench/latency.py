@@ -42,11 +42,11 @@ from bench.common import (
     one_line,
 )
 from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
-from bot.clock import Clock
-from bot.config import Settings
-from bot.i18n import _, use_locale
-from bot.offline import OfflineRequest, OfflineTelegram, Person
-from bot.roles import Role
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.i18n import _, use_locale
+from bot.core.offline import OfflineRequest, OfflineTelegram, Person
+from bot.staff.roles import Role
 
 COMMANDS = ("/week", "/month", "/caseload", "/budget")
 COORDINATOR = Person(-2, "Bench", "bench_koord", "de")

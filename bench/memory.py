@@ -38,8 +38,8 @@ from bench.common import (
     forget_bot_environment,
     machine,
 )
-from bot.offline import Person
-from bot.roles import Role
+from bot.core.offline import Person
+from bot.staff.roles import Role
 from bot.storage import Storage
 from tests.e2e.fake_bot_api import FakeBotApi, person_json
 

@@ -38,10 +38,10 @@ from telegram.ext import Application, ApplicationBuilder, MessageHandler, filter
 
 from bench.common import HopCounter, aiosqlite_connection, forget_bot_environment, machine, one_line
 from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
-from bot.config import Settings
-from bot.offline import OfflineRequest, OfflineTelegram, Person
-from bot.parsing import FamilyDraft
-from bot.roles import Role
+from bot.casework.families import FamilyDraft
+from bot.core.config import Settings
+from bot.core.offline import OfflineRequest, OfflineTelegram, Person
+from bot.staff.roles import Role
 
 LOG_TEXT = "/log F-0001 45m hausbesuch aufenthalt,arbeit: Termin vorbereitet"
 CASE_MANAGER = Person(1003, "Anna", "anna_kim", "de")

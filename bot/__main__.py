@@ -9,9 +9,9 @@ import sys
 
 from telegram import Update
 
-from bot.config import ConfigError, load_settings
-from bot.i18n import MissingTranslationsError
-from bot.roles import Role
+from bot.core.config import ConfigError, load_settings
+from bot.core.i18n import MissingTranslationsError
+from bot.staff.roles import Role
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,7 +54,7 @@ def _run(arguments: argparse.Namespace, settings) -> int:
     if arguments.command == "shell":
         return asyncio.run(run_shell(settings, Role(arguments.role)))
     if arguments.command == "demo-data":
-        from bot.demo_cli import fill_with_demo_data
+        from bot.demo.cli import fill_with_demo_data
 
         return asyncio.run(
             fill_with_demo_data(settings, arguments.families, arguments.weeks, arguments.seed)

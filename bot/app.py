@@ -9,11 +9,13 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot.clock import Clock
-from bot.commands import CommandRegistry
-from bot.config import Settings
 from bot.context import BotContext, Services, Session
-from bot.funds import Rates, euros_to_cents
+from bot.core.clock import Clock
+from bot.core.commands import CommandRegistry
+from bot.core.config import Settings
+from bot.core.i18n import load_catalogs
+from bot.core.updates import ChatOrderedUpdateProcessor
+from bot.funds.money import euros_to_cents
 from bot.handlers import (
     access,
     budget,
@@ -34,11 +36,10 @@ from bot.handlers import (
     staff,
     translate,
 )
-from bot.i18n import load_catalogs
+from bot.interpreting.rates import Rates
 from bot.menus import publish_default_menus, publish_member_menu
 from bot.storage import Storage
-from bot.translation import open_translator
-from bot.updates import ChatOrderedUpdateProcessor
+from bot.translation.client import open_translator
 
 log = logging.getLogger(__name__)
 

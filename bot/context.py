@@ -7,13 +7,17 @@ from typing import TYPE_CHECKING
 from telegram.ext import Application, CallbackContext, ExtBot
 
 if TYPE_CHECKING:
-    from bot.clock import Clock
-    from bot.commands import CommandRegistry
-    from bot.config import Settings
-    from bot.dialogs import ContactDialog, NewFamilyDialog, RequestDialog
-    from bot.funds import Rates
-    from bot.storage import StaffMember, Storage
-    from bot.translation import MachineTranslator, PendingTranslation
+    from bot.casework.contacts import ContactDialog
+    from bot.casework.families import NewFamilyDialog
+    from bot.core.clock import Clock
+    from bot.core.commands import CommandRegistry
+    from bot.core.config import Settings
+    from bot.interpreting.rates import Rates
+    from bot.interpreting.requests import RequestDialog
+    from bot.staff.staff import StaffMember
+    from bot.storage import Storage
+    from bot.translation.client import MachineTranslator
+    from bot.translation.translations import PendingTranslation
 
 
 class Services:

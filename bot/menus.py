@@ -7,9 +7,9 @@ import logging
 from telegram import Bot, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.commands import CommandRegistry
-from bot.i18n import SUPPORTED_LOCALES, use_locale
-from bot.storage import StaffMember
+from bot.core.commands import CommandRegistry
+from bot.core.i18n import SUPPORTED_LOCALES, use_locale
+from bot.staff.staff import StaffMember
 
 log = logging.getLogger(__name__)
 

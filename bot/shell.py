@@ -17,10 +17,10 @@ from typing import Any, TextIO
 from telegram import Update
 
 from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
-from bot.config import Settings
-from bot.i18n import _, use_locale
-from bot.offline import BotCall, OfflineRequest, OfflineTelegram, Person
-from bot.roles import Role
+from bot.core.config import Settings
+from bot.core.i18n import _, use_locale
+from bot.core.offline import BotCall, OfflineRequest, OfflineTelegram, Person
+from bot.staff.roles import Role
 
 # Negative ids: no Telegram user can have one, so shell identities never open a real account.
 SHELL_PEOPLE = {

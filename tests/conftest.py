@@ -9,8 +9,8 @@ from pathlib import Path
 import deepl
 import pytest
 
-from bot.config import Settings
-from bot.offline import Person
+from bot.core.config import Settings
+from bot.core.offline import Person
 from tests.fake_deepl import FakeDeepL
 from tests.helpers.harness import BotHarness, FakeTime
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.offline import Person
-from bot.roles import Role
+from bot.core.offline import Person
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR, STRANGER
 from tests.helpers.harness import BotHarness, only_text
 

@@ -12,13 +12,19 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.casework import ContactType
-from bot.charts import contacts_chart, contacts_figure, fund_chart, fund_figure
+from bot.casework.vocabulary import ContactType
+from bot.core.i18n import format_date, format_money, use_locale
+from bot.core.offline import BotCall, Person
 from bot.handlers import exports
-from bot.i18n import format_date, format_money, use_locale
-from bot.offline import BotCall, Person
-from bot.roles import Role
-from bot.storage.exports import FundTimeline, WeekByType
+from bot.reporting.charts import (
+    FundTimeline,
+    WeekByType,
+    contacts_chart,
+    contacts_figure,
+    fund_chart,
+    fund_figure,
+)
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness
 from tests.helpers.texts import de

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.config import ConfigError, load_settings
+from bot.core.config import ConfigError, load_settings
 
 VALID_TOKEN = "123456789:AAEabcdefghijklmnopqrstuvwxyz12345"
 

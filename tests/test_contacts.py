@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from bot.casework import ContactType, Topic, topics_to_bits
-from bot.i18n import use_locale
-from bot.offline import Person
-from bot.parsing import LOG_EXAMPLE, parse_log
-from bot.roles import Role
+from bot.casework.contacts import LOG_EXAMPLE, parse_log
+from bot.casework.vocabulary import ContactType, Topic, topics_to_bits
+from bot.core.i18n import use_locale
+from bot.core.offline import Person
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text, texts
 from tests.helpers.texts import de

@@ -10,14 +10,14 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from bot.casework import BenefitSystem, ContactType, Service, Topic
-from bot.export import parse_period
+from bot.casework.vocabulary import BenefitSystem, ContactType, Service, Topic
+from bot.core.i18n import format_date, use_locale
+from bot.core.offline import BotCall, Person, Upload
+from bot.core.parsing import ParseError
 from bot.handlers import exports
-from bot.i18n import format_date, use_locale
-from bot.interpreting import Mode, Purpose
-from bot.offline import BotCall, Person, Upload
-from bot.parsing import ParseError
-from bot.roles import Role
+from bot.interpreting.requests import Mode, Purpose
+from bot.reporting.exports import parse_period
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
 from tests.helpers.texts import de

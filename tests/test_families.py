@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from bot import i18n
-from bot.casework import BenefitSystem
-from bot.i18n import use_locale
-from bot.offline import BotCall, Person
-from bot.roles import Role
+from bot.casework.vocabulary import BenefitSystem
+from bot.core import i18n
+from bot.core.i18n import use_locale
+from bot.core.offline import BotCall, Person
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
 from tests.helpers.texts import de, in_locale

@@ -9,11 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.casework import ContactType, FlagCategory, Topic
-from bot.figures import Count, PeriodKind, parse_month, parse_week, parse_year, period_containing
-from bot.i18n import use_locale
-from bot.parsing import ContactDraft, FamilyDraft, ParseError
-from bot.roles import Role
+from bot.casework.contacts import ContactDraft
+from bot.casework.families import FamilyDraft
+from bot.casework.vocabulary import ContactType, FlagCategory, Topic
+from bot.core.i18n import use_locale
+from bot.core.parsing import ParseError
+from bot.reporting.figures import Count
+from bot.reporting.periods import PeriodKind, parse_month, parse_week, parse_year, period_containing
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
 from tests.helpers.texts import de, in_locale

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.casework import FlagCategory
-from bot.i18n import format_date, use_locale
-from bot.offline import BotCall, Person
-from bot.roles import Role
+from bot.casework.vocabulary import FlagCategory
+from bot.core.i18n import format_date, use_locale
+from bot.core.offline import BotCall, Person
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
 from tests.helpers.texts import de, in_locale

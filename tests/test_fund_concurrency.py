@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
-from bot.interpreting import Mode, Purpose, RequestDraft
-from bot.offline import Person
-from bot.roles import Role
+from bot.core.offline import Person
+from bot.interpreting.requests import Mode, Purpose, RequestDraft
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness
 from tests.helpers.texts import de

@@ -10,32 +10,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.config import Settings
-from bot.funds import (
-    AmountError,
-    FundFigures,
+from bot.core.config import Settings
+from bot.core.i18n import use_locale
+from bot.core.parsing import ParseError
+from bot.funds.funds import FundFigures, reached_thresholds
+from bot.funds.money import AmountError, micro_to_cents, parse_amount
+from bot.interpreting.rates import (
     Rates,
     billed_half_hours,
+    cancellation_fee_cents,
+    estimate,
     hourly_fee_cents,
     machine_cost_micro_cents,
-    micro_to_cents,
-    parse_amount,
-    reached_thresholds,
     with_surcharge,
 )
-from bot.i18n import use_locale
-from bot.interpreting import (
+from bot.interpreting.requests import (
     INTERPRETER_EXAMPLE,
     Mode,
     Purpose,
     RequestDraft,
-    cancellation_fee_cents,
-    estimate,
     is_holiday,
     parse_interpreter,
     working_days_between,
 )
-from bot.parsing import ParseError
 from tests.helpers.texts import de
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Settings
-from bot.offline import Person
-from bot.roles import Role
+from bot.core.config import Settings
+from bot.core.offline import Person
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, FakeTime, only_text
 

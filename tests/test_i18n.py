@@ -12,8 +12,8 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot import i18n
-from bot.i18n import SUPPORTED_LOCALES, use_locale
+from bot.core import i18n
+from bot.core.i18n import SUPPORTED_LOCALES, use_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import Update
 
-from bot.config import Settings
-from bot.funds import FundFigures
+from bot.core.config import Settings
+from bot.core.i18n import format_minutes, format_money, language_name, use_locale
+from bot.core.offline import BotCall, Person
+from bot.funds.funds import FundFigures
 from bot.handlers.requests import JOB_NAME
-from bot.i18n import format_minutes, format_money, language_name, use_locale
-from bot.interpreting import INTERPRETER_EXAMPLE, Mode, Purpose
-from bot.offline import BotCall, Person
-from bot.roles import Role
+from bot.interpreting.requests import INTERPRETER_EXAMPLE, Mode, Purpose
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, FakeTime, only_text, texts
 from tests.helpers.texts import de, in_locale

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.roles import Role
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, COLLEAGUE
 from tests.helpers.harness import BotHarness, only_text
 

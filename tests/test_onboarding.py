@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.offline import Person
-from bot.roles import Role, Team
+from bot.core.offline import Person
+from bot.staff.roles import Role, Team
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR, STRANGER
 from tests.helpers.harness import BotHarness, only_text, texts
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
+from bot.core.config import Settings
 from bot.handlers.reports import JOB_NAME
-from bot.roles import Role
+from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, FakeTime, only_text
 from tests.helpers.texts import de, in_locale

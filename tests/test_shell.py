@@ -12,11 +12,11 @@ import pytest
 
 from bot.__main__ import main
 from bot.app import OFFLINE_TOKEN
-from bot.config import Settings
-from bot.i18n import use_locale
-from bot.offline import BotCall, OfflineTelegram, Upload
-from bot.roles import Role, Team
+from bot.core.config import Settings
+from bot.core.i18n import use_locale
+from bot.core.offline import BotCall, OfflineTelegram, Upload
 from bot.shell import SHELL_PEOPLE, ShellChat, plain_text, run_shell
+from bot.staff.roles import Role, Team
 from bot.storage import Storage
 
 ADMIN_HELP = """\

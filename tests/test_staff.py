@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.offline import Person
-from bot.roles import Role, Team
+from bot.core.offline import Person
+from bot.staff.roles import Role, Team
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
 

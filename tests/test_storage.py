@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.roles import Role
+from bot.staff.roles import Role
 from bot.storage import Storage
 from bot.storage.database import Database
 from bot.storage.migrations import MIGRATIONS

@@ -19,16 +19,15 @@ import deepl
 import pytest
 
 from bot import app
-from bot.config import Settings
+from bot.core.config import Settings
+from bot.core.i18n import use_locale
+from bot.core.offline import Person
 from bot.handlers import translate
-from bot.i18n import use_locale
-from bot.offline import Person
-from bot.roles import Role
-from bot.translation import (
-    PersonalData,
+from bot.staff.roles import Role
+from bot.translation.personal_data import PersonalData, find_personal_data
+from bot.translation.translations import (
     UnknownLanguageError,
     UnsupportedTargetError,
-    find_personal_data,
     resolve_target,
 )
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
@@ -360,20 +359,24 @@ async def test_a_free_key_sends_texts_where_deepl_allow_free_says_so(
         assert len(await machine_rows(bot)) == 1
 
 
+# The DeepL client module logs the Free-key warning.
+LOGGER = "bot.translation.client"
+
+
 async def test_a_free_key_is_warned_about_once_at_start_up(
     settings: Settings,
     time: FakeTime,
     fake_deepl: FakeDeepL,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.translation"):
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
         async with BotHarness(with_deepl(settings, fake_deepl, FREE_KEY), time):
             pass
-        free_warnings = [record for record in caplog.records if record.name == "bot.translation"]
+        free_warnings = [record for record in caplog.records if record.name == LOGGER]
         caplog.clear()
         async with BotHarness(with_deepl(settings, fake_deepl), time):
             pass
-        pro_warnings = [record for record in caplog.records if record.name == "bot.translation"]
+        pro_warnings = [record for record in caplog.records if record.name == LOGGER]
 
     [warning] = free_warnings
     assert warning.levelno == logging.WARNING

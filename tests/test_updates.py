@@ -6,8 +6,8 @@ import asyncio
 
 from telegram import Update
 
-from bot.offline import OfflineTelegram, Person
-from bot.updates import ChatOrderedUpdateProcessor
+from bot.core.offline import OfflineTelegram, Person
+from bot.core.updates import ChatOrderedUpdateProcessor
 from tests.conftest import CASE_MANAGER, COLLEAGUE
 
 TELEGRAM = OfflineTelegram("123:offline")

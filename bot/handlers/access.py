@@ -13,10 +13,10 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.commands import command_name
 from bot.context import BotContext
-from bot.i18n import _, guess_locale, set_locale
-from bot.storage import StaffMember
+from bot.core.commands import command_name
+from bot.core.i18n import _, guess_locale, set_locale
+from bot.staff.staff import StaffMember
 
 log = logging.getLogger(__name__)
 

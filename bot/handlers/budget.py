@@ -8,22 +8,16 @@ from datetime import date
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.funds import RATE_WORDS, AmountError, Rates, parse_amount, reached_thresholds
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, format_date, format_money, format_number, language_name, lazy_gettext
+from bot.core.parsing import ParseError, parse_full_date
+from bot.funds.funds import Fund, reached_thresholds
+from bot.funds.money import AmountError, parse_amount
 from bot.handlers.common import command, coordinators, notify, reply
-from bot.i18n import (
-    _,
-    format_date,
-    format_money,
-    format_number,
-    language_name,
-    lazy_gettext,
-)
-from bot.interpreting import Mode
-from bot.parsing import ParseError, parse_full_date
-from bot.roles import ADMIN_ONLY, MANAGING_ROLES
-from bot.storage import Fund
+from bot.interpreting.rates import RATE_WORDS, Rates
+from bot.interpreting.requests import Mode
+from bot.staff.roles import ADMIN_ONLY, MANAGING_ROLES
 
 COMMANDS = (
     CommandSpec(

@@ -7,14 +7,15 @@ import html
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.commands import CommandSpec
+from bot.casework.contacts import contact_line
+from bot.casework.families import family_card, family_line, parse_town
 from bot.context import BotContext
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, lazy_gettext, ngettext
+from bot.core.parsing import ParseError
 from bot.handlers.common import button, command, find_family, reply
-from bot.i18n import _, lazy_gettext, ngettext
-from bot.parsing import ParseError, parse_town
-from bot.render import contact_line, family_card, family_line
-from bot.roles import ALL_ROLES, sees_all_families
-from bot.storage import StaffMember
+from bot.staff.roles import ALL_ROLES, sees_all_families
+from bot.staff.staff import StaffMember
 
 COMMANDS = (
     CommandSpec(

@@ -12,11 +12,12 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
+from bot.casework.families import Family, family_code, parse_family_code
 from bot.context import BotContext
-from bot.i18n import _, format_date, use_locale
-from bot.parsing import ParseError, family_code, parse_family_code
-from bot.roles import Role, may_see_family
-from bot.storage import Family, StaffMember
+from bot.core.i18n import _, format_date, use_locale
+from bot.core.parsing import ParseError
+from bot.staff.roles import Role, may_see_family
+from bot.staff.staff import StaffMember
 
 log = logging.getLogger(__name__)
 

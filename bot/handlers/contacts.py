@@ -13,10 +13,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot.casework import ContactType, Topic, may_undo
-from bot.commands import CommandSpec
+from bot.casework.contacts import (
+    DURATION_CHOICES,
+    Contact,
+    ContactDialog,
+    ContactDraft,
+    may_undo,
+    parse_log,
+)
+from bot.casework.families import Family, consent_line, family_code
+from bot.casework.vocabulary import ContactType, Topic
 from bot.context import BotContext
-from bot.dialogs import DURATION_CHOICES, ContactDialog
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, format_date, format_items, format_minutes, lazy_gettext
+from bot.core.parsing import ParseError, check_note, parse_duration
 from bot.handlers.common import (
     button,
     cancel_row,
@@ -32,18 +42,7 @@ from bot.handlers.common import (
     use_buttons,
 )
 from bot.handlers.flags import notify_coordinators
-from bot.i18n import _, format_date, format_items, format_minutes, lazy_gettext
-from bot.parsing import (
-    ContactDraft,
-    ParseError,
-    check_note,
-    family_code,
-    parse_duration,
-    parse_log,
-)
-from bot.render import consent_line
-from bot.roles import CASEWORK_ROLES, sees_all_families
-from bot.storage import Contact, Family
+from bot.staff.roles import CASEWORK_ROLES, sees_all_families
 
 COMMANDS = (
     CommandSpec(

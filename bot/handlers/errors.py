@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.i18n import _
+from bot.core.i18n import _
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,13 @@ from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.charts import contacts_chart, fund_chart
-from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.export import (
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, format_date, format_money, lazy_gettext
+from bot.core.parsing import ParseError
+from bot.handlers.common import command, reply
+from bot.reporting.charts import FundTimeline, WeekByType, contacts_chart, fund_chart
+from bot.reporting.exports import (
     YEARS,
     Export,
     contacts_csv_bytes,
@@ -21,11 +24,7 @@ from bot.export import (
     period_bounds,
     workbook_bytes,
 )
-from bot.handlers.common import command, reply
-from bot.i18n import _, format_date, format_money, lazy_gettext
-from bot.parsing import ParseError
-from bot.roles import MANAGING_ROLES
-from bot.storage.exports import FundTimeline, WeekByType
+from bot.staff.roles import MANAGING_ROLES
 
 COMMANDS = (
     CommandSpec(

@@ -13,10 +13,25 @@ from telegram.ext import (
     filters,
 )
 
-from bot.casework import BenefitSystem, find_country, find_language
-from bot.commands import CommandSpec
+from bot.casework.families import (
+    FREQUENT_LANGUAGES,
+    FREQUENT_ORIGINS,
+    FamilyDraft,
+    NewFamilyDialog,
+    draft_summary,
+    family_card,
+    parse_country,
+    parse_household_size,
+    parse_languages,
+    parse_new_family,
+    parse_town,
+)
+from bot.casework.vocabulary import BenefitSystem
 from bot.context import BotContext
-from bot.dialogs import FREQUENT_LANGUAGES, FREQUENT_ORIGINS, NewFamilyDialog
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, country_name, format_date, language_name, lazy_gettext
+from bot.core.names import find_country, find_language
+from bot.core.parsing import ParseError
 from bot.handlers.common import (
     button,
     cancel_row,
@@ -31,18 +46,7 @@ from bot.handlers.common import (
     show,
     use_buttons,
 )
-from bot.i18n import _, country_name, format_date, language_name, lazy_gettext
-from bot.parsing import (
-    FamilyDraft,
-    ParseError,
-    parse_country,
-    parse_household_size,
-    parse_languages,
-    parse_new_family,
-    parse_town,
-)
-from bot.render import draft_summary, family_card
-from bot.roles import CASEWORK_ROLES, Role
+from bot.staff.roles import CASEWORK_ROLES, Role
 
 COMMANDS = (
     CommandSpec(

@@ -11,15 +11,15 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler
 
-from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.figures import Period, PeriodFigures, PeriodKind, parse_month, parse_week, parse_year
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, format_date, format_number, lazy_gettext, ngettext
+from bot.core.parsing import ParseError
 from bot.handlers.common import button, command, reply
 from bot.handlers.exports import CHART
-from bot.i18n import _, format_date, format_number, lazy_gettext, ngettext
-from bot.parsing import ParseError
-from bot.report import PEOPLE_SHOWN, figures_text
-from bot.roles import ALL_ROLES, MANAGING_ROLES, sees_all_families
+from bot.reporting.figures import PEOPLE_SHOWN, PeriodFigures, figures_text
+from bot.reporting.periods import Period, PeriodKind, parse_month, parse_week, parse_year
+from bot.staff.roles import ALL_ROLES, MANAGING_ROLES, sees_all_families
 from bot.storage import Storage
 
 COMMANDS = (

@@ -8,14 +8,13 @@ import re
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.commands import CommandSpec
+from bot.casework.flags import Flag, flag_line, parse_flag
 from bot.context import BotContext
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, lazy_gettext
+from bot.core.parsing import ParseError, check_note
 from bot.handlers.common import command, coordinators, load_family, notify, reply
-from bot.i18n import _, lazy_gettext
-from bot.parsing import ParseError, check_note, parse_flag
-from bot.render import flag_line
-from bot.roles import CASEWORK_ROLES, Role
-from bot.storage import Flag
+from bot.staff.roles import CASEWORK_ROLES, Role
 
 _FLAG_NUMBER = re.compile(r"^#?([0-9]{1,9})$")
 

@@ -9,11 +9,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler
 
-from bot.commands import CommandSpec
 from bot.context import BotContext, Services
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, format_date, lazy_gettext, use_locale
 from bot.handlers.common import command, reply
-from bot.i18n import _, format_date, lazy_gettext, use_locale
-from bot.roles import CASEWORK_ROLES
+from bot.staff.roles import CASEWORK_ROLES
 
 log = logging.getLogger(__name__)
 

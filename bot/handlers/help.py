@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.commands import CommandSpec
 from bot.context import BotContext
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, lazy_gettext
 from bot.handlers.common import command, reply
-from bot.i18n import _, lazy_gettext
-from bot.roles import ALL_ROLES
+from bot.staff.roles import ALL_ROLES
 
 COMMANDS = (
     CommandSpec("help", lazy_gettext("Show the commands you may use"), ALL_ROLES),

@@ -14,11 +14,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot.casework import find_language, search_languages
-from bot.commands import CommandSpec
+from bot.casework.families import FREQUENT_LANGUAGES, parse_town
 from bot.context import BotContext
-from bot.dialogs import FREQUENT_LANGUAGES, INTERPRETING_CHOICES, PAGE_CHOICES, RequestDialog
-from bot.funds import Rates
+from bot.core.commands import CommandSpec
+from bot.core.i18n import (
+    _,
+    current_locale,
+    format_datetime,
+    format_minutes,
+    format_money,
+    language_name,
+    lazy_gettext,
+)
+from bot.core.names import find_language, search_languages
+from bot.core.parsing import ParseError, parse_duration, parse_follow_up_date
 from bot.handlers.budget import check_fund_alerts
 from bot.handlers.common import (
     button,
@@ -36,30 +45,23 @@ from bot.handlers.common import (
     show,
     use_buttons,
 )
-from bot.i18n import (
-    _,
-    current_locale,
-    format_datetime,
-    format_minutes,
-    format_money,
-    language_name,
-    lazy_gettext,
-)
-from bot.interpreting import (
+from bot.interpreting.rates import Rates, estimate
+from bot.interpreting.requests import (
+    INTERPRETING_CHOICES,
+    PAGE_CHOICES,
+    InterpreterRequest,
     Mode,
     Purpose,
+    RequestDialog,
     RequestDraft,
-    estimate,
+    Status,
     parse_interpreter,
     parse_pages,
     parse_request_language,
     parse_start_time,
+    request_details,
 )
-from bot.parsing import ParseError, parse_duration, parse_follow_up_date, parse_town
-from bot.render import request_details
-from bot.roles import CASEWORK_ROLES, sees_all_families
-from bot.storage import InterpreterRequest
-from bot.storage.interpreting import Status
+from bot.staff.roles import CASEWORK_ROLES, sees_all_families
 
 COMMANDS = (
     CommandSpec(

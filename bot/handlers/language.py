@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.commands import CommandSpec
 from bot.context import BotContext
+from bot.core.commands import CommandSpec
+from bot.core.i18n import SUPPORTED_LOCALES, _, autonym, language_name, lazy_gettext, set_locale
 from bot.handlers.common import command, reply
-from bot.i18n import SUPPORTED_LOCALES, _, autonym, language_name, lazy_gettext, set_locale
 from bot.menus import publish_member_menu
-from bot.roles import ALL_ROLES
+from bot.staff.roles import ALL_ROLES
 
 COMMANDS = (
     CommandSpec(

@@ -7,13 +7,13 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.commands import CommandSpec
 from bot.context import BotContext
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, format_datetime, guess_locale, lazy_gettext, use_locale
 from bot.handlers.common import command, notify, reply
-from bot.i18n import _, format_datetime, guess_locale, lazy_gettext, use_locale
 from bot.menus import publish_member_menu
-from bot.onboarding import Invitation, InvitationRefused, Refusal, deep_link, looks_like_code
-from bot.roles import (
+from bot.staff.invitations import Invitation, InvitationRefused, Refusal, deep_link, looks_like_code
+from bot.staff.roles import (
     ALL_ROLES,
     MANAGING_ROLES,
     Role,
@@ -22,7 +22,7 @@ from bot.roles import (
     parse_role,
     parse_team,
 )
-from bot.storage import StaffMember
+from bot.staff.staff import StaffMember
 
 COMMANDS = (
     CommandSpec(

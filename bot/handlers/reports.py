@@ -9,13 +9,13 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler
 
-from bot.commands import CommandSpec
 from bot.context import BotContext, Services
-from bot.figures import PeriodKind, period_containing
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, lazy_gettext, use_locale
 from bot.handlers.common import command, reply
 from bot.handlers.figures import period_report
-from bot.i18n import _, lazy_gettext, use_locale
-from bot.roles import MANAGING_ROLES
+from bot.reporting.periods import PeriodKind, period_containing
+from bot.staff.roles import MANAGING_ROLES
 
 log = logging.getLogger(__name__)
 

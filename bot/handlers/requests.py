@@ -17,19 +17,26 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import CommandSpec
 from bot.context import BotContext, Services
-from bot.funds import AmountError, parse_amount
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, format_money, lazy_gettext
+from bot.core.parsing import ParseError, check_note
+from bot.funds.money import AmountError, parse_amount
 from bot.handlers.budget import check_fund_alerts
 from bot.handlers.common import command, coordinators, dialog, end_dialog, notify, reply
 from bot.handlers.followups import REMINDER_TIME
-from bot.i18n import _, format_money, lazy_gettext
-from bot.interpreting import cancellation_fee_cents, parse_request_language
-from bot.parsing import ParseError, check_note
-from bot.render import request_details, request_line, status_label
-from bot.roles import CASEWORK_ROLES, MANAGING_ROLES, Role, sees_all_families
-from bot.storage import InterpreterRequest
-from bot.storage.interpreting import OPEN, Status, TransitionRefused
+from bot.interpreting.rates import cancellation_fee_cents
+from bot.interpreting.requests import (
+    OPEN,
+    InterpreterRequest,
+    Status,
+    TransitionRefused,
+    parse_request_language,
+    request_details,
+    request_line,
+    status_label,
+)
+from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES, Role, sees_all_families
 
 COORDINATION = frozenset({Role.COORDINATOR})
 COMMANDS = (

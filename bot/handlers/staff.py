@@ -7,13 +7,13 @@ import html
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.commands import CommandSpec
 from bot.context import BotContext
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, language_name, lazy_gettext, ngettext
 from bot.handlers.common import command, notify, reply
-from bot.i18n import _, language_name, lazy_gettext, ngettext
 from bot.menus import publish_member_menu
-from bot.roles import ADMIN_ONLY, MANAGING_ROLES
-from bot.storage import StaffMember
+from bot.staff.roles import ADMIN_ONLY, MANAGING_ROLES
+from bot.staff.staff import StaffMember
 
 COMMANDS = (
     CommandSpec(

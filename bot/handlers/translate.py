@@ -13,22 +13,16 @@ import deepl
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.funds import machine_cost_micro_cents
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, format_items, format_number, language_name, lazy_gettext
 from bot.handlers.budget import check_fund_alerts
 from bot.handlers.common import button, command, reply
-from bot.i18n import _, format_items, format_number, language_name, lazy_gettext
-from bot.roles import CASEWORK_ROLES
-from bot.translation import (
-    MachineTranslator,
-    PendingTranslation,
-    TargetError,
-    TargetLanguage,
-    base_code,
-    find_personal_data,
-    resolve_target,
-)
+from bot.interpreting.rates import machine_cost_micro_cents
+from bot.staff.roles import CASEWORK_ROLES
+from bot.translation.client import MachineTranslator, TargetLanguage, base_code
+from bot.translation.personal_data import find_personal_data
+from bot.translation.translations import PendingTranslation, TargetError, resolve_target
 
 log = logging.getLogger(__name__)
 

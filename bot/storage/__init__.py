@@ -5,30 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.audit import AuditLog
-from bot.storage.contacts import Contact, ContactStore, FollowUp
+from bot.storage.contacts import ContactStore
 from bot.storage.database import Database
 from bot.storage.demo import DemoStore
 from bot.storage.exports import ExportStore
-from bot.storage.families import Family, FamilyStore
+from bot.storage.families import FamilyStore
 from bot.storage.figures import FigureStore
-from bot.storage.flags import Flag, FlagStore
-from bot.storage.funds import Fund, FundStore
-from bot.storage.interpreting import InterpreterRequest, InterpreterRequestStore
+from bot.storage.flags import FlagStore
+from bot.storage.funds import FundStore
 from bot.storage.invitations import InvitationStore
-from bot.storage.machine_translations import MachineTranslationStore
 from bot.storage.reports import ReportStore
-from bot.storage.staff import StaffMember, StaffStore
-
-__all__ = [
-    "Contact",
-    "Family",
-    "Flag",
-    "FollowUp",
-    "Fund",
-    "InterpreterRequest",
-    "StaffMember",
-    "Storage",
-]
+from bot.storage.requests import InterpreterRequestStore
+from bot.storage.staff import StaffStore
+from bot.storage.translations import MachineTranslationStore
 
 
 class Storage:

@@ -4,42 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import nullcontext
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.casework import ContactType, FlagCategory, Service, Topic, topics_from_bits, topics_to_bits
-from bot.parsing import ContactDraft, family_code
+from bot.casework.contacts import Contact, ContactDraft
+from bot.casework.families import family_code
+from bot.casework.followups import FollowUp
+from bot.casework.vocabulary import (
+    ContactType,
+    FlagCategory,
+    Service,
+    topics_from_bits,
+    topics_to_bits,
+)
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, from_db_time, to_db_time
 from bot.storage.flags import FlagStore
-
-
-@dataclass(frozen=True)
-class Contact:
-    id: int
-    family_id: int
-    staff_id: int
-    contact_on: date
-    minutes: int
-    contact_type: ContactType
-    topics: tuple[Topic, ...]
-    note: str
-    referral: Service | None
-    follow_up_on: date | None
-    created_at: datetime
-
-    @property
-    def family_code(self) -> str:
-        return family_code(self.family_id)
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """A follow-up date of a contact, for the family's current case manager."""
-
-    contact: Contact
-    case_manager_id: int
-    locale: str
 
 
 def _contact(row: sqlite3.Row) -> Contact:

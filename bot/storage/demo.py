@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 
-from bot.demo import DemoData
+from bot.demo.data import DemoData
 from bot.storage import rollups
 from bot.storage.database import Database
 

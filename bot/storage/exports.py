@@ -7,18 +7,17 @@ descriptions may hold personal details, so no query reads them.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.casework import BenefitSystem, ContactType, Service, Topic, topics_from_bits
-from bot.figures import PeriodKind, period_containing
-from bot.funds import micro_to_cents
-from bot.interpreting import Mode, Purpose
-from bot.parsing import family_code
+from bot.casework.vocabulary import BenefitSystem, ContactType, Service
+from bot.funds.funds import Fund
+from bot.funds.money import micro_to_cents
+from bot.interpreting.requests import Mode, Purpose, Status
+from bot.reporting.charts import FundTimeline, WeekByType
+from bot.reporting.exports import ContactRow, FamilyRow, RequestRow, WeekTotals
+from bot.reporting.periods import PeriodKind, period_containing
 from bot.storage.database import Database, from_db_time, to_db_time
-from bot.storage.funds import Fund
-from bot.storage.interpreting import Status
 
 # The Monday of a 'YYYY-MM-DD' day's ISO week: back six days, then on to the next Monday.
 _MONDAY = "date(day, '-6 days', 'weekday 1')"
@@ -33,116 +32,6 @@ def _handle(username: str | None, display_name: str | None, telegram_id: int) ->
 
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    family_id: int
-    contact_on: date
-    staff_id: int
-    staff: str
-    contact_type: ContactType
-    minutes: int
-    topic_bits: int
-    town: str
-    fled_ukraine: bool
-    referral: Service | None
-    follow_up_on: date | None
-
-    @property
-    def family_code(self) -> str:
-        return family_code(self.family_id)
-
-    @property
-    def topics(self) -> list[Topic]:
-        return topics_from_bits(self.topic_bits)
-
-
-@dataclass(frozen=True)
-class FamilyRow:
-    id: int
-    town: str
-    origin: str
-    household_size: int
-    languages: tuple[str, ...]
-    fled_ukraine: bool
-    benefit_system: BenefitSystem | None
-    consent_on: date | None
-    opened_on: date
-    closed_on: date | None
-    active: bool
-    case_manager_id: int
-    case_manager: str
-
-    @property
-    def code(self) -> str:
-        return family_code(self.id)
-
-
-@dataclass(frozen=True)
-class RequestRow:
-    id: int
-    family_id: int | None
-    language: str
-    mode: Mode
-    starts_at: datetime
-    minutes: int | None
-    pages: int | None
-    purpose: Purpose
-    status: Status
-    estimate_cents: int
-    committed_cents: int
-    spent_cents: int
-    created_at: datetime
-
-    @property
-    def family_code(self) -> str | None:
-        return family_code(self.family_id) if self.family_id else None
-
-
-@dataclass(frozen=True)
-class WeekTotals:
-    """One ISO week: contacts, minutes and families reached (each counted once a week)."""
-
-    monday: date
-    contacts: int
-    minutes: int
-    families_reached: int
-
-    @property
-    def week(self) -> int:
-        return self.monday.isocalendar()[1]
-
-    @property
-    def sunday(self) -> date:
-        return self.monday + timedelta(days=6)
-
-
-@dataclass(frozen=True)
-class WeekByType:
-    monday: date
-    contacts: dict[ContactType, int] = field(default_factory=dict)
-
-    @property
-    def week(self) -> int:
-        return self.monday.isocalendar()[1]
-
-
-@dataclass(frozen=True)
-class FundTimeline:
-    """What a fund has spent, day by day (cumulative), and what is committed now."""
-
-    name: str
-    amount_cents: int
-    starts_on: date
-    ends_on: date
-    # (day, spent up to and including that day), days with spending only, in order.
-    spent: list[tuple[date, int]]
-    committed_cents: int
-
-    @property
-    def spent_cents(self) -> int:
-        return self.spent[-1][1] if self.spent else 0
 
 
 def _contact(row: sqlite3.Row) -> ContactRow:

@@ -3,43 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.casework import BenefitSystem
-from bot.parsing import FamilyDraft, family_code
+from bot.casework.families import Family, FamilyDraft, family_code
+from bot.casework.vocabulary import BenefitSystem
 from bot.storage.audit import AuditLog
 from bot.storage.cache import RecordCache
 from bot.storage.database import Database, to_db_time
-
-ACTIVE = "active"
-CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class Family:
-    id: int
-    town: str
-    origin: str
-    household_size: int
-    languages: tuple[str, ...]
-    fled_ukraine: bool
-    benefit_system: BenefitSystem | None
-    consent_on: date | None
-    opened_on: date
-    closed_on: date | None
-    close_reason: str | None
-    status: str
-    case_manager_id: int
-    last_contact_on: date | None = None
-
-    @property
-    def code(self) -> str:
-        return family_code(self.id)
-
-    @property
-    def active(self) -> bool:
-        return self.status == ACTIVE
 
 
 def _date(text: str | None) -> date | None:

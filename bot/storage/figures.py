@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from bot.casework import ContactType, Topic
-from bot.figures import Count, Period, PeriodFigures, StaffFigures
-from bot.funds import micro_to_cents
+from bot.casework.vocabulary import ContactType, Topic
+from bot.funds.money import micro_to_cents
+from bot.reporting.figures import Count, PeriodFigures, StaffFigures
+from bot.reporting.periods import Period
 from bot.storage.database import Database, to_db_time
 from bot.storage.rollups import TOPICS
 

@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 
-from bot.casework import FlagCategory
-from bot.parsing import family_code
+from bot.casework.families import family_code
+from bot.casework.flags import Flag
+from bot.casework.vocabulary import FlagCategory
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, from_db_time, to_db_time
-
-
-@dataclass(frozen=True)
-class Flag:
-    id: int
-    family_id: int
-    category: FlagCategory
-    description: str
-    raised_by: int
-    raised_at: datetime
-    closed_at: datetime | None
-    outcome: str | None
-
-    @property
-    def family_code(self) -> str:
-        return family_code(self.family_id)
-
-    @property
-    def open(self) -> bool:
-        return self.closed_at is None
 
 
 def _flag(row: sqlite3.Row) -> Flag:

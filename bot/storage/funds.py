@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.funds import FundFigures, Rates, micro_to_cents
+from bot.funds.funds import Fund, FundFigures, Spending
+from bot.funds.money import micro_to_cents
+from bot.interpreting.rates import Rates
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, to_db_time
 
 TRANSLATION = "translation"
-
-
-@dataclass(frozen=True)
-class Fund:
-    id: int
-    name: str
-    purpose: str
-    amount_cents: int
-    currency: str
-    starts_on: date
-    ends_on: date
 
 
 def _fund(row: sqlite3.Row) -> Fund:
@@ -34,15 +24,6 @@ def _fund(row: sqlite3.Row) -> Fund:
         starts_on=date.fromisoformat(row["starts_on"]),
         ends_on=date.fromisoformat(row["ends_on"]),
     )
-
-
-@dataclass(frozen=True)
-class Spending:
-    """Spent and committed cents of one language or mode."""
-
-    key: str
-    spent_cents: int
-    committed_cents: int
 
 
 class FundStore:

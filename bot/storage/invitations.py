@@ -5,17 +5,18 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from bot.onboarding import (
+from bot.staff.invitations import (
     INVITATION_VALIDITY,
     Invitation,
     InvitationRefused,
     new_invitation_code,
     redemption_refusal,
 )
-from bot.roles import Role, Team
+from bot.staff.roles import Role, Team
+from bot.staff.staff import StaffMember
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, from_db_time, to_db_time
-from bot.storage.staff import StaffMember, StaffStore
+from bot.storage.staff import StaffStore
 
 
 def _invitation(row: sqlite3.Row) -> Invitation:

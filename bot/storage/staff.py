@@ -4,52 +4,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 
-from bot.roles import Role, Team
+from bot.staff.roles import Role, Team
+from bot.staff.staff import StaffMember
 from bot.storage.audit import AuditLog
 from bot.storage.cache import RecordCache
 from bot.storage.database import Database, from_db_time, to_db_time
 
-ACTIVE = "active"
 # Telegram user ids have at most 16 digits; negative ones are the shell's and demo's.
 _TELEGRAM_ID = re.compile(r"-?[0-9]{1,16}")
-REVOKED = "revoked"
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    telegram_id: int
-    role: Role
-    team: Team
-    locale: str
-    status: str
-    username: str | None
-    display_name: str
-    created_at: datetime
-    invited_by: int | None = None
-    # Full-time equivalent in thousandths (800 = 0.8), where configured.
-    fte_permille: int | None = None
-    # The weekly report: None as the role has it (coordinators get it), else chosen.
-    weekly_report: bool | None = None
-
-    @property
-    def receives_weekly_report(self) -> bool:
-        if self.weekly_report is None:
-            return self.role is Role.COORDINATOR
-        return self.weekly_report
-
-    @property
-    def active(self) -> bool:
-        return self.status == ACTIVE
-
-    @property
-    def handle(self) -> str:
-        """How to name the person in a list: @username, else the first name, else the id."""
-        if self.username:
-            return f"@{self.username}"
-        return self.display_name or str(self.telegram_id)
 
 
 def _member(row: sqlite3.Row) -> StaffMember:

@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.offline import Person
+from bot.core.offline import Person
 from tests.e2e.fake_bot_api import FakeBotApi, person_json
 
 TOKEN = "424242:E2E-test-token-for-the-fake-server"

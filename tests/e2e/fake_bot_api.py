@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.offline import BotCall, OfflineTelegram, Person, UnsupportedMethod, Upload
+from bot.core.offline import BotCall, OfflineTelegram, Person, UnsupportedMethod, Upload
 
 # Form fields PTB sends JSON-encoded, as numbers or as booleans; all others (text, caption,
 # …) stay text even when they look like JSON.

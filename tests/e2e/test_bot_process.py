@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.interpreting import is_holiday
-from bot.offline import Person
+from bot.core.offline import Person
+from bot.interpreting.requests import is_holiday
 from tests.e2e.conftest import ADMIN, STARTUP_TIMEOUT, TelegramUser
 
 pytestmark = pytest.mark.e2e

@@ -23,7 +23,7 @@ from telegram import (
 )
 from telegram.error import InvalidToken
 
-from bot.offline import BotCall, Person, Upload
+from bot.core.offline import BotCall, Person, Upload
 from tests.e2e.conftest import TOKEN
 from tests.e2e.fake_bot_api import FakeBotApi, person_json
 

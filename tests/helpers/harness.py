@@ -9,10 +9,10 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
-from bot.clock import Clock
-from bot.config import Settings
-from bot.offline import BotCall, OfflineRequest, OfflineTelegram, Person
-from bot.roles import Role, Team
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.offline import BotCall, OfflineRequest, OfflineTelegram, Person
+from bot.staff.roles import Role, Team
 from bot.storage import Storage
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.i18n import _, use_locale
+from bot.core.i18n import _, use_locale
 
 
 def in_locale(locale: str, msgid: str, **values: Any) -> str:

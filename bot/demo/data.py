@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.casework import ContactType, Service, Topic, topics_to_bits
-from bot.roles import Role, Team
+from bot.casework.vocabulary import ContactType, Service, Topic, topics_to_bits
+from bot.staff.roles import Role, Team
 
 FAMILIES_PER_CASE_MANAGER = 27
 CONTACTS_PER_FAMILY_WEEK = 0.8

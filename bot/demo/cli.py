@@ -6,10 +6,10 @@ import sys
 import time
 
 from bot.app import TRANSLATION_FUND_NAME
-from bot.clock import Clock
-from bot.config import Settings
-from bot.demo import generate
-from bot.funds import euros_to_cents
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.demo.data import generate
+from bot.funds.money import euros_to_cents
 from bot.storage import Storage
 
 

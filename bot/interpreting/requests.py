@@ -1,4 +1,5 @@
-"""Interpreter and translation requests: modes, purposes, notice, and what they cost."""
+"""Interpreter and translation requests: modes, purposes, notice, the form and the dialog,
+the lifecycle of a request, and how a request reads."""
 
 from __future__ import annotations
 
@@ -6,26 +7,29 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.casework import Term, define_terms, find_language, normalise
-from bot.funds import Rates, hourly_fee_cents, with_surcharge
-from bot.i18n import _, lazy_gettext
-from bot.parsing import (
-    ParseError,
-    parse_duration,
-    parse_family_code,
-    parse_follow_up_date,
-    parse_town,
+from bot.casework.families import family_code, parse_family_code, parse_town
+from bot.core.i18n import (
+    _,
+    format_date,
+    format_datetime,
+    format_minutes,
+    format_money,
+    language_name,
+    lazy_gettext,
 )
+from bot.core.names import find_language
+from bot.core.parsing import ParseError, parse_duration, parse_follow_up_date
+from bot.core.terms import Term, define_terms, normalise
 
 NOTICE_WORKING_DAYS = 5
 MAX_PAGES = 500
 INTERPRETER_EXAMPLE = "/interpreter F-0042 uk 03.12. 10:00 90m vor-ort Ahlen Ausländerbehörde"
-NIGHT_START = time(23, 0)
-NIGHT_END = time(6, 0)
+
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(?:h|uhr)?$")
 _PAGES = re.compile(r"^(\d{1,3})(?:seiten|seite|pages|page|s|p)$")
@@ -169,68 +173,6 @@ class RequestDraft:
         return working_days_between(today, self.day) < NOTICE_WORKING_DAYS
 
 
-@dataclass(frozen=True)
-class Estimate:
-    cents: int
-    professional: bool
-    surcharge: bool
-
-
-def estimate(draft: RequestDraft, rates: Rates) -> Estimate:
-    """The expected cost from the rate card.
-
-    Interpreting is billed per started half hour (JVEG), at the professional rate when the
-    purpose needs one and the pool rate otherwise, plus 20 % when it touches the night
-    (23:00 to 06:00), a Sunday or a public holiday, plus the travel flat fee on site. Written
-    translation is priced per standard line of 55 characters, a page counting as
-    `lines_per_page` lines.
-    """
-    professional = draft.purpose.needs_professional
-    if draft.mode is Mode.WRITTEN:
-        pages = draft.pages or 1
-        return Estimate(pages * rates.lines_per_page * rates.line_cents, professional, False)
-    hour_cents = rates.professional_hour_cents if professional else rates.pool_hour_cents
-    fee = hourly_fee_cents(draft.minutes or 60, hour_cents)
-    surcharge = _needs_surcharge(draft)
-    if surcharge:
-        fee = with_surcharge(fee, rates.surcharge_percent)
-    if draft.mode is Mode.ON_SITE:
-        fee += rates.travel_flat_cents
-    return Estimate(fee, professional, surcharge)
-
-
-def _needs_surcharge(draft: RequestDraft) -> bool:
-    """Whether the appointment touches a Sunday, a holiday or a night (23:00 to 06:00)."""
-    start = datetime.combine(draft.day, draft.start or time(9, 0))
-    end = start + timedelta(minutes=draft.minutes or 60)
-    if is_holiday(start.date()) or is_holiday(end.date()):
-        return True
-    # The nights that can overlap: the one ending on the first day to the one after the last.
-    day = start.date() - timedelta(days=1)
-    while day <= end.date():
-        night_start = datetime.combine(day, NIGHT_START)
-        night_end = datetime.combine(day + timedelta(days=1), NIGHT_END)
-        if start < night_end and end > night_start:
-            return True
-        day += timedelta(days=1)
-    return False
-
-
-def cancellation_fee_cents(
-    mode: Mode, professional: bool, starts_at: datetime, now: datetime, rates: Rates
-) -> int:
-    """What cancelling a booked (approved) appointment costs: late_cancel_hours within notice.
-
-    Requests not approved yet were never booked with an interpreter and cost nothing.
-    """
-    if mode is Mode.WRITTEN or starts_at - now > timedelta(hours=rates.late_cancel_notice_hours):
-        return 0
-    if starts_at <= now:
-        return 0
-    hour_cents = rates.professional_hour_cents if professional else rates.pool_hour_cents
-    return rates.late_cancel_hours * hour_cents
-
-
 def parse_start_time(text: str) -> time:
     match = _TIME.match(text.strip().lower())
     if match is None:
@@ -354,3 +296,159 @@ def _complete(
         language, mode, day, start, purpose, minutes=minutes,
         town=town if mode is Mode.ON_SITE else None, family_id=family_id,
     )  # fmt: skip
+
+
+class Status(StrEnum):
+    REQUESTED = "requested"
+    OVER_BUDGET = "over_budget"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN = (Status.REQUESTED, Status.OVER_BUDGET, Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class InterpreterRequest:
+    id: int
+    fund_id: int
+    family_id: int | None
+    requested_by: int
+    language: str
+    mode: Mode
+    starts_at: datetime
+    minutes: int | None
+    pages: int | None
+    town: str | None
+    purpose: Purpose
+    professional: bool
+    urgent: bool
+    status: Status
+    estimate_cents: int
+    committed_cents: int
+    spent_cents: int
+    overrun: bool
+    reason: str | None
+    created_at: datetime
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN
+
+
+class TransitionRefused(Exception):
+    """The request is not in a state that allows this step; `request` is its current state."""
+
+    def __init__(self, request: InterpreterRequest) -> None:
+        super().__init__(request.status.value)
+        self.request = request
+
+
+_STATUS_LABELS = {
+    Status.REQUESTED: lazy_gettext("requested"),
+    Status.OVER_BUDGET: lazy_gettext("over budget, awaiting decision"),
+    Status.APPROVED: lazy_gettext("approved"),
+    Status.REJECTED: lazy_gettext("rejected"),
+    Status.COMPLETED: lazy_gettext("invoiced"),
+    Status.CANCELLED: lazy_gettext("cancelled"),
+}
+
+
+def status_label(status: Status) -> str:
+    return str(_STATUS_LABELS[status])
+
+
+def when_text(mode: Mode, starts_at: datetime) -> str:
+    """When it happens: date and time, or the due date of a written translation."""
+    if mode is Mode.WRITTEN:
+        return _("due {date}").format(date=format_date(starts_at.date()))
+    return format_datetime(starts_at)
+
+
+def request_details(request: RequestDraft | InterpreterRequest, starts_at: datetime) -> list[str]:
+    """What a request is about, for the confirmation and the coordinators; local `starts_at`."""
+    where = f", {request.town}" if request.town else ""
+    lines = [
+        _("Language: {language}").format(language=language_name(request.language)),
+        _("Kind: {mode}").format(mode=request.mode.label + where),
+        _("When: {when}").format(when=when_text(request.mode, starts_at)),
+        _("Purpose: {purpose}").format(purpose=request.purpose.label),
+    ]
+    if request.minutes:
+        lines.append(
+            _("Expected duration: {duration}").format(duration=format_minutes(request.minutes))
+        )
+    if request.pages:
+        lines.append(_("Pages: {count}").format(count=request.pages))
+    if request.family_id:
+        lines.append(_("Family: {code}").format(code=family_code(request.family_id)))
+    return lines
+
+
+def request_line(request: InterpreterRequest, starts_at: datetime) -> str:
+    """One request in a list; `starts_at` in local time."""
+    where = f" {request.town}" if request.town else ""
+    amount = request.spent_cents if request.status is Status.COMPLETED else request.estimate_cents
+    line = _(
+        "#{id} · {when} · {language} · {mode}{where} · {purpose} · {amount} · {status}"
+    ).format(
+        id=request.id,
+        when=when_text(request.mode, starts_at),
+        language=language_name(request.language),
+        mode=request.mode.label,
+        where=where,
+        purpose=request.purpose.label,
+        amount=format_money(amount),
+        status=status_label(request.status),
+    )
+    return line + (" ⚡" if request.urgent and request.open else "")
+
+
+INTERPRETING_CHOICES = (60, 90, 120, 180)
+PAGE_CHOICES = (1, 2, 3, 5, 10)
+
+
+@dataclass
+class RequestDialog:
+    """An interpreter request being put together, step by step or from the one-line form."""
+
+    family_id: int | None = None
+    language: str | None = None
+    mode: Mode | None = None
+    day: date | None = None
+    start: time | None = None
+    minutes: int | None = None
+    pages: int | None = None
+    town: str | None = None
+    purpose: Purpose | None = None
+    message_id: int | None = None
+
+    def draft(self) -> RequestDraft:
+        assert self.language and self.mode and self.day and self.purpose
+        return RequestDraft(
+            language=self.language,
+            mode=self.mode,
+            day=self.day,
+            start=self.start,
+            purpose=self.purpose,
+            minutes=self.minutes,
+            pages=self.pages,
+            town=self.town,
+            family_id=self.family_id,
+        )
+
+    @classmethod
+    def of(cls, draft: RequestDraft) -> RequestDialog:
+        return cls(
+            family_id=draft.family_id,
+            language=draft.language,
+            mode=draft.mode,
+            day=draft.day,
+            start=draft.start,
+            minutes=draft.minutes,
+            pages=draft.pages,
+            town=draft.town,
+            purpose=draft.purpose,
+        )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.roles import Role, Team
+from bot.staff.roles import Role, Team
 
 INVITATION_VALIDITY = timedelta(days=7)
 

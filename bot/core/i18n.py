@@ -21,8 +21,9 @@ from babel.lists import format_list
 from babel.support import LazyProxy, Translations
 from babel.units import format_unit
 
-SUPPORTED_LOCALES = ("de", "en", "uk")
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+from bot.core.config import SUPPORTED_LOCALES
+
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
 
 # The Babel locale used for formatting each language: German and Ukrainian as used in

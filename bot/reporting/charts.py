@@ -15,6 +15,7 @@ import functools
 import io
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -23,12 +24,12 @@ from babel import Locale
 from babel import numbers as babel_numbers
 from babel.dates import format_skeleton
 
-from bot.casework import ContactType
-from bot.i18n import _, current_locale, format_date, format_money
-from bot.storage.exports import FundTimeline, WeekByType
+from bot.casework.vocabulary import ContactType
+from bot.core.i18n import _, current_locale, format_date, format_money
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
 
 # 1280 × 720 pixels: a phone shows it full width, and Telegram keeps it sharp.
 SIZE_INCHES = (12.8, 7.2)
@@ -259,3 +260,30 @@ def _drawable(text: str) -> str:
     known = font.get_charmap()
     kept = "".join(char for char in text if ord(char) in known or char.isspace())
     return " ".join(kept.split()).replace("$", r"\$")
+
+
+@dataclass(frozen=True)
+class WeekByType:
+    monday: date
+    contacts: dict[ContactType, int] = field(default_factory=dict)
+
+    @property
+    def week(self) -> int:
+        return self.monday.isocalendar()[1]
+
+
+@dataclass(frozen=True)
+class FundTimeline:
+    """What a fund has spent, day by day (cumulative), and what is committed now."""
+
+    name: str
+    amount_cents: int
+    starts_on: date
+    ends_on: date
+    # (day, spent up to and including that day), days with spending only, in order.
+    spent: list[tuple[date, int]]
+    committed_cents: int
+
+    @property
+    def spent_cents(self) -> int:
+        return self.spent[-1][1] if self.spent else 0

@@ -20,13 +20,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.i18n import _, country_name, current_locale, format_date, format_items, language_name
-from bot.parsing import ParseError, parse_full_date
-from bot.render import status_label, yes_no
-from bot.storage.exports import ContactRow, FamilyRow, RequestRow, WeekTotals
+from bot.casework.families import family_code
+from bot.casework.vocabulary import BenefitSystem, ContactType, Service, Topic, topics_from_bits
+from bot.core.i18n import _, country_name, current_locale, format_date, format_items, language_name
+from bot.core.parsing import ParseError, parse_full_date
+from bot.core.text import yes_no
+from bot.interpreting.requests import Mode, Purpose, Status, status_label
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+
 
 # Excel number formats are written in its neutral notation; Excel shows them with the
 # reader's separators ("1.234,50 €" in a German Excel).
@@ -297,3 +300,86 @@ def _csv_value(value: Any, date_format: str) -> str:
 
 def _strftime(excel_format: str) -> str:
     return excel_format.replace("DD", "%d").replace("MM", "%m").replace("YYYY", "%Y")
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    family_id: int
+    contact_on: date
+    staff_id: int
+    staff: str
+    contact_type: ContactType
+    minutes: int
+    topic_bits: int
+    town: str
+    fled_ukraine: bool
+    referral: Service | None
+    follow_up_on: date | None
+
+    @property
+    def family_code(self) -> str:
+        return family_code(self.family_id)
+
+    @property
+    def topics(self) -> list[Topic]:
+        return topics_from_bits(self.topic_bits)
+
+
+@dataclass(frozen=True)
+class FamilyRow:
+    id: int
+    town: str
+    origin: str
+    household_size: int
+    languages: tuple[str, ...]
+    fled_ukraine: bool
+    benefit_system: BenefitSystem | None
+    consent_on: date | None
+    opened_on: date
+    closed_on: date | None
+    active: bool
+    case_manager_id: int
+    case_manager: str
+
+    @property
+    def code(self) -> str:
+        return family_code(self.id)
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: int
+    family_id: int | None
+    language: str
+    mode: Mode
+    starts_at: datetime
+    minutes: int | None
+    pages: int | None
+    purpose: Purpose
+    status: Status
+    estimate_cents: int
+    committed_cents: int
+    spent_cents: int
+    created_at: datetime
+
+    @property
+    def family_code(self) -> str | None:
+        return family_code(self.family_id) if self.family_id else None
+
+
+@dataclass(frozen=True)
+class WeekTotals:
+    """One ISO week: contacts, minutes and families reached (each counted once a week)."""
+
+    monday: date
+    contacts: int
+    minutes: int
+    families_reached: int
+
+    @property
+    def week(self) -> int:
+        return self.monday.isocalendar()[1]
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)

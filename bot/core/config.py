@@ -12,8 +12,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.casework import WARENDORF_TOWNS
-from bot.i18n import SUPPORTED_LOCALES
+# The languages the bot speaks; the first is used where nothing else is known.
+SUPPORTED_LOCALES = ("de", "en", "uk")
+
+# Default list of the municipalities of the Kreis Warendorf (configurable: TOWNS).
+WARENDORF_TOWNS = (
+    "Ahlen", "Beckum", "Beelen", "Drensteinfurt", "Ennigerloh", "Everswinkel", "Oelde",
+    "Ostbevern", "Sassenberg", "Sendenhorst", "Telgte", "Wadersloh", "Warendorf",
+)  # fmt: skip
 
 
 class ConfigError(Exception):

@@ -3,54 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from bot.interpreting import Mode, Purpose, RequestDraft
+from bot.funds.funds import Fund
+from bot.interpreting.requests import (
+    OPEN,
+    InterpreterRequest,
+    Mode,
+    Purpose,
+    RequestDraft,
+    Status,
+    TransitionRefused,
+)
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, from_db_time, to_db_time
-from bot.storage.funds import Fund, FundStore
-
-
-class Status(StrEnum):
-    REQUESTED = "requested"
-    OVER_BUDGET = "over_budget"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-OPEN = (Status.REQUESTED, Status.OVER_BUDGET, Status.APPROVED)
-
-
-@dataclass(frozen=True)
-class InterpreterRequest:
-    id: int
-    fund_id: int
-    family_id: int | None
-    requested_by: int
-    language: str
-    mode: Mode
-    starts_at: datetime
-    minutes: int | None
-    pages: int | None
-    town: str | None
-    purpose: Purpose
-    professional: bool
-    urgent: bool
-    status: Status
-    estimate_cents: int
-    committed_cents: int
-    spent_cents: int
-    overrun: bool
-    reason: str | None
-    created_at: datetime
-
-    @property
-    def open(self) -> bool:
-        return self.status in OPEN
+from bot.storage.funds import FundStore
 
 
 def _request(row: sqlite3.Row) -> InterpreterRequest:
@@ -76,14 +43,6 @@ def _request(row: sqlite3.Row) -> InterpreterRequest:
         reason=row["reason"],
         created_at=from_db_time(row["created_at"]),
     )
-
-
-class TransitionRefused(Exception):
-    """The request is not in a state that allows this step; `request` is its current state."""
-
-    def __init__(self, request: InterpreterRequest) -> None:
-        super().__init__(request.status.value)
-        self.request = request
 
 
 class InterpreterRequestStore:

@@ -1,13 +1,61 @@
-"""The figures of a period as a message: what coordinators report, with the change."""
+"""The figures coordinators report, and how a period's figures read as a message."""
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.casework import ContactType, Topic
-from bot.figures import Count, Period, PeriodFigures, change
-from bot.i18n import _, format_money, format_number
+from bot.casework.vocabulary import ContactType, Topic
+from bot.core.i18n import _, format_money, format_number
+from bot.reporting.periods import Period
+
+
+@dataclass(frozen=True)
+class Count:
+    contacts: int = 0
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
+class StaffFigures:
+    staff_id: int
+    contacts: int
+    minutes: int
+    families: int
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What happened in a period, for the county or for one person."""
+
+    contacts: int
+    minutes: int
+    families_reached: int
+    families_reached_ukraine: int
+    by_type: dict[ContactType, Count]
+    by_topic: dict[Topic, int]
+    by_town: dict[str, Count]
+    new_families: int
+    closed_families: int
+    active_at_end: int
+    active_ukraine_at_end: int
+    requests: int
+    interpreting_spent_cents: int
+    flags_raised: int
+    flags_closed: int
+    by_staff: list[StaffFigures] = field(default_factory=list)
+
+
+def change(current: int, previous: int) -> str:
+    """ "+3", "−2" or "±0": the difference to the previous period."""
+    difference = current - previous
+    if difference > 0:
+        return f"+{difference}"
+    if difference < 0:
+        return f"−{-difference}"
+    return "±0"
+
 
 # Telegram's limit is 4096 characters; the per-person list stops well before it.
 MAX_LENGTH = 3900

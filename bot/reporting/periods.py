@@ -1,18 +1,18 @@
-"""Reporting periods (ISO weeks, months, years) and the figures coordinators report."""
+"""Reporting periods: ISO weeks, months, years, and how staff name them."""
 
 from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from babel.dates import get_month_names
 
-from bot.casework import ContactType, Topic, normalise
-from bot.i18n import _, format_date, month_name
-from bot.parsing import ParseError
+from bot.core.i18n import _, format_date, month_name
+from bot.core.parsing import ParseError
+from bot.core.terms import normalise
 
 
 class PeriodKind(StrEnum):
@@ -160,49 +160,3 @@ def _month_number(word: str) -> int | None:
                 if normalise(name) == key:
                     return number
     return None
-
-
-@dataclass(frozen=True)
-class Count:
-    contacts: int = 0
-    minutes: int = 0
-
-
-@dataclass(frozen=True)
-class StaffFigures:
-    staff_id: int
-    contacts: int
-    minutes: int
-    families: int
-
-
-@dataclass(frozen=True)
-class PeriodFigures:
-    """What happened in a period, for the county or for one person."""
-
-    contacts: int
-    minutes: int
-    families_reached: int
-    families_reached_ukraine: int
-    by_type: dict[ContactType, Count]
-    by_topic: dict[Topic, int]
-    by_town: dict[str, Count]
-    new_families: int
-    closed_families: int
-    active_at_end: int
-    active_ukraine_at_end: int
-    requests: int
-    interpreting_spent_cents: int
-    flags_raised: int
-    flags_closed: int
-    by_staff: list[StaffFigures] = field(default_factory=list)
-
-
-def change(current: int, previous: int) -> str:
-    """ "+3", "−2" or "±0": the difference to the previous period."""
-    difference = current - previous
-    if difference > 0:
-        return f"+{difference}"
-    if difference < 0:
-        return f"−{-difference}"
-    return "±0"

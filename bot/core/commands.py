@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from babel.support import LazyProxy
 from telegram import BotCommand
 
-from bot.roles import Role
+from bot.staff.roles import Role
 
 
 @dataclass(frozen=True)

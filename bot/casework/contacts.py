@@ -1,0 +1,251 @@
+"""Contacts with a family: the /log quick form and dialog, undo, how a contact reads."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.casework.families import family_code, parse_family_code
+from bot.casework.vocabulary import ContactType, Service, Topic
+from bot.core.i18n import _, format_date, format_items, format_minutes
+from bot.core.parsing import (
+    DURATION_UNITS,
+    ParseError,
+    is_number,
+    looks_like_date,
+    parse_contact_date,
+    parse_duration,
+    parse_follow_up_date,
+    quoted,
+    split_note,
+)
+from bot.core.text import shorten
+
+STRUCTURAL_TAG = "#struktur"
+LOG_EXAMPLE = "/log F-0042 45m hausbesuch aufenthalt,arbeit: Termin vorbereitet"
+
+
+_STRUCTURAL = re.compile(rf"{STRUCTURAL_TAG}\b", re.IGNORECASE)
+
+
+_FOLLOW_UP_WORDS = {"next", "wv", "wiedervorlage", "followup", "fu"}
+_REFERRAL_WORDS = {"ref", "verweis", "an", "→", "->"}
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    family_id: int
+    contact_on: date
+    minutes: int
+    contact_type: ContactType
+    topics: tuple[Topic, ...]
+    note: str = ""
+    referral: Service | None = None
+    follow_up_on: date | None = None
+
+    @property
+    def structural_gap(self) -> bool:
+        return _STRUCTURAL.search(self.note) is not None
+
+
+@dataclass
+class _LogParts:
+    contact_on: date | None = None
+    minutes: int | None = None
+    contact_type: ContactType | None = None
+    topics: list[Topic] = field(default_factory=list)
+    referral: Service | None = None
+    follow_up_on: date | None = None
+
+
+def parse_log(arguments: str, today: date) -> ContactDraft:
+    """`F-0042 [date] 45m hausbesuch aufenthalt,arbeit [ref jobcenter] [next 02.12.]: note`."""
+    structured, note = split_note(arguments)
+    tokens = structured.split()
+    if not tokens:
+        raise ParseError(
+            _("Which family? Start with the family code. Example: {example}").format(
+                example=LOG_EXAMPLE
+            )
+        )
+    family_id = parse_family_code(tokens[0])
+    parts = _LogParts()
+    rest = tokens[1:]
+    while rest:
+        token = rest.pop(0)
+        _read_log_token(token, rest, parts, today)
+    if parts.minutes is None:
+        raise ParseError(
+            _("How long was the contact? Add a duration such as 45m. Example: {example}").format(
+                example=LOG_EXAMPLE
+            )
+        )
+    if parts.contact_type is None:
+        raise ParseError(
+            _(
+                "What kind of contact was it? Add one of: hausbesuch, beratung, telefon, video, "
+                "begleitung, fallkonferenz, mail. Example: {example}"
+            ).format(example=LOG_EXAMPLE)
+        )
+    if not parts.topics:
+        raise ParseError(
+            _(
+                "Which topics? Add them separated by commas, e.g. aufenthalt,arbeit. "
+                "Example: {example}"
+            ).format(example=LOG_EXAMPLE)
+        )
+    return ContactDraft(
+        family_id=family_id,
+        contact_on=parts.contact_on or today,
+        minutes=parts.minutes,
+        contact_type=parts.contact_type,
+        topics=tuple(dict.fromkeys(parts.topics)),
+        note=note,
+        referral=parts.referral,
+        follow_up_on=parts.follow_up_on,
+    )
+
+
+def _read_log_token(token: str, rest: list[str], parts: _LogParts, today: date) -> None:
+    word = token.lower()
+    if word in _FOLLOW_UP_WORDS:
+        if not rest:
+            raise ParseError(
+                _("“{word}” needs a date after it. Example: next 02.12.").format(word=quoted(token))
+            )
+        _set_once(parts, "follow_up_on", parse_follow_up_date(rest.pop(0), today), token)
+        return
+    if word in _REFERRAL_WORDS:
+        if not rest:
+            raise ParseError(
+                _("“{word}” needs a service after it. Example: ref jobcenter").format(
+                    word=quoted(token)
+                )
+            )
+        _set_once(parts, "referral", _parse_service(rest.pop(0)), token)
+        return
+    if word.startswith(("->", "→")):
+        _set_once(parts, "referral", _parse_service(word.lstrip("->→")), token)
+        return
+    if rest and rest[0].lower() in DURATION_UNITS and is_number(word):
+        token = word + rest.pop(0).lower()
+        word = token
+    if looks_like_date(word):
+        _set_once(parts, "contact_on", parse_contact_date(word, today), token)
+        return
+    if word[:1].isdigit():
+        _set_once(parts, "minutes", parse_duration(word), token)
+        return
+    if (contact_type := ContactType.parse(word)) is not None:
+        _set_once(parts, "contact_type", contact_type, token)
+        return
+    topics = [Topic.parse(item) for item in word.split(",") if item]
+    if topics and all(topics):
+        parts.topics.extend(topics)  # type: ignore[arg-type]
+        return
+    raise ParseError(
+        _("I did not understand “{token}”. Example: {example}").format(
+            token=quoted(token), example=LOG_EXAMPLE
+        )
+    )
+
+
+def _set_once(parts: _LogParts, name: str, value: object, token: str) -> None:
+    if getattr(parts, name) is not None:
+        raise ParseError(
+            _(
+                "“{token}”: date, duration, contact type, referral and follow-up may each be "
+                "given only once. Example: {example}"
+            ).format(token=quoted(token), example=LOG_EXAMPLE)
+        )
+    setattr(parts, name, value)
+
+
+def _parse_service(word: str) -> Service:
+    service = Service.parse(word)
+    if service is None:
+        raise ParseError(
+            _(
+                "“{word}” is not a service I know. Services: jobcenter, abh, ebh, jugendamt, "
+                "sozialamt, schule, kita, gesundheitsamt, beratungsstelle, sprachkurs. "
+                "Example: ref jobcenter"
+            ).format(word=quoted(word))
+        )
+    return service
+
+
+# A saved contact can be taken back this long, by the person who saved it.
+UNDO_WINDOW = timedelta(minutes=30)
+
+
+def may_undo(author_id: int, created_at: datetime, staff_id: int, now: datetime) -> bool:
+    return author_id == staff_id and now - created_at <= UNDO_WINDOW
+
+
+def contact_line(contact: Contact) -> str:
+    topics = format_items([topic.label for topic in contact.topics])
+    line = _("{date}: {type}, {duration} – {topics}").format(
+        date=format_date(contact.contact_on),
+        type=contact.contact_type.label,
+        duration=format_minutes(contact.minutes),
+        topics=topics,
+    )
+    if contact.referral:
+        line += " · " + _("referred to {service}").format(service=contact.referral.label)
+    if contact.follow_up_on:
+        line += " · " + _("follow-up {date}").format(date=format_date(contact.follow_up_on))
+    if contact.note:
+        line += f"\n   <i>{html.escape(shorten(contact.note, 120))}</i>"
+    return line
+
+
+DURATION_CHOICES = (15, 30, 45, 60, 90, 120)
+
+
+@dataclass
+class ContactDialog:
+    contact_on: date
+    family_id: int | None = None
+    contact_type: ContactType | None = None
+    minutes: int | None = None
+    topics: list[Topic] = field(default_factory=list)
+    note: str = ""
+    message_id: int | None = None
+
+    def toggle_topic(self, topic: Topic) -> None:
+        if topic in self.topics:
+            self.topics.remove(topic)
+        else:
+            self.topics.append(topic)
+
+    def draft(self) -> ContactDraft:
+        assert self.family_id and self.contact_type and self.minutes and self.topics
+        return ContactDraft(
+            family_id=self.family_id,
+            contact_on=self.contact_on,
+            minutes=self.minutes,
+            contact_type=self.contact_type,
+            topics=tuple(topic for topic in Topic if topic in self.topics),
+            note=self.note,
+        )
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    family_id: int
+    staff_id: int
+    contact_on: date
+    minutes: int
+    contact_type: ContactType
+    topics: tuple[Topic, ...]
+    note: str
+    referral: Service | None
+    follow_up_on: date | None
+    created_at: datetime
+
+    @property
+    def family_code(self) -> str:
+        return family_code(self.family_id)

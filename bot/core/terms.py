@@ -1,0 +1,54 @@
+"""Vocabularies: terms with a stored value, a translated label and the words staff type.
+
+Words are compared casefolded, without "-", "_", "/", "." and spaces, so "E-Mail", "e_mail"
+and "Email" are one word.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+def normalise(word: str) -> str:
+    return "".join(ch for ch in word.casefold() if ch not in "-_/. ")
+
+
+class Term(StrEnum):
+    """A term with a translated label and the words that name it (see define_terms)."""
+
+    @property
+    def label(self) -> str:
+        return str(_LABELS[_key(self)])
+
+    @property
+    def words(self) -> frozenset[str]:
+        """The words (normalised) that name the term."""
+        return _WORDS[_key(self)]
+
+    @classmethod
+    def parse(cls, word: str) -> Term | None:
+        key = normalise(word)
+        return next((term for term in cls if key in term.words), None)
+
+
+# Every term's label and words, filled by define_terms below each vocabulary. Keyed by class
+# and value: terms of different vocabularies with the same value (ContactType.PHONE and
+# Mode.PHONE are both "phone") compare equal as strings.
+_LABELS: dict[tuple[type, str], object] = {}
+_WORDS: dict[tuple[type, str], frozenset[str]] = {}
+
+
+def _key(term: Term) -> tuple[type, str]:
+    return type(term), term.value
+
+
+def define_terms(labels: dict[Term, object], words: dict[Term, tuple[str, ...]]) -> None:
+    """Give terms their labels (lazily translated) and the words staff type for them.
+
+    Pass dicts of one vocabulary only: equal values of two vocabularies would collide.
+    """
+    _LABELS.update({_key(term): label for term, label in labels.items()})
+    _WORDS.update(
+        {_key(term): frozenset(normalise(word) for word in spelled)
+         for term, spelled in words.items()}
+    )  # fmt: skip

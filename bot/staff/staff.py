@@ -1,0 +1,47 @@
+"""A staff member as the bot knows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.staff.roles import Role, Team
+
+ACTIVE = "active"
+
+
+REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    telegram_id: int
+    role: Role
+    team: Team
+    locale: str
+    status: str
+    username: str | None
+    display_name: str
+    created_at: datetime
+    invited_by: int | None = None
+    # Full-time equivalent in thousandths (800 = 0.8), where configured.
+    fte_permille: int | None = None
+    # The weekly report: None as the role has it (coordinators get it), else chosen.
+    weekly_report: bool | None = None
+
+    @property
+    def receives_weekly_report(self) -> bool:
+        if self.weekly_report is None:
+            return self.role is Role.COORDINATOR
+        return self.weekly_report
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    @property
+    def handle(self) -> str:
+        """How to name the person in a list: @username, else the first name, else the id."""
+        if self.username:
+            return f"@{self.username}"
+        return self.display_name or str(self.telegram_id)
