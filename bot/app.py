@@ -15,10 +15,11 @@ from bot.core.commands import CommandRegistry
 from bot.core.config import Settings
 from bot.core.i18n import load_catalogs
 from bot.core.updates import ChatOrderedUpdateProcessor
+from bot.funds.funds import TRANSLATION_FUND_NAME
 from bot.funds.money import euros_to_cents
 from bot.handlers import (
     access,
-    budget,
+    approvals,
     caseload,
     contacts,
     errors,
@@ -27,14 +28,15 @@ from bot.handlers import (
     figures,
     flags,
     followups,
+    funds,
     help,
-    interpreter,
+    invitations,
+    invoices,
     language,
-    onboarding,
     reports,
     requests,
     staff,
-    translate,
+    translations,
 )
 from bot.interpreting.rates import Rates
 from bot.menus import publish_default_menus, publish_member_menu
@@ -46,25 +48,23 @@ log = logging.getLogger(__name__)
 # The capabilities, in the order /help lists their commands.
 CAPABILITIES = (
     contacts,
-    caseload,
     families,
     followups,
     flags,
-    interpreter,
     requests,
-    budget,
-    translate,
+    approvals,
+    invoices,
+    funds,
+    translations,
     figures,
+    caseload,
     exports,
     reports,
-    onboarding,
+    invitations,
     staff,
     language,
     help,
 )
-
-# The name the configured translation fund gets on first start; admins may add other funds.
-TRANSLATION_FUND_NAME = "Übersetzung/Dolmetschen"
 
 # Placeholder token for the offline Telegram of the shell and the tests.
 OFFLINE_TOKEN = "123456789:OFFLINE-shell-and-test-token"

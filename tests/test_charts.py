@@ -15,7 +15,7 @@ from PIL import Image
 from bot.casework.vocabulary import ContactType
 from bot.core.i18n import format_date, format_money, use_locale
 from bot.core.offline import BotCall, Person
-from bot.handlers import exports
+from bot.handlers import figures as figures_handlers
 from bot.reporting.charts import (
     FundTimeline,
     WeekByType,
@@ -123,7 +123,7 @@ async def test_the_fund_caption_tells_what_is_spent_and_committed(staff: BotHarn
     bot = staff
     await spend_and_commit(bot)
 
-    calls = await press_chart(bot, COORDINATOR, f"{exports.CHART}{MONDAY.isoformat()}")
+    calls = await press_chart(bot, COORDINATOR, f"{figures_handlers.CHART}{MONDAY.isoformat()}")
 
     assert photos(calls)[1].params["caption"] == de(
         "{fund} on {date}: {spent} spent and {committed} committed of {amount}.",
@@ -166,7 +166,7 @@ async def test_a_button_with_an_impossible_day_is_stale(staff: BotHarness, day: 
 
 
 async def test_contacts_per_week_are_counted_by_type_with_empty_weeks(staff: BotHarness) -> None:
-    weeks = await staff.storage.exports.contacts_by_type(date(2026, 11, 25), 3)
+    weeks = await staff.storage.figures.contacts_by_type(date(2026, 11, 25), 3)
 
     assert [(week.monday, week.contacts) for week in weeks] == [
         (date(2026, 11, 9), {}),
@@ -183,12 +183,12 @@ async def spend_and_commit(bot: BotHarness) -> None:
         await bot.press(CASE_MANAGER, de("Confirm"))
     await bot.send(COORDINATOR, "/approve 1")
     fund = await bot.storage.funds.translation_fund()
-    await bot.storage.machine_translations.record(
+    await bot.storage.translations.record(
         fund.id, CASE_MANAGER.id, "uk", 200, 400_000, datetime(2026, 11, 24, 10, tzinfo=UTC)
     )
     bot.time.now = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
     await bot.send(COORDINATOR, "/invoice 1 42,17")
-    await bot.storage.machine_translations.record(
+    await bot.storage.translations.record(
         fund.id, CASE_MANAGER.id, "uk", 200, 400_000, datetime(2026, 11, 26, 10, tzinfo=UTC)
     )
     bot.time.now = datetime(2026, 11, 26, 11, tzinfo=UTC)
@@ -201,7 +201,7 @@ async def test_the_fund_timeline_sums_by_local_day_and_rounds_the_running_sum(
     await spend_and_commit(bot)
     fund = await bot.storage.funds.translation_fund()
 
-    timeline = await bot.storage.exports.fund_timeline(fund, bot.application.bot_data.clock.tz)
+    timeline = await bot.storage.funds.timeline(fund, bot.application.bot_data.clock.tz)
 
     # Two times 0.4 cent of DeepL are 1 cent, not 2: rounded up on the sum, as /budget does.
     assert timeline.spent == [

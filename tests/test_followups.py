@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.casework.followups import reminders_due_until
 from bot.core.config import Settings
 from bot.core.i18n import _, format_date, use_locale
-from bot.handlers.followups import JOB_NAME, reminders_due_until
+from bot.handlers.followups import JOB_NAME
 from bot.staff.roles import Role
 from tests.conftest import CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, FakeTime, only_text

@@ -119,8 +119,8 @@ async def test_sixty_submissions_at_once_in_storage_never_exceed_the_fund(
         )
     )
 
-    assert all(created for _request, created in results)
-    assert Counter(request.status.value for request, _created in results) == Counter(
+    assert all(submission.created for submission in results)
+    assert Counter(submission.request.status.value for submission in results) == Counter(
         {"requested": FITTING, "over_budget": 60 - FITTING}
     )
     assert await statuses(bot) == Counter(
@@ -153,8 +153,8 @@ async def test_the_same_confirmation_submitted_at_once_is_stored_once(bot: BotHa
         )
     )
 
-    assert sorted(created for _request, created in results) == [False] * 9 + [True]
-    assert {request.id for request, _created in results} == {1}
+    assert sorted(submission.created for submission in results) == [False] * 9 + [True]
+    assert {submission.request.id for submission in results} == {1}
     assert await statuses(bot) == Counter({("requested", ESTIMATE, ESTIMATE): 1})
 
 
@@ -165,11 +165,11 @@ async def test_a_submission_checks_the_funds_amount_as_it_is_now(bot: BotHarness
     await bot.storage.funds.change(read_earlier.id, ADMIN.id, bot.time(), amount_cents=1000)
     draft = RequestDraft("uk", Mode.PHONE, date(2026, 12, 3), time(10, 0), Purpose.JOBCENTER, 60)
 
-    request, _created = await bot.storage.requests.submit(
+    submission = await bot.storage.requests.submit(
         draft, draft.starts_at(BERLIN), CASE_MANAGER.id, read_earlier, ESTIMATE, False, False,
         bot.time(), (CASE_MANAGER.id, 1),
     )  # fmt: skip
 
     current = await bot.storage.funds.get(read_earlier.id)
     figures = await bot.storage.funds.figures(current, bot.time().date())
-    assert (request.status.value, figures.available_cents) == ("over_budget", 1000)
+    assert (submission.request.status.value, figures.available_cents) == ("over_budget", 1000)

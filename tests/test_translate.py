@@ -22,7 +22,7 @@ from bot import app
 from bot.core.config import Settings
 from bot.core.i18n import use_locale
 from bot.core.offline import Person
-from bot.handlers import translate
+from bot.handlers import translations as translate
 from bot.staff.roles import Role
 from bot.translation.personal_data import PersonalData, find_personal_data
 from bot.translation.translations import (
@@ -543,7 +543,7 @@ async def test_the_fund_is_charged_to_the_micro_cent(deepl_bot: BotHarness) -> N
         (CASE_MANAGER.id, 1000, 2_000_000),
         (COORDINATOR.id, 10, 20_000),
     ]
-    assert await bot.storage.machine_translations.characters_by_staff() == {
+    assert await bot.storage.translations.characters_by_staff() == {
         CASE_MANAGER.id: 1000,
         COORDINATOR.id: 10,
     }

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 import time
 
-from bot.app import TRANSLATION_FUND_NAME
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.demo.data import generate
+from bot.funds.funds import TRANSLATION_FUND_NAME
 from bot.funds.money import euros_to_cents
 from bot.storage import Storage
 

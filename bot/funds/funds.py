@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 ALERT_THRESHOLDS = (50, 75, 90, 100)
+# The name the configured translation fund gets on first start; admins may add other funds.
+TRANSLATION_FUND_NAME = "Übersetzung/Dolmetschen"
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,10 @@ class FundFigures:
     @property
     def available_cents(self) -> int:
         return self.amount_cents - self.spent_cents - self.committed_cents
+
+    def covers(self, cents: int) -> bool:
+        """Whether the fund has `cents` available: what may be committed without an overrun."""
+        return cents <= self.available_cents
 
     @property
     def used_percent(self) -> Decimal:
@@ -89,3 +95,17 @@ class Spending:
     key: str
     spent_cents: int
     committed_cents: int
+
+
+@dataclass(frozen=True)
+class FundAlert:
+    """Alert thresholds a change of a fund reached for the first time, and where it stands."""
+
+    fund: Fund
+    figures: FundFigures
+    thresholds: tuple[int, ...]
+
+    @property
+    def threshold(self) -> int:
+        """The highest threshold reached: the one worth telling."""
+        return max(self.thresholds)

@@ -1,151 +1,140 @@
-"""/families and /family: the caseload, and one family's record with its latest contacts."""
+"""/caseload and /fte: active families per case manager and per full-time position."""
 
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram import Update
+from telegram.ext import BaseHandler
 
-from bot.casework.contacts import contact_line
-from bot.casework.families import family_card, family_line, parse_town
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, lazy_gettext, ngettext
-from bot.core.parsing import ParseError
-from bot.handlers.common import button, command, find_family, reply
-from bot.staff.roles import ALL_ROLES, sees_all_families
-from bot.staff.staff import StaffMember
+from bot.core.i18n import _, format_date, format_number, lazy_gettext, ngettext
+from bot.handlers.common import command, reply
+from bot.staff.roles import MANAGING_ROLES
 
 COMMANDS = (
     CommandSpec(
-        "families",
-        lazy_gettext(
-            "Active families, newest contact first (coordinators: /families @name or town)"
-        ),
-        ALL_ROLES,
+        "caseload",
+        lazy_gettext("Active families per case manager, and how many fled from Ukraine"),
+        MANAGING_ROLES,
     ),
     CommandSpec(
-        "family", lazy_gettext("Show a family and its latest contacts: /family F-0042"), ALL_ROLES
+        "fte",
+        lazy_gettext("Set a case manager's full-time equivalent: /fte @anna_kim 0,8"),
+        MANAGING_ROLES,
     ),
 )
 
-PAGE_SIZE = 10
-PAGE = "families:"
+CASELOAD_SHOWN = 40
 
 
-async def list_families(update: Update, context: BotContext) -> None:
-    """The sender's caseload; coordinators and admins may filter by person or town."""
-    member = context.member
-    if not context.args:
-        selection = f"cm{member.telegram_id}" if not sees_all_families(member.role) else ""
-    elif not sees_all_families(member.role):
-        await reply(
-            update,
-            _("You see your own caseload: /families without anything after it."),
+async def show_caseload(update: Update, context: BotContext) -> None:
+    """Active families per case manager (and per full-time position where configured)."""
+    caseload = await context.storage.caseload.active_families()
+    shown = caseload[:CASELOAD_SHOWN]
+    names = await context.storage.staff.names([person for person, _, _ in shown])
+    positions = await context.storage.staff.full_time_equivalents()
+    lines = [
+        _("<b>Active caseload</b> on {date}").format(date=format_date(context.clock.today())),
+        _("<b>{families} families, of those {ukraine} fled from Ukraine</b>").format(
+            families=sum(families for _, families, _ in caseload),
+            ukraine=sum(fled for _, _, fled in caseload),
+        ),
+        "",
+    ]
+    lines += [
+        _caseload_line(names.get(person, str(person)), positions.get(person), families, fled)
+        for person, families, fled in shown
+    ]
+    if len(caseload) > CASELOAD_SHOWN:
+        lines.append(
+            _("… and {count} more: /export has everyone.").format(
+                count=len(caseload) - CASELOAD_SHOWN
+            )
         )
-        return
-    else:
-        selection = await _selection(update, context, " ".join(context.args))
-        if selection is None:
-            return
-    await _show_page(update, context, selection, 0)
-
-
-async def _selection(update: Update, context: BotContext, text: str) -> str | None:
-    """`cm<id>` for a person's caseload, `t<town>` for a town; None after a reply."""
-    person = await context.storage.staff.find(text)
-    if person is not None:
-        return f"cm{person.telegram_id}"
-    try:
-        return f"t{parse_town(text, context.services.settings.towns)}"
-    except ParseError:
-        await reply(
-            update,
-            _(
-                "“{text}” is neither a staff member nor a town. Examples: /families @anna_kim, "
-                "/families Ahlen"
-            ).format(text=html.escape(text)),
-        )
-        return None
-
-
-async def turn_page(update: Update, context: BotContext) -> None:
-    """◀ / ▶ under a caseload list."""
-    _prefix, page, selection = update.callback_query.data.split(":", 2)
-    member = context.member
-    if not sees_all_families(member.role):
-        selection = f"cm{member.telegram_id}"
-    await update.callback_query.answer()
-    await _show_page(update, context, selection, int(page))
-
-
-async def _show_page(update: Update, context: BotContext, selection: str, page: int) -> None:
-    case_manager_id = int(selection[2:]) if selection.startswith("cm") else None
-    town = selection[1:] if selection.startswith("t") else None
-    families, total = await context.storage.families.caseload(
-        case_manager_id, town, limit=PAGE_SIZE, offset=page * PAGE_SIZE
-    )
-    heading = await _heading(context, case_manager_id, town, total)
-    lines = [heading, *(family_line(family) for family in families)]
-    if any(not family.consent_on for family in families):
-        lines.append(_("⚠ = written consent not recorded yet"))
-    pages = max(1, -(-total // PAGE_SIZE))
-    navigation = []
-    if page > 0:
-        navigation.append(button("◀", f"{PAGE}{page - 1}:{selection}"))
-    if page + 1 < pages:
-        navigation.append(button("▶", f"{PAGE}{page + 1}:{selection}"))
-    if pages > 1:
-        lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
-    markup = InlineKeyboardMarkup([navigation]) if navigation else None
-    if update.callback_query is not None:
-        await update.callback_query.edit_message_text("\n".join(lines), reply_markup=markup)
-    else:
-        await reply(update, "\n".join(lines), reply_markup=markup)
-
-
-async def _heading(
-    context: BotContext, case_manager_id: int | None, town: str | None, total: int
-) -> str:
-    count = ngettext("{count} active family", "{count} active families", total).format(count=total)
-    if case_manager_id == context.member.telegram_id:
-        return _("<b>Your caseload: {count}</b>").format(count=count)
-    if case_manager_id is not None:
-        person: StaffMember | None = await context.storage.staff.get(case_manager_id)
-        name = person.handle if person else str(case_manager_id)
-        return _("<b>Caseload of {name}: {count}</b>").format(name=html.escape(name), count=count)
-    if town is not None:
-        return _("<b>{town}: {count}</b>").format(town=town, count=count)
-    return _("<b>All case management: {count}</b>").format(count=count)
-
-
-async def show_family(update: Update, context: BotContext) -> None:
-    """One family's record and latest contacts; every look is audited."""
-    if len(context.args) != 1:
-        await reply(update, _("Which family? Example: /family F-0042"))
-        return
-    family = await find_family(update, context, context.args[0])
-    if family is None:
-        return
-    member = context.member
-    await context.storage.audit.record(
-        "family.view", context.clock.now(), member.telegram_id, family.code
-    )
-    case_manager = await context.storage.staff.get(family.case_manager_id)
-    contacts = await context.storage.contacts.recent_for_family(family.id)
-    lines = [family_card(family, case_manager), ""]
-    if contacts:
-        lines.append(_("<b>Latest contacts</b>"))
-        lines += [contact_line(contact) for contact in contacts]
-    else:
-        lines.append(_("No contacts logged yet."))
+    with_positions = [
+        (families, positions[person]) for person, families, _ in caseload if person in positions
+    ]
+    if with_positions:
+        total = Decimal(sum(fte for _, fte in with_positions)) / 1000
+        families = sum(families for families, _ in with_positions)
+        lines += [
+            "",
+            _("{positions} configured full-time positions: {per} families per position").format(
+                positions=format_number(total),
+                per=format_number((families / total).quantize(Decimal("0.1"))),
+            ),
+        ]
     await reply(update, "\n".join(lines))
 
 
+def _caseload_line(name: str, fte_permille: int | None, families: int, fled: int) -> str:
+    line = ngettext(
+        "{name}: {count} family ({ukraine} from Ukraine)",
+        "{name}: {count} families ({ukraine} from Ukraine)",
+        families,
+    ).format(name=html.escape(name), count=families, ukraine=fled)
+    if fte_permille:
+        fte = Decimal(fte_permille) / 1000
+        line += " · " + _("{fte} FTE: {per} per full-time position").format(
+            fte=format_number(fte), per=format_number((families / fte).quantize(Decimal("0.1")))
+        )
+    return line
+
+
+async def set_fte(update: Update, context: BotContext) -> None:
+    """/fte @anna_kim 0,8: a case manager's share of a full-time position (0 clears it)."""
+    example = "/fte @anna_kim 0,8"
+    if len(context.args) != 2:
+        await reply(
+            update,
+            _("Whose full-time equivalent? Example: {example}").format(example=example),
+        )
+        return
+    person = await context.storage.staff.find(context.args[0])
+    if person is None:
+        await reply(
+            update,
+            _(
+                "There is no staff member “{name}”. /users lists everyone. Example: {example}"
+            ).format(name=html.escape(context.args[0][:40]), example=example),
+        )
+        return
+    share = _share(context.args[1])
+    if share is None:
+        await reply(
+            update,
+            _(
+                "“{text}” is not a share of a full-time position from 0 to 1. Example: {example}"
+            ).format(text=html.escape(context.args[1][:20]), example=example),
+        )
+        return
+    await context.storage.staff.set_fte(
+        person.telegram_id,
+        int(share * 1000) or None,
+        context.member.telegram_id,
+        context.clock.now(),
+    )
+    await reply(
+        update,
+        _("{name}: {fte} of a full-time position.").format(
+            name=html.escape(person.handle), fte=format_number(share)
+        ),
+    )
+
+
+def _share(text: str) -> Decimal | None:
+    """0,8 or 0.75: a share of a full-time position, to a thousandth."""
+    try:
+        share = Decimal(text.replace(",", "."))
+    except ArithmeticError:
+        return None
+    if not share.is_finite() or not 0 <= share <= 1 or share != share.quantize(Decimal("0.001")):
+        return None
+    return share
+
+
 def handlers() -> list[BaseHandler]:
-    return [
-        command("families", list_families),
-        command("family", show_family),
-        CallbackQueryHandler(turn_page, pattern=rf"^{PAGE}[0-9]{{1,4}}:(cm-?[0-9]{{1,15}}|t.+)?$"),
-    ]
+    return [command("caseload", show_caseload), command("fte", set_fte)]

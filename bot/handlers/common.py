@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.casework.families import Family, family_code, parse_family_code
 from bot.context import BotContext
-from bot.core.i18n import _, format_date, use_locale
+from bot.core.i18n import _, format_date
 from bot.core.parsing import ParseError
-from bot.staff.roles import Role, may_see_family
-from bot.staff.staff import StaffMember
+from bot.interpreting.requests import InterpreterRequest
+from bot.reporting.figures import PEOPLE_SHOWN, PeriodFigures, figures_text
+from bot.reporting.periods import Period
+from bot.staff.roles import may_see_family
+from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Update, BotContext], Awaitable[Any]]
-# A notice: its text, or its text and buttons.
-Notice = str | tuple[str, InlineKeyboardMarkup]
 
 
 def command(name: str, callback: Callback) -> CommandHandler:
@@ -163,29 +166,40 @@ async def load_family(
     return family
 
 
-async def notify(
-    context: BotContext, people: Iterable[StaffMember], compose: Callable[[], Notice]
-) -> None:
-    """Send each person a notice that `compose` writes in that person's language.
+async def find_request(
+    update: Update, context: BotContext, text: str | None
+) -> InterpreterRequest | None:
+    """The request a typed number (12 or #12) names; otherwise say there is none."""
+    request = None
+    if text is not None and text.lstrip("#").isascii() and text.lstrip("#").isdigit():
+        number = text.lstrip("#")
+        request = await context.storage.requests.get(int(number)) if len(number) <= 9 else None
+    if request is None:
+        await reply(
+            update,
+            _("There is no request “{text}”. /requests lists them.").format(
+                text=html.escape((text or "")[:20])
+            ),
+        )
+    return request
 
-    Somebody who cannot be reached (blocked the bot, never opened a chat with it) is logged,
-    not an error: what the notice is about has already happened.
-    """
-    for person in people:
-        with use_locale(person.locale):
-            notice = compose()
-        text, markup = notice if isinstance(notice, tuple) else (notice, None)
-        try:
-            await context.bot.send_message(person.telegram_id, text, reply_markup=markup)
-        except TelegramError as exc:
-            log.warning("could not notify %s: %s", person.telegram_id, exc)
+
+async def period_report(
+    storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None
+) -> str:
+    """The report of a period: the county's with each person's share, or one person's."""
+    current = await _figures(storage, tz, period, staff_id, per_person=staff_id is None)
+    previous = await _figures(storage, tz, period.previous(), staff_id, per_person=False)
+    if staff_id is None:
+        shown = [person.staff_id for person in current.by_staff[: PEOPLE_SHOWN + 1]]
+        names = await storage.staff.names(shown)
+        return figures_text(period, current, previous, _("KIM figures, whole county"), names)
+    return figures_text(period, current, previous, _("Your figures"))
 
 
-async def coordinators(context: BotContext, but_the_sender: bool = True) -> list[StaffMember]:
-    """The active coordinators, usually without the person whose action is reported."""
-    sender = context.staff.telegram_id if context.staff and but_the_sender else None
-    return [
-        member
-        for member in await context.storage.staff.active_members()
-        if member.role is Role.COORDINATOR and member.telegram_id != sender
-    ]
+async def _figures(
+    storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None, per_person: bool
+) -> PeriodFigures:
+    start_at = datetime.combine(period.start, time(0), tz)
+    end_at = datetime.combine(period.end, time(0), tz)
+    return await storage.figures.period(period, start_at, end_at, staff_id, per_person)

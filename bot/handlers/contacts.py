@@ -41,7 +41,7 @@ from bot.handlers.common import (
     show,
     use_buttons,
 )
-from bot.handlers.flags import notify_coordinators
+from bot.handlers.notices import notify_flag
 from bot.staff.roles import CASEWORK_ROLES, sees_all_families
 
 COMMANDS = (
@@ -267,7 +267,7 @@ async def _store(
     undo = InlineKeyboardMarkup([[button(_("Undo (30 min)"), f"{UNDO}{contact.id}")]])
     await reply(update, "\n".join(lines), reply_markup=undo)
     if flag is not None:
-        await notify_coordinators(context, flag)
+        await notify_flag(context, flag)
 
 
 def _summary(draft: ContactDraft) -> str:

@@ -1,26 +1,25 @@
-"""/week, /month, /year and /caseload: the figures coordinators report, and /fte."""
+"""/week, /month and /year: the figures coordinators report; the charts under a week."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections.abc import Callable
-from datetime import date, datetime, time
-from decimal import Decimal
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, format_date, format_number, lazy_gettext, ngettext
+from bot.core.i18n import _, format_date, format_money, lazy_gettext
 from bot.core.parsing import ParseError
-from bot.handlers.common import button, command, reply
-from bot.handlers.exports import CHART
-from bot.reporting.figures import PEOPLE_SHOWN, PeriodFigures, figures_text
+from bot.handlers.common import button, command, period_report, reply
+from bot.reporting.charts import FundTimeline, WeekByType, contacts_chart, fund_chart
+from bot.reporting.exports import YEARS
 from bot.reporting.periods import Period, PeriodKind, parse_month, parse_week, parse_year
 from bot.staff.roles import ALL_ROLES, MANAGING_ROLES, sees_all_families
-from bot.storage import Storage
 
 COMMANDS = (
     CommandSpec(
@@ -30,19 +29,11 @@ COMMANDS = (
     ),
     CommandSpec("month", lazy_gettext("Figures of a month: /month, /month 11.2026"), ALL_ROLES),
     CommandSpec("year", lazy_gettext("Figures of a year: /year, /year 2026"), ALL_ROLES),
-    CommandSpec(
-        "caseload",
-        lazy_gettext("Active families per case manager, and how many fled from Ukraine"),
-        MANAGING_ROLES,
-    ),
-    CommandSpec(
-        "fte",
-        lazy_gettext("Set a case manager's full-time equivalent: /fte @anna_kim 0,8"),
-        MANAGING_ROLES,
-    ),
 )
 
-CASELOAD_SHOWN = 40
+# The button under a county's /week report: chart:<the week's Monday, YYYY-MM-DD>.
+CHART = "chart:"
+CHART_WEEKS = 12
 
 
 async def show_week(update: Update, context: BotContext) -> None:
@@ -75,131 +66,79 @@ async def _show(update: Update, context: BotContext, parse: Callable[[str, date]
     await reply(update, text, reply_markup=markup)
 
 
-async def period_report(
-    storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None
-) -> str:
-    """The report of a period: the county's with each person's share, or one person's."""
-    current = await _figures(storage, tz, period, staff_id, per_person=staff_id is None)
-    previous = await _figures(storage, tz, period.previous(), staff_id, per_person=False)
-    if staff_id is None:
-        shown = [person.staff_id for person in current.by_staff[: PEOPLE_SHOWN + 1]]
-        names = await storage.staff.names(shown)
-        return figures_text(period, current, previous, _("KIM figures, whole county"), names)
-    return figures_text(period, current, previous, _("Your figures"))
-
-
-async def _figures(
-    storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None, per_person: bool
-) -> PeriodFigures:
-    start_at = datetime.combine(period.start, time(0), tz)
-    end_at = datetime.combine(period.end, time(0), tz)
-    return await storage.figures.period(period, start_at, end_at, staff_id, per_person)
-
-
-async def show_caseload(update: Update, context: BotContext) -> None:
-    """Active families per case manager (and per full-time position where configured)."""
-    caseload = await context.storage.figures.caseload()
-    shown = caseload[:CASELOAD_SHOWN]
-    names = await context.storage.staff.names([person for person, _, _ in shown])
-    positions = await context.storage.staff.full_time_equivalents()
-    lines = [
-        _("<b>Active caseload</b> on {date}").format(date=format_date(context.clock.today())),
-        _("<b>{families} families, of those {ukraine} fled from Ukraine</b>").format(
-            families=sum(families for _, families, _ in caseload),
-            ukraine=sum(fled for _, _, fled in caseload),
-        ),
-        "",
-    ]
-    lines += [
-        _caseload_line(names.get(person, str(person)), positions.get(person), families, fled)
-        for person, families, fled in shown
-    ]
-    if len(caseload) > CASELOAD_SHOWN:
-        lines.append(
-            _("… and {count} more: /export has everyone.").format(
-                count=len(caseload) - CASELOAD_SHOWN
-            )
-        )
-    with_positions = [
-        (families, positions[person]) for person, families, _ in caseload if person in positions
-    ]
-    if with_positions:
-        total = Decimal(sum(fte for _, fte in with_positions)) / 1000
-        families = sum(families for families, _ in with_positions)
-        lines += [
-            "",
-            _("{positions} configured full-time positions: {per} families per position").format(
-                positions=format_number(total),
-                per=format_number((families / total).quantize(Decimal("0.1"))),
-            ),
-        ]
-    await reply(update, "\n".join(lines))
-
-
-def _caseload_line(name: str, fte_permille: int | None, families: int, fled: int) -> str:
-    line = ngettext(
-        "{name}: {count} family ({ukraine} from Ukraine)",
-        "{name}: {count} families ({ukraine} from Ukraine)",
-        families,
-    ).format(name=html.escape(name), count=families, ukraine=fled)
-    if fte_permille:
-        fte = Decimal(fte_permille) / 1000
-        line += " · " + _("{fte} FTE: {per} per full-time position").format(
-            fte=format_number(fte), per=format_number((families / fte).quantize(Decimal("0.1")))
-        )
-    return line
-
-
-async def set_fte(update: Update, context: BotContext) -> None:
-    """/fte @anna_kim 0,8: a case manager's share of a full-time position (0 clears it)."""
-    example = "/fte @anna_kim 0,8"
-    if len(context.args) != 2:
-        await reply(
-            update,
-            _("Whose full-time equivalent? Example: {example}").format(example=example),
+async def send_charts(update: Update, context: BotContext) -> None:
+    """The Charts button: contacts per week by type, and the translation fund."""
+    query = update.callback_query
+    if context.member.role not in MANAGING_ROLES:
+        await query.answer(
+            _("The charts are for coordinators and administrators."), show_alert=True
         )
         return
-    person = await context.storage.staff.find(context.args[0])
-    if person is None:
-        await reply(
-            update,
-            _(
-                "There is no staff member “{name}”. /users lists everyone. Example: {example}"
-            ).format(name=html.escape(context.args[0][:40]), example=example),
-        )
+    monday = _chart_week(query.data)
+    if monday is None:
+        await query.answer(_("This button is no longer active."), show_alert=True)
         return
-    share = _share(context.args[1])
-    if share is None:
-        await reply(
-            update,
-            _(
-                "“{text}” is not a share of a full-time position from 0 to 1. Example: {example}"
-            ).format(text=html.escape(context.args[1][:20]), example=example),
-        )
-        return
-    await context.storage.staff.set_fte(
-        person.telegram_id,
-        int(share * 1000) or None,
-        context.member.telegram_id,
-        context.clock.now(),
-    )
-    await reply(
+    await query.answer()
+    storage = context.storage
+    weeks = await storage.figures.contacts_by_type(monday, CHART_WEEKS)
+    fund = await storage.funds.translation_fund()
+    timeline = None if fund is None else await storage.funds.timeline(fund, context.clock.tz)
+    today = context.clock.today()
+    await update.effective_chat.send_action(ChatAction.UPLOAD_PHOTO)
+    weeks_png, fund_png = await asyncio.to_thread(_charts, weeks, timeline, today)
+    last_sunday = weeks[-1].monday + timedelta(days=6)
+    await _send_photo(
         update,
-        _("{name}: {fte} of a full-time position.").format(
-            name=html.escape(person.handle), fte=format_number(share)
+        context,
+        weeks_png,
+        f"kim-contacts_{weeks[-1].monday.isoformat()}.png",
+        _("Contacts per week by type, {first} – {last}").format(
+            first=format_date(weeks[0].monday), last=format_date(last_sunday)
         ),
     )
+    if timeline is not None and fund_png is not None:
+        await _send_photo(
+            update,
+            context,
+            fund_png,
+            f"kim-fund_{today.isoformat()}.png",
+            _("{fund} on {date}: {spent} spent and {committed} committed of {amount}.").format(
+                fund=html.escape(timeline.name),
+                date=format_date(today),
+                spent=format_money(timeline.spent_cents),
+                committed=format_money(timeline.committed_cents),
+                amount=format_money(timeline.amount_cents),
+            ),
+        )
 
 
-def _share(text: str) -> Decimal | None:
-    """0,8 or 0.75: a share of a full-time position, to a thousandth."""
+def _chart_week(data: str) -> date | None:
+    """The day a chart button names, if it is a real day of a plausible year (a forged
+    one might reach the ends of the calendar)."""
     try:
-        share = Decimal(text.replace(",", "."))
-    except ArithmeticError:
+        day = date.fromisoformat(data.removeprefix(CHART))
+    except ValueError:
         return None
-    if not share.is_finite() or not 0 <= share <= 1 or share != share.quantize(Decimal("0.001")):
-        return None
-    return share
+    return day if YEARS[0] <= day.year <= YEARS[1] else None
+
+
+def _charts(
+    weeks: list[WeekByType], timeline: FundTimeline | None, today: date
+) -> tuple[bytes, bytes | None]:
+    return contacts_chart(weeks), None if timeline is None else fund_chart(timeline, today)
+
+
+async def _send_photo(
+    update: Update, context: BotContext, photo: bytes, filename: str, caption: str
+) -> None:
+    message = update.callback_query.message
+    if isinstance(message, Message):
+        await message.reply_photo(photo, caption=caption, filename=filename)
+    else:
+        # A message older than 48 hours is no longer shown to the bot: write to the person.
+        await context.bot.send_photo(
+            update.callback_query.from_user.id, photo, caption=caption, filename=filename
+        )
 
 
 def handlers() -> list[BaseHandler]:
@@ -207,6 +146,5 @@ def handlers() -> list[BaseHandler]:
         command("week", show_week),
         command("month", show_month),
         command("year", show_year),
-        command("caseload", show_caseload),
-        command("fte", set_fte),
+        CallbackQueryHandler(send_charts, pattern=rf"^{CHART}\d{{4}}-\d{{2}}-\d{{2}}$"),
     ]

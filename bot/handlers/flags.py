@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.casework.flags import Flag, flag_line, parse_flag
+from bot.casework.flags import flag_line, parse_flag
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, lazy_gettext
 from bot.core.parsing import ParseError, check_note
-from bot.handlers.common import command, coordinators, load_family, notify, reply
+from bot.handlers.common import command, load_family, reply
+from bot.handlers.notices import notify_flag
 from bot.staff.roles import CASEWORK_ROLES, Role
 
 _FLAG_NUMBER = re.compile(r"^#?([0-9]{1,9})$")
@@ -55,26 +55,7 @@ async def raise_flag(update: Update, context: BotContext) -> None:
             id=flag.id, code=family.code
         ),
     )
-    await notify_coordinators(context, flag)
-
-
-async def notify_coordinators(context: BotContext, flag: Flag) -> None:
-    """Tell every active coordinator about a new structural-gap flag, in their language."""
-    reporter = context.member
-    raised_on = context.clock.local(flag.raised_at).date()
-    await notify(
-        context,
-        await coordinators(context),
-        lambda: "\n".join(
-            [
-                _("New structural gap reported by {name}:").format(
-                    name=html.escape(reporter.handle)
-                ),
-                flag_line(flag, raised_on),
-                _("/flags lists all open ones."),
-            ]
-        ),
-    )
+    await notify_flag(context, flag)
 
 
 async def list_flags(update: Update, context: BotContext) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler
 
+from bot.casework.followups import REMINDER_TIME, reminders_due_until
 from bot.context import BotContext, Services
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, lazy_gettext, use_locale
@@ -21,7 +22,6 @@ COMMANDS = (
     CommandSpec("due", lazy_gettext("Your follow-ups for the coming days"), CASEWORK_ROLES),
 )
 
-REMINDER_TIME = time(8, 0)
 DUE_DAYS = 7
 JOB_NAME = "follow-up reminders"
 
@@ -29,7 +29,7 @@ JOB_NAME = "follow-up reminders"
 async def list_due(update: Update, context: BotContext) -> None:
     """Open follow-ups of the sender's families: overdue, today and the next seven days."""
     today = context.clock.today()
-    contacts = await context.storage.contacts.open_follow_ups(
+    contacts = await context.storage.followups.open_follow_ups(
         context.member.telegram_id, today + timedelta(days=DUE_DAYS)
     )
     if not contacts:
@@ -51,22 +51,12 @@ async def list_due(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines))
 
 
-def reminders_due_until(local_now: datetime) -> date:
-    """Follow-ups due up to this day are reminded now: today's from 08:00 on.
-
-    Run at start-up too, so that a bot that was down at 08:00 catches up without reminding
-    anything twice (each follow-up is reminded once) or anything early.
-    """
-    today = local_now.date()
-    return today if local_now.time() >= REMINDER_TIME else today - timedelta(days=1)
-
-
 async def send_reminders(context: BotContext) -> None:
     """Remind each case manager of their follow-ups due today (and missed ones), once."""
     services: Services = context.bot_data
     storage = services.storage
     now = services.clock.now()
-    for follow_up in await storage.contacts.follow_ups_to_remind(
+    for follow_up in await storage.followups.follow_ups_to_remind(
         reminders_due_until(services.clock.local(now))
     ):
         contact = follow_up.contact
@@ -84,7 +74,7 @@ async def send_reminders(context: BotContext) -> None:
         except TelegramError as exc:
             log.warning("could not remind %s: %s", follow_up.case_manager_id, exc)
             continue
-        await storage.contacts.mark_reminded(contact.id, now)
+        await storage.followups.mark_reminded(contact.id, now)
 
 
 def schedule_reminders(application: Application) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -12,9 +12,8 @@ from telegram.ext import Application, BaseHandler
 from bot.context import BotContext, Services
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, lazy_gettext, use_locale
-from bot.handlers.common import command, reply
-from bot.handlers.figures import period_report
-from bot.reporting.periods import PeriodKind, period_containing
+from bot.handlers.common import command, period_report, reply
+from bot.reporting.reports import REPORT_TIME, due_report_week
 from bot.staff.roles import MANAGING_ROLES
 
 log = logging.getLogger(__name__)
@@ -26,7 +25,6 @@ COMMANDS = (
     CommandSpec("unsubscribe", lazy_gettext("Stop the weekly report"), MANAGING_ROLES),
 )
 
-REPORT_TIME = time(8, 0)
 JOB_NAME = "weekly report"
 
 
@@ -52,10 +50,7 @@ async def send_weekly_report(context: BotContext) -> None:
     storage, clock = services.storage, services.clock
     now = clock.now()
     local_now = clock.local(now)
-    this_week = period_containing(PeriodKind.WEEK, local_now.date())
-    if local_now < datetime.combine(this_week.start, REPORT_TIME, clock.tz):
-        this_week = this_week.previous()  # before Monday 08:00: last week's report is not due
-    period = this_week.previous()
+    period = due_report_week(local_now)
     for member in await storage.staff.active_members():
         if not member.receives_weekly_report or member.role not in MANAGING_ROLES:
             continue

@@ -1,4 +1,5 @@
-"""A request's life after it is submitted: decided, invoiced or cancelled, and reminded."""
+"""/interpreter, /requests and /cancelrequest: request an interpreter or a written
+translation, priced and confirmed; see and cancel one's requests; reminders the day before."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import html
 from datetime import datetime, time, timedelta
 from functools import partial
 
-from babel.support import LazyProxy
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -17,29 +17,73 @@ from telegram.ext import (
     filters,
 )
 
+from bot.casework.families import FREQUENT_LANGUAGES, parse_town
+from bot.casework.followups import REMINDER_TIME
 from bot.context import BotContext, Services
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, format_money, lazy_gettext
-from bot.core.parsing import ParseError, check_note
-from bot.funds.money import AmountError, parse_amount
-from bot.handlers.budget import check_fund_alerts
-from bot.handlers.common import command, coordinators, dialog, end_dialog, notify, reply
-from bot.handlers.followups import REMINDER_TIME
-from bot.interpreting.rates import cancellation_fee_cents
+from bot.core.i18n import (
+    _,
+    current_locale,
+    format_datetime,
+    format_minutes,
+    format_money,
+    language_name,
+    lazy_gettext,
+)
+from bot.core.names import find_language, search_languages
+from bot.core.parsing import ParseError, parse_duration, parse_follow_up_date
+from bot.handlers.common import (
+    button,
+    cancel_row,
+    command,
+    dialog,
+    end_dialog,
+    find_family,
+    find_request,
+    load_family,
+    pressed_elsewhere,
+    reply,
+    rows,
+    show,
+    use_buttons,
+)
+from bot.handlers.notices import (
+    coordinators,
+    notify,
+    notify_fund_alert,
+    notify_new_request,
+)
+from bot.interpreting.rates import Rates, estimate, request_cancellation_fee_cents
 from bot.interpreting.requests import (
+    INTERPRETING_CHOICES,
     OPEN,
+    PAGE_CHOICES,
     InterpreterRequest,
+    Mode,
+    Purpose,
+    RequestDialog,
+    RequestDraft,
     Status,
     TransitionRefused,
+    parse_interpreter,
+    parse_pages,
     parse_request_language,
+    parse_start_time,
+    refusal_text,
     request_details,
     request_line,
-    status_label,
 )
-from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES, Role, sees_all_families
+from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES, sees_all_families
 
-COORDINATION = frozenset({Role.COORDINATOR})
 COMMANDS = (
+    CommandSpec(
+        "interpreter",
+        lazy_gettext(
+            "Request an interpreter or a translation: "
+            "/interpreter F-0042 uk 03.12. 10:00 90m vor-ort Ahlen abh"
+        ),
+        CASEWORK_ROLES,
+    ),
     CommandSpec(
         "requests",
         lazy_gettext("Interpreter requests: /requests [all | urgent | language]"),
@@ -48,16 +92,343 @@ COMMANDS = (
     CommandSpec(
         "cancelrequest", lazy_gettext("Cancel your request: /cancelrequest 12"), CASEWORK_ROLES
     ),
-    CommandSpec("approve", lazy_gettext("Approve a request: /approve 12 [overrun]"), COORDINATION),
-    CommandSpec("reject", lazy_gettext("Reject a request: /reject 12 reason"), COORDINATION),
-    CommandSpec(
-        "invoice", lazy_gettext("Record the invoiced cost: /invoice 12 240,50"), MANAGING_ROLES
-    ),
 )
 
-DECIDE = "decide:"
-REASON = 0
+FAMILY, LANGUAGE, MODE, WHEN, AMOUNT, PLACE, PURPOSE, CONFIRM = range(8)
+PREFIX = "int:"
+RECENT_FAMILIES = 6
 JOB_NAME = "interpreter reminders"
+
+
+async def request_interpreter(update: Update, context: BotContext) -> int:
+    """From the one-line form straight to the estimate, or step by step with buttons."""
+    text = update.message.text.split(maxsplit=1)
+    if len(text) == 2:
+        try:
+            draft = parse_interpreter(
+                text[1], context.clock.today(), context.services.settings.towns
+            )
+            if draft.start is not None:
+                _check_future(context, draft.starts_at(context.clock.tz))
+        except ParseError as error:
+            await reply(update, error.message)
+            return ConversationHandler.END
+        if draft.family_id and await load_family(update, context, draft.family_id) is None:
+            return ConversationHandler.END
+        context.user_data.new_request = RequestDialog.of(draft)
+        return await _ask_confirmation(update, context)
+
+    context.user_data.new_request = RequestDialog()
+    member = context.member
+    families, _total = await context.storage.families.caseload(
+        None if sees_all_families(member.role) else member.telegram_id, limit=RECENT_FAMILIES
+    )
+    keyboard = rows([button(f"{f.code} · {f.town}", f"{PREFIX}family:{f.id}") for f in families], 2)
+    keyboard.append([button(_("No family"), f"{PREFIX}family:none"), *cancel_row(PREFIX)])
+    await show(
+        update,
+        _("Interpreter (1/7): for which family? Tap one, type its code, or tap No family."),
+        keyboard,
+    )
+    return FAMILY
+
+
+async def choose_family(update: Update, context: BotContext) -> int:
+    request = context.user_data.new_request
+    if update.callback_query:
+        choice = update.callback_query.data.removeprefix(f"{PREFIX}family:")
+        family = None if choice == "none" else await load_family(update, context, int(choice))
+        if choice != "none" and family is None:
+            await update.callback_query.answer()
+            return FAMILY
+    else:
+        family = await find_family(update, context, update.message.text.strip())
+        if family is None:
+            return FAMILY
+    request.family_id = family.id if family else None
+    return await _ask_language(update, context, FREQUENT_LANGUAGES)
+
+
+async def _ask_language(update: Update, context: BotContext, choices: tuple[str, ...]) -> int:
+    keyboard = rows([button(language_name(code), f"{PREFIX}lang:{code}") for code in choices], 3)
+    await show(
+        update,
+        _("Interpreter (2/7): which language? Tap one, or type a few letters of its name."),
+        [*keyboard, cancel_row(PREFIX)],
+    )
+    return LANGUAGE
+
+
+async def choose_language(update: Update, context: BotContext) -> int:
+    """A language button, or typed letters that are searched in the user's language."""
+    request = context.user_data.new_request
+    if update.callback_query:
+        code = update.callback_query.data.removeprefix(f"{PREFIX}lang:")
+        try:
+            request.language = parse_request_language(code)
+        except ParseError:
+            await update.callback_query.answer(
+                _("This button is no longer active."), show_alert=True
+            )
+            return LANGUAGE
+    else:
+        found = _search_languages(update.message.text)
+        if not found:
+            await reply(
+                update,
+                _("No language matches “{text}”. Try the name in German or English.").format(
+                    text=html.escape(update.message.text[:40])
+                ),
+            )
+            return LANGUAGE
+        if len(found) > 1:
+            return await _ask_language(update, context, tuple(found))
+        request.language = found[0]
+    keyboard = rows([button(mode.label, f"{PREFIX}mode:{mode.value}") for mode in Mode], 2)
+    await show(
+        update,
+        _("Interpreter (3/7): {language} – on site, by phone, by video, or written?").format(
+            language=language_name(request.language)
+        ),
+        [*keyboard, cancel_row(PREFIX)],
+    )
+    return MODE
+
+
+async def choose_mode(update: Update, context: BotContext) -> int:
+    request = context.user_data.new_request
+    request.mode = Mode(update.callback_query.data.removeprefix(f"{PREFIX}mode:"))
+    if request.mode is Mode.WRITTEN:
+        text = _("Interpreter (4/7): by when is the translation needed? Example: 10.12.")
+    else:
+        text = _("Interpreter (4/7): date and start time? Example: 03.12. 10:00")
+    await show(update, text, [cancel_row(PREFIX)])
+    return WHEN
+
+
+async def choose_when(update: Update, context: BotContext) -> int:
+    """Typed date (and start time, for interpreting)."""
+    request = context.user_data.new_request
+    parts = update.message.text.split()
+    try:
+        if not parts:
+            raise ParseError(_("Please type a date. Example: 03.12. 10:00"))
+        request.day = parse_follow_up_date(parts[0], context.clock.today())
+        if request.mode is not Mode.WRITTEN:
+            if len(parts) < 2:
+                raise ParseError(_("Please add the start time. Example: 03.12. 10:00"))
+            request.start = parse_start_time(parts[1])
+            _check_future(context, datetime.combine(request.day, request.start, context.clock.tz))
+    except ParseError as error:
+        await reply(update, error.message)
+        return WHEN
+    if request.mode is Mode.WRITTEN:
+        choices = [button(str(pages), f"{PREFIX}pages:{pages}") for pages in PAGE_CHOICES]
+        text = _("Interpreter (5/7): how many pages (about 30 lines each)? Tap or type a number.")
+    else:
+        choices = [
+            button(format_minutes(minutes), f"{PREFIX}minutes:{minutes}")
+            for minutes in INTERPRETING_CHOICES
+        ]
+        text = _("Interpreter (5/7): how long will it take? Tap or type, e.g. 90m or 1,5h.")
+    await show(update, text, [*rows(choices, 5), cancel_row(PREFIX)])
+    return AMOUNT
+
+
+async def choose_amount(update: Update, context: BotContext) -> int:
+    """Duration (interpreting) or pages (written), tapped or typed."""
+    request = context.user_data.new_request
+    data = update.callback_query.data if update.callback_query else None
+    try:
+        if request.mode is Mode.WRITTEN:
+            text = data.removeprefix(f"{PREFIX}pages:") if data else update.message.text
+            request.pages = parse_pages(text)
+        else:
+            text = data.removeprefix(f"{PREFIX}minutes:") if data else update.message.text
+            request.minutes = parse_duration(text)
+    except ParseError as error:
+        await reply(update, error.message)
+        return AMOUNT
+    if request.mode is Mode.ON_SITE:
+        towns = context.services.settings.towns
+        await show(
+            update,
+            _("Interpreter (6/7): in which town?"),
+            [
+                *rows([button(town, f"{PREFIX}town:{town}") for town in towns], 3),
+                cancel_row(PREFIX),
+            ],
+        )
+        return PLACE
+    return await _ask_purpose(update, context)
+
+
+async def choose_town(update: Update, context: BotContext) -> int:
+    request = context.user_data.new_request
+    try:
+        request.town = parse_town(
+            update.callback_query.data.removeprefix(f"{PREFIX}town:")
+            if update.callback_query
+            else update.message.text,
+            context.services.settings.towns,
+        )
+    except ParseError as error:
+        await reply(update, error.message)
+        return PLACE
+    return await _ask_purpose(update, context)
+
+
+async def _ask_purpose(update: Update, context: BotContext) -> int:
+    keyboard = rows([button(p.label, f"{PREFIX}purpose:{p.value}") for p in Purpose], 3)
+    await show(update, _("Interpreter (7/7): what is it for?"), [*keyboard, cancel_row(PREFIX)])
+    return PURPOSE
+
+
+async def choose_purpose(update: Update, context: BotContext) -> int:
+    context.user_data.new_request.purpose = Purpose(
+        update.callback_query.data.removeprefix(f"{PREFIX}purpose:")
+    )
+    return await _ask_confirmation(update, context)
+
+
+def _search_languages(text: str) -> list[str]:
+    """An exact code or name ("uk", "Dari"), else names starting with or containing the
+    letters in the user's language, else in German or English."""
+    code = find_language(text)
+    if code is not None:
+        return [code]
+    for locale in dict.fromkeys([current_locale(), "de", "en"]):
+        found = search_languages(text, locale)[:9]
+        if found:
+            return found
+    return []
+
+
+def _check_future(context: BotContext, starts_at: datetime) -> None:
+    """Interpreting cannot be booked for a time that has passed."""
+    if starts_at <= context.clock.now():
+        raise ParseError(
+            _("{when} has passed. Please give a time in the future.").format(
+                when=format_datetime(starts_at)
+            )
+        )
+
+
+async def _ask_confirmation(update: Update, context: BotContext) -> int:
+    """Show the request with its estimate and what the fund has left; ask to confirm."""
+    draft = context.user_data.new_request.draft()
+    rates = await _rates(context)
+    cost = estimate(draft, rates)
+    fund = await context.storage.funds.translation_fund()
+    figures = await context.storage.funds.figures(fund, context.clock.today())
+    lines = [_("<b>Please confirm this request</b>"), *_details(context, draft), ""]
+    if cost.professional:
+        lines.append(
+            _(
+                "The county's interpreter pool does not serve doctors, hospitals, "
+                "psychotherapy or conversations with legal consequences: a professional "
+                "interpreter is needed, estimated at the professional rate."
+            )
+        )
+    lines.append(_("Estimated cost: {amount}").format(amount=format_money(cost.cents)))
+    lines.append(
+        _("Available in the translation fund: {amount}").format(
+            amount=format_money(figures.available_cents)
+        )
+    )
+    if not figures.covers(cost.cents):
+        lines.append(
+            _(
+                "⚠ The fund cannot cover this. If you confirm, the request is refused for now and "
+                "the coordination decides whether to approve it as an overrun."
+            )
+        )
+    if draft.urgent(context.clock.today()):
+        lines.append(
+            _("⚡ Less than 5 working days' notice: urgent, the coordination must approve it.")
+        )
+    context.user_data.new_request.message_id = await show(
+        update,
+        "\n".join(lines),
+        [[button(_("Confirm"), f"{PREFIX}confirm"), *cancel_row(PREFIX)]],
+    )
+    return CONFIRM
+
+
+def _details(context: BotContext, draft: RequestDraft) -> list[str]:
+    return request_details(draft, draft.starts_at(context.clock.tz))
+
+
+async def _rates(context: BotContext) -> Rates:
+    return await context.storage.funds.rates(context.services.base_rates)
+
+
+async def confirm(update: Update, context: BotContext) -> int:
+    """Store the request and commit its estimate, atomically against the fund."""
+    query = update.callback_query
+    if await pressed_elsewhere(update, context.user_data.new_request.message_id):
+        return CONFIRM
+    await query.answer()
+    draft = context.user_data.new_request.draft()
+    now = context.clock.now()
+    if draft.start is not None:
+        try:
+            _check_future(context, draft.starts_at(context.clock.tz))
+        except ParseError as error:
+            await reply(update, error.message)
+            return CONFIRM
+    cost = estimate(draft, await _rates(context))
+    fund = await context.storage.funds.translation_fund()
+    submission = await context.storage.requests.submit(
+        draft,
+        draft.starts_at(context.clock.tz),
+        context.member.telegram_id,
+        fund,
+        cost.cents,
+        cost.professional,
+        draft.urgent(context.clock.today()),
+        now,
+        (query.message.chat.id, query.message.message_id),
+    )
+    context.user_data.new_request = None
+    await query.edit_message_reply_markup(None)
+    if not submission.created:
+        return ConversationHandler.END
+    request = submission.request
+    figures = await context.storage.funds.figures(fund, context.clock.today())
+    if request.status is Status.OVER_BUDGET:
+        await reply(
+            update,
+            _(
+                "Request #{id} is refused for now: the fund has {available} available, the "
+                "estimate is {estimate}. The coordination has been asked whether to approve it "
+                "as an overrun."
+            ).format(
+                id=request.id,
+                available=format_money(figures.available_cents),
+                estimate=format_money(request.estimate_cents),
+            ),
+        )
+    else:
+        await reply(
+            update,
+            _(
+                "Request #{id} submitted; {estimate} are reserved in the fund ({available} "
+                "still available). You will be told when the coordination has decided."
+            ).format(
+                id=request.id,
+                estimate=format_money(request.estimate_cents),
+                available=format_money(figures.available_cents),
+            ),
+        )
+    await notify_new_request(context, request)
+    await notify_fund_alert(context, submission.alert)
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    context.user_data.new_request = None
+    return await end_dialog(update)
 
 
 async def list_requests(update: Update, context: BotContext) -> None:
@@ -91,184 +462,9 @@ async def list_requests(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines))
 
 
-async def _find(update: Update, context: BotContext, text: str | None) -> InterpreterRequest | None:
-    request = None
-    if text is not None and text.lstrip("#").isascii() and text.lstrip("#").isdigit():
-        number = text.lstrip("#")
-        request = await context.storage.requests.get(int(number)) if len(number) <= 9 else None
-    if request is None:
-        await reply(
-            update,
-            _("There is no request “{text}”. /requests lists them.").format(
-                text=html.escape((text or "")[:20])
-            ),
-        )
-    return request
-
-
-async def approve_command(update: Update, context: BotContext) -> None:
-    """/approve 12, or /approve 12 overrun for a request the fund cannot cover."""
-    request = await _find(update, context, context.args[0] if context.args else None)
-    if request is not None:
-        overrun = any(arg.lower() in {"overrun", "überziehung"} for arg in context.args[1:])
-        await _approve(update, context, request, overrun)
-
-
-async def decide_button(update: Update, context: BotContext) -> int:
-    """Approve (as overrun) directly; Reject asks for the reason first."""
-    query = update.callback_query
-    if context.member.role is not Role.COORDINATOR:
-        await query.answer(_("Only coordinators decide on requests."), show_alert=True)
-        return ConversationHandler.END
-    action, number = query.data.removeprefix(DECIDE).split(":")
-    request = await context.storage.requests.get(int(number))
-    await query.answer()
-    if request is None:
-        return ConversationHandler.END
-    if action == "reject":
-        context.user_data.rejecting = request.id
-        await reply(
-            update,
-            _("Why is request #{id} rejected? Please type the reason (or /cancel).").format(
-                id=request.id
-            ),
-        )
-        return REASON
-    await query.edit_message_reply_markup(None)
-    await _approve(update, context, request, overrun=action == "overrun")
-    return ConversationHandler.END
-
-
-async def _approve(
-    update: Update, context: BotContext, request: InterpreterRequest, overrun: bool
-) -> None:
-    try:
-        approved = await context.storage.requests.approve(
-            request.id, context.member.telegram_id, context.clock.now(), overrun
-        )
-    except TransitionRefused as refused:
-        await _refuse_transition(update, refused.request, overrun_needed=True)
-        return
-    text = (
-        _("Request #{id} approved as an overrun; {amount} are committed beyond the fund.")
-        if approved.overrun
-        else _("Request #{id} approved.")
-    )
-    await reply(update, text.format(id=approved.id, amount=format_money(approved.committed_cents)))
-    await _tell_requester(
-        context, approved, lazy_gettext("Your interpreter request #{id} has been approved.")
-    )
-    fund = await context.storage.funds.get(approved.fund_id)
-    await check_fund_alerts(context, fund)
-
-
-async def _refuse_transition(
-    update: Update, request: InterpreterRequest, overrun_needed: bool = False
-) -> None:
-    if overrun_needed and request.status is Status.OVER_BUDGET:
-        text = _(
-            "Request #{id} exceeds the fund: approve it explicitly as an overrun with "
-            "/approve {id} overrun."
-        )
-    else:
-        text = _("Request #{id} is {status}; that step is not possible now.")
-    await reply(update, text.format(id=request.id, status=status_label(request.status)))
-
-
-async def reject_command(update: Update, context: BotContext) -> None:
-    """/reject 12 reason."""
-    parts = update.message.text.split(maxsplit=2)
-    request = await _find(update, context, parts[1] if len(parts) > 1 else None)
-    if request is None:
-        return
-    if len(parts) < 3 or not parts[2].strip():
-        await reply(update, _("Please give a reason. Example: /reject 12 no budget for events"))
-        return
-    await _reject(update, context, request, parts[2])
-
-
-async def reject_reason(update: Update, context: BotContext) -> int:
-    """The reason typed after pressing Reject."""
-    request = await context.storage.requests.get(context.user_data.rejecting)
-    context.user_data.rejecting = None
-    if request is not None:
-        await _reject(update, context, request, update.message.text)
-    return ConversationHandler.END
-
-
-async def _reject(
-    update: Update, context: BotContext, request: InterpreterRequest, reason: str
-) -> None:
-    try:
-        reason = check_note(reason)
-        rejected = await context.storage.requests.reject(
-            request.id, reason, context.member.telegram_id, context.clock.now()
-        )
-    except ParseError as error:
-        await reply(update, error.message)
-        return
-    except TransitionRefused as refused:
-        await _refuse_transition(update, refused.request)
-        return
-    await reply(update, _("Request #{id} rejected.").format(id=rejected.id))
-    await _tell_requester(
-        context,
-        rejected,
-        lazy_gettext("Your interpreter request #{id} has been rejected: {reason}"),
-        reason=html.escape(reason),
-    )
-
-
-async def stop_rejecting(update: Update, context: BotContext) -> int:
-    context.user_data.rejecting = None
-    return await end_dialog(update)
-
-
-async def invoice(update: Update, context: BotContext) -> None:
-    """/invoice 12 240,50: the invoiced cost replaces the commitment."""
-    if len(context.args) != 2:
-        await reply(update, _("Which request, and how much? Example: /invoice 12 240,50"))
-        return
-    request = await _find(update, context, context.args[0])
-    if request is None:
-        return
-    try:
-        amount = parse_amount(context.args[1])
-        completed = await context.storage.requests.invoice(
-            request.id, amount, context.member.telegram_id, context.clock.now()
-        )
-    except AmountError as error:
-        await reply(update, error.message)
-        return
-    except TransitionRefused as refused:
-        await _refuse_transition(update, refused.request)
-        return
-    fund = await context.storage.funds.get(completed.fund_id)
-    figures = await context.storage.funds.figures(fund, context.clock.today())
-    await reply(
-        update,
-        _(
-            "Request #{id} invoiced at {amount} (estimated {estimate}). The fund has {available} "
-            "available."
-        ).format(
-            id=completed.id,
-            amount=format_money(completed.spent_cents),
-            estimate=format_money(completed.estimate_cents),
-            available=format_money(figures.available_cents),
-        ),
-    )
-    await _tell_requester(
-        context,
-        completed,
-        lazy_gettext("Interpreter request #{id} has been invoiced at {amount}."),
-        amount=format_money(completed.spent_cents),
-    )
-    await check_fund_alerts(context, fund)
-
-
 async def cancel_request(update: Update, context: BotContext) -> None:
     """The requester cancels; a cancellation shortly before the start costs a fee."""
-    request = await _find(update, context, context.args[0] if context.args else None)
+    request = await find_request(update, context, context.args[0] if context.args else None)
     if request is None:
         return
     member = context.member
@@ -278,16 +474,13 @@ async def cancel_request(update: Update, context: BotContext) -> None:
         return
     now = context.clock.now()
     rates = await context.storage.funds.rates(context.services.base_rates)
-    fee = (
-        cancellation_fee_cents(request.mode, request.professional, request.starts_at, now, rates)
-        if request.status is Status.APPROVED
-        else 0
-    )
+    fee = request_cancellation_fee_cents(request, now, rates)
     try:
-        cancelled = await context.storage.requests.cancel(request.id, fee, member.telegram_id, now)
+        change = await context.storage.requests.cancel(request.id, fee, member.telegram_id, now)
     except TransitionRefused as refused:
-        await _refuse_transition(update, refused.request)
+        await reply(update, refusal_text(refused.request))
         return
+    cancelled = change.request
     if fee:
         text = _(
             "Request #{id} cancelled. Because it starts within {hours} hours, a cancellation "
@@ -305,22 +498,7 @@ async def cancel_request(update: Update, context: BotContext) -> None:
             id=cancelled.id, name=html.escape(member.handle)
         ),
     )
-    fund = await context.storage.funds.get(cancelled.fund_id)
-    await check_fund_alerts(context, fund)
-
-
-async def _tell_requester(
-    context: BotContext, request: InterpreterRequest, message: LazyProxy, **values: str
-) -> None:
-    """`message` is translated in the requester's language; placeholders: id and `values`."""
-    requester = await context.storage.staff.get(request.requested_by)
-    if (
-        requester is None
-        or not requester.active
-        or requester.telegram_id == context.member.telegram_id
-    ):
-        return
-    await notify(context, [requester], lambda: str(message).format(id=request.id, **values))
+    await notify_fund_alert(context, change.alert)
 
 
 async def send_reminders(context: BotContext) -> None:
@@ -359,18 +537,46 @@ def handlers() -> list[BaseHandler]:
     typed = filters.TEXT & ~filters.COMMAND
     return [
         dialog(
-            entry_points=[
-                CallbackQueryHandler(
-                    decide_button, pattern=rf"^{DECIDE}(approve|overrun|reject):[0-9]{{1,9}}$"
-                )
+            entry_points=[command("interpreter", request_interpreter)],
+            states={
+                FAMILY: [
+                    CallbackQueryHandler(
+                        choose_family, pattern=rf"^{PREFIX}family:([0-9]{{1,9}}|none)$"
+                    ),
+                    MessageHandler(typed, choose_family),
+                ],
+                LANGUAGE: [
+                    CallbackQueryHandler(choose_language, pattern=rf"^{PREFIX}lang:[a-z]{{2,3}}$"),
+                    MessageHandler(typed, choose_language),
+                ],
+                MODE: [
+                    CallbackQueryHandler(choose_mode, pattern=rf"^{PREFIX}mode:({'|'.join(Mode)})$")
+                ],
+                WHEN: [MessageHandler(typed, choose_when)],
+                AMOUNT: [
+                    CallbackQueryHandler(
+                        choose_amount, pattern=rf"^{PREFIX}(minutes|pages):[0-9]{{1,3}}$"
+                    ),
+                    MessageHandler(typed, choose_amount),
+                ],
+                PLACE: [
+                    CallbackQueryHandler(choose_town, pattern=rf"^{PREFIX}town:"),
+                    MessageHandler(typed, choose_town),
+                ],
+                PURPOSE: [
+                    CallbackQueryHandler(
+                        choose_purpose, pattern=rf"^{PREFIX}purpose:({'|'.join(Purpose)})$"
+                    )
+                ],
+                CONFIRM: [CallbackQueryHandler(confirm, pattern=rf"^{PREFIX}confirm$")],
+            },
+            fallbacks=[
+                command("cancel", cancel),
+                CallbackQueryHandler(cancel, pattern=rf"^{PREFIX}cancel$"),
+                MessageHandler(typed, use_buttons),
             ],
-            states={REASON: [MessageHandler(typed, reject_reason)]},
-            fallbacks=[command("cancel", stop_rejecting)],
-            name="reject",
+            name="interpreter",
         ),
         command("requests", list_requests),
-        command("approve", approve_command),
-        command("reject", reject_command),
-        command("invoice", invoice),
         command("cancelrequest", cancel_request),
     ]

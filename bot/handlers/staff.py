@@ -10,7 +10,8 @@ from telegram.ext import BaseHandler
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, language_name, lazy_gettext, ngettext
-from bot.handlers.common import command, notify, reply
+from bot.handlers.common import command, reply
+from bot.handlers.notices import notify
 from bot.menus import publish_member_menu
 from bot.staff.roles import ADMIN_ONLY, MANAGING_ROLES
 from bot.staff.staff import StaffMember

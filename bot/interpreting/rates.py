@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.funds.money import euros_to_cents
-from bot.interpreting.requests import Mode, RequestDraft, is_holiday
+from bot.interpreting.requests import InterpreterRequest, Mode, RequestDraft, Status, is_holiday
 
 if TYPE_CHECKING:
     from bot.core.config import Settings
@@ -152,3 +152,10 @@ def cancellation_fee_cents(
         return 0
     hour_cents = rates.professional_hour_cents if professional else rates.pool_hour_cents
     return rates.late_cancel_hours * hour_cents
+
+
+def request_cancellation_fee_cents(request: InterpreterRequest, now: datetime, rates: Rates) -> int:
+    """What cancelling this request now costs: only a booked (approved) one can cost a fee."""
+    if request.status is not Status.APPROVED:
+        return 0
+    return cancellation_fee_cents(request.mode, request.professional, request.starts_at, now, rates)

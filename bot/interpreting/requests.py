@@ -346,6 +346,40 @@ class TransitionRefused(Exception):
         self.request = request
 
 
+class Step(StrEnum):
+    """What can happen to a submitted request."""
+
+    APPROVE = "approve"
+    # Approving a request the fund cannot cover: only ever explicitly.
+    APPROVE_OVERRUN = "approve_overrun"
+    REJECT = "reject"
+    INVOICE = "invoice"
+    CANCEL = "cancel"
+
+
+# The lifecycle: from which states each step may be taken, and the state it leads to.
+TRANSITIONS: dict[Step, tuple[frozenset[Status], Status]] = {
+    Step.APPROVE: (frozenset({Status.REQUESTED}), Status.APPROVED),
+    Step.APPROVE_OVERRUN: (frozenset({Status.REQUESTED, Status.OVER_BUDGET}), Status.APPROVED),
+    Step.REJECT: (frozenset({Status.REQUESTED, Status.OVER_BUDGET}), Status.REJECTED),
+    Step.INVOICE: (frozenset({Status.APPROVED}), Status.COMPLETED),
+    Step.CANCEL: (frozenset(OPEN), Status.CANCELLED),
+}
+
+
+def next_status(request: InterpreterRequest, step: Step) -> Status:
+    """The state `step` leads the request to; raises TransitionRefused where it may not."""
+    allowed, following = TRANSITIONS[step]
+    if request.status not in allowed:
+        raise TransitionRefused(request)
+    return following
+
+
+def submitted_status(covered: bool) -> Status:
+    """A new request waits for a decision; one the fund cannot cover, for an overrun one."""
+    return Status.REQUESTED if covered else Status.OVER_BUDGET
+
+
 _STATUS_LABELS = {
     Status.REQUESTED: lazy_gettext("requested"),
     Status.OVER_BUDGET: lazy_gettext("over budget, awaiting decision"),
@@ -452,3 +486,15 @@ class RequestDialog:
             town=draft.town,
             purpose=draft.purpose,
         )
+
+
+def refusal_text(request: InterpreterRequest, overrun_needed: bool = False) -> str:
+    """Why a step of the lifecycle was refused, given the request as it is now."""
+    if overrun_needed and request.status is Status.OVER_BUDGET:
+        text = _(
+            "Request #{id} exceeds the fund: approve it explicitly as an overrun with "
+            "/approve {id} overrun."
+        )
+    else:
+        text = _("Request #{id} is {status}; that step is not possible now.")
+    return text.format(id=request.id, status=status_label(request.status))

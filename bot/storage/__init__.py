@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.audit import AuditLog
+from bot.storage.caseload import CaseloadStore
 from bot.storage.contacts import ContactStore
 from bot.storage.database import Database
 from bot.storage.demo import DemoStore
@@ -12,12 +13,13 @@ from bot.storage.exports import ExportStore
 from bot.storage.families import FamilyStore
 from bot.storage.figures import FigureStore
 from bot.storage.flags import FlagStore
+from bot.storage.followups import FollowUpStore
 from bot.storage.funds import FundStore
 from bot.storage.invitations import InvitationStore
 from bot.storage.reports import ReportStore
-from bot.storage.requests import InterpreterRequestStore
+from bot.storage.requests import RequestStore
 from bot.storage.staff import StaffStore
-from bot.storage.translations import MachineTranslationStore
+from bot.storage.translations import TranslationStore
 
 
 class Storage:
@@ -31,11 +33,13 @@ class Storage:
         self.families = FamilyStore(db, self.audit)
         self.flags = FlagStore(db, self.audit)
         self.contacts = ContactStore(db, self.audit, self.flags)
+        self.followups = FollowUpStore(db)
         self.funds = FundStore(db, self.audit)
-        self.machine_translations = MachineTranslationStore(db)
-        self.requests = InterpreterRequestStore(db, self.audit, self.funds)
+        self.translations = TranslationStore(db, self.funds)
+        self.requests = RequestStore(db, self.audit, self.funds)
         self.demo = DemoStore(db)
         self.figures = FigureStore(db)
+        self.caseload = CaseloadStore(db)
         self.exports = ExportStore(db)
         self.reports = ReportStore(db)
 

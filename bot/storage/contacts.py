@@ -1,4 +1,4 @@
-"""Contacts with families, their follow-ups, and the structural gaps they reveal."""
+"""Contacts with families, and the structural gaps their notes reveal."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 from bot.casework.contacts import Contact, ContactDraft
 from bot.casework.families import family_code
-from bot.casework.followups import FollowUp
 from bot.casework.vocabulary import (
     ContactType,
     FlagCategory,
@@ -21,7 +20,7 @@ from bot.storage.database import Database, from_db_time, to_db_time
 from bot.storage.flags import FlagStore
 
 
-def _contact(row: sqlite3.Row) -> Contact:
+def contact_from_row(row: sqlite3.Row) -> Contact:
     return Contact(
         id=row["id"],
         family_id=row["family_id"],
@@ -35,18 +34,6 @@ def _contact(row: sqlite3.Row) -> Contact:
         follow_up_on=date.fromisoformat(row["follow_up_on"]) if row["follow_up_on"] else None,
         created_at=from_db_time(row["created_at"]),
     )
-
-
-# A follow-up is open until the family has another contact on or after its date.
-_OPEN_FOLLOW_UP = """
-    contacts.follow_up_on IS NOT NULL
-    AND families.status = 'active'
-    AND NOT EXISTS (
-        SELECT 1 FROM contacts AS later
-        WHERE later.family_id = contacts.family_id AND later.id != contacts.id
-          AND later.contact_on >= contacts.follow_up_on
-    )
-"""
 
 
 # A source already stored conflicts and returns nothing: the update was delivered twice.
@@ -100,23 +87,23 @@ class ContactStore:
                     draft.family_id, FlagCategory.OTHER, draft.note, staff_id, now, rows[0]["id"]
                 )
         if rows:
-            return _contact(rows[0]), True
+            return contact_from_row(rows[0]), True
         existing = await self._db.fetch_one(
             "SELECT * FROM contacts WHERE source_chat_id = ? AND source_message_id = ?", source
         )
         assert existing is not None
-        return _contact(existing), False
+        return contact_from_row(existing), False
 
     async def get(self, contact_id: int) -> Contact | None:
         row = await self._db.fetch_one("SELECT * FROM contacts WHERE id = ?", (contact_id,))
-        return None if row is None else _contact(row)
+        return None if row is None else contact_from_row(row)
 
     async def last_created_by(self, staff_id: int) -> Contact | None:
         row = await self._db.fetch_one(
             "SELECT * FROM contacts WHERE staff_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
             (staff_id,),
         )
-        return None if row is None else _contact(row)
+        return None if row is None else contact_from_row(row)
 
     async def delete(self, contact_id: int, by: int, now: datetime) -> None:
         """Undo: the contact and any flag raised from it are gone, the audit line stays."""
@@ -137,38 +124,4 @@ class ContactStore:
             """,
             (family_id, limit),
         )
-        return [_contact(row) for row in rows]
-
-    async def open_follow_ups(self, case_manager_id: int, until: date) -> list[Contact]:
-        """Open follow-ups of the person's families up to `until`, overdue ones included."""
-        rows = await self._db.fetch_all(
-            f"""
-            SELECT contacts.* FROM contacts JOIN families ON families.id = contacts.family_id
-            WHERE families.case_manager_id = ? AND contacts.follow_up_on <= ?
-              AND {_OPEN_FOLLOW_UP}
-            ORDER BY contacts.follow_up_on, contacts.family_id
-            """,
-            (case_manager_id, until.isoformat()),
-        )
-        return [_contact(row) for row in rows]
-
-    async def follow_ups_to_remind(self, until: date) -> list[FollowUp]:
-        """Open follow-ups due by `until` whose reminder has not been sent yet."""
-        rows = await self._db.fetch_all(
-            f"""
-            SELECT contacts.*, families.case_manager_id, staff.locale
-            FROM contacts
-            JOIN families ON families.id = contacts.family_id
-            JOIN staff ON staff.telegram_id = families.case_manager_id
-            WHERE contacts.follow_up_on <= ? AND contacts.reminded_at IS NULL
-              AND staff.status = 'active' AND {_OPEN_FOLLOW_UP}
-            ORDER BY families.case_manager_id, contacts.follow_up_on
-            """,
-            (until.isoformat(),),
-        )
-        return [FollowUp(_contact(row), row["case_manager_id"], row["locale"]) for row in rows]
-
-    async def mark_reminded(self, contact_id: int, now: datetime) -> None:
-        await self._db.execute(
-            "UPDATE contacts SET reminded_at = ? WHERE id = ?", (to_db_time(now), contact_id)
-        )
+        return [contact_from_row(row) for row in rows]

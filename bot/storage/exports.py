@@ -7,20 +7,16 @@ descriptions may hold personal details, so no query reads them.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from bot.casework.vocabulary import BenefitSystem, ContactType, Service
-from bot.funds.funds import Fund
-from bot.funds.money import micro_to_cents
 from bot.interpreting.requests import Mode, Purpose, Status
-from bot.reporting.charts import FundTimeline, WeekByType
 from bot.reporting.exports import ContactRow, FamilyRow, RequestRow, WeekTotals
 from bot.reporting.periods import PeriodKind, period_containing
 from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.rollups import MONDAY_OF_DAY
 
 # The Monday of a 'YYYY-MM-DD' day's ISO week: back six days, then on to the next Monday.
-_MONDAY = "date(day, '-6 days', 'weekday 1')"
 
 
 def _handle(username: str | None, display_name: str | None, telegram_id: int) -> str:
@@ -161,7 +157,7 @@ class ExportStore:
         end = mondays[-1] + timedelta(days=7)
         rows = await self._db.fetch_all(
             f"""
-            SELECT {_MONDAY} AS monday, sum(contacts), sum(minutes) FROM contact_days
+            SELECT {MONDAY_OF_DAY} AS monday, sum(contacts), sum(minutes) FROM contact_days
             WHERE day >= ? AND day < ? GROUP BY monday
             """,
             (mondays[0].isoformat(), end.isoformat()),
@@ -179,67 +175,3 @@ class ExportStore:
             )
             for monday in mondays
         ]
-
-    async def contacts_by_type(self, last_monday: date, weeks: int) -> list[WeekByType]:
-        """Contacts per contact type in each of the `weeks` weeks up to `last_monday`'s."""
-        last_monday = period_containing(PeriodKind.WEEK, last_monday).start
-        first_monday = last_monday - timedelta(weeks=weeks - 1)
-        rows = await self._db.fetch_all(
-            f"""
-            SELECT {_MONDAY} AS monday, contact_type, sum(contacts) FROM contact_days
-            WHERE day >= ? AND day < ? GROUP BY monday, contact_type
-            """,
-            (first_monday.isoformat(), (last_monday + timedelta(days=7)).isoformat()),
-        )
-        result = [WeekByType(first_monday + timedelta(weeks=index)) for index in range(weeks)]
-        by_monday = {week.monday: week for week in result}
-        for row in rows:
-            if row[2]:
-                by_monday[date.fromisoformat(row[0])].contacts[ContactType(row[1])] = row[2]
-        return result
-
-    async def fund_timeline(self, fund: Fund, tz: ZoneInfo) -> FundTimeline:
-        """Spending of the fund per local day, cumulative, and its commitments now.
-
-        Invoices and cancellation fees count on the day they were decided (requests
-        loaded without a decision, like the demo's, on the day they were made); DeepL on
-        the day it translated. Summed by the hour in UTC, so each hour lands on its local
-        day, and rounded up to the cent on the running sum, as FundStore.figures does.
-        """
-        rows = await self._db.fetch_all(
-            """
-            SELECT hour, sum(cents) AS cents, sum(micro) AS micro FROM (
-                SELECT substr(coalesce(decided_at, created_at), 1, 13) AS hour,
-                    spent_cents AS cents, 0 AS micro
-                FROM interpreter_requests WHERE fund_id = :fund AND spent_cents > 0
-                UNION ALL
-                SELECT substr(at, 1, 13), 0, cost_micro_cents
-                FROM machine_translations WHERE fund_id = :fund AND cost_micro_cents > 0
-            )
-            GROUP BY hour ORDER BY hour
-            """,
-            {"fund": fund.id},
-        )
-        by_day: dict[date, tuple[int, int]] = {}
-        for row in rows:
-            hour = datetime.fromisoformat(f"{row['hour']}:00:00").replace(tzinfo=UTC)
-            day = hour.astimezone(tz).date()
-            cents, micro = by_day.get(day, (0, 0))
-            by_day[day] = (cents + row["cents"], micro + row["micro"])
-        spent, cents, micro = [], 0, 0
-        for day in sorted(by_day):
-            cents += by_day[day][0]
-            micro += by_day[day][1]
-            spent.append((day, cents + micro_to_cents(micro)))
-        committed = await self._db.fetch_value(
-            "SELECT coalesce(sum(committed_cents), 0) FROM interpreter_requests WHERE fund_id = ?",
-            (fund.id,),
-        )
-        return FundTimeline(
-            name=fund.name,
-            amount_cents=fund.amount_cents,
-            starts_on=fund.starts_on,
-            ends_on=fund.ends_on,
-            spent=spent,
-            committed_cents=committed,
-        )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from bot.casework.vocabulary import ContactType, Topic
 from bot.funds.money import micro_to_cents
+from bot.reporting.charts import WeekByType
 from bot.reporting.figures import Count, PeriodFigures, StaffFigures
-from bot.reporting.periods import Period
+from bot.reporting.periods import Period, PeriodKind, period_containing
 from bot.storage.database import Database, to_db_time
-from bot.storage.rollups import TOPICS
+from bot.storage.rollups import MONDAY_OF_DAY, TOPICS
 
 _TOPIC_SUMS = ", ".join(f"sum(topic_{bit})" for bit in range(TOPICS))
 _CONTACT_TOPIC_SUMS = ", ".join(f"sum((c.topics >> {bit}) & 1)" for bit in range(TOPICS))
@@ -155,16 +156,23 @@ class FigureStore:
         figures = [StaffFigures(row[0], row[1], row[2], row[3]) for row in rows]
         return sorted(figures, key=lambda item: (-item.contacts, item.staff_id))
 
-    async def caseload(self) -> list[tuple[int, int, int]]:
-        """(case manager, active families, of those fled from Ukraine), largest first."""
+    async def contacts_by_type(self, last_monday: date, weeks: int) -> list[WeekByType]:
+        """Contacts per contact type in each of the `weeks` weeks up to `last_monday`'s."""
+        last_monday = period_containing(PeriodKind.WEEK, last_monday).start
+        first_monday = last_monday - timedelta(weeks=weeks - 1)
         rows = await self._db.fetch_all(
-            """
-            SELECT case_manager_id, count(*), sum(fled_ukraine) FROM families
-            WHERE status = 'active' GROUP BY case_manager_id
-            ORDER BY 2 DESC, 1
-            """
+            f"""
+            SELECT {MONDAY_OF_DAY} AS monday, contact_type, sum(contacts) FROM contact_days
+            WHERE day >= ? AND day < ? GROUP BY monday, contact_type
+            """,
+            (first_monday.isoformat(), (last_monday + timedelta(days=7)).isoformat()),
         )
-        return [(row[0], row[1], row[2]) for row in rows]
+        result = [WeekByType(first_monday + timedelta(weeks=index)) for index in range(weeks)]
+        by_monday = {week.monday: week for week in result}
+        for row in rows:
+            if row[2]:
+                by_monday[date.fromisoformat(row[0])].contacts[ContactType(row[1])] = row[2]
+        return result
 
 
 def _add(count: Count | None, contacts: int, minutes: int) -> Count:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from bot.funds.funds import Fund, FundFigures, Spending
+from bot.funds.funds import Fund, FundAlert, FundFigures, Spending, reached_thresholds
 from bot.funds.money import micro_to_cents
 from bot.interpreting.rates import Rates
+from bot.reporting.charts import FundTimeline
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, to_db_time
 
@@ -82,7 +84,8 @@ class FundStore:
     async def change(
         self, fund_id: int, by: int, now: datetime, *, amount_cents: int | None = None,
         ends_on: date | None = None,
-    ) -> None:  # fmt: skip
+    ) -> FundAlert | None:  # fmt: skip
+        """Change a fund's amount or end; a smaller amount may reach alert thresholds."""
         async with self._db.transaction():
             if amount_cents is not None:
                 await self._db.execute(
@@ -94,6 +97,7 @@ class FundStore:
                     "UPDATE funds SET ends_on = ? WHERE id = ?", (ends_on.isoformat(), fund_id)
                 )
                 await self._audit.record("fund.end", now, by, str(fund_id), ends_on.isoformat())
+            return await self.crossed_alerts(fund_id, now)
 
     async def figures(self, fund: Fund, today: date) -> FundFigures:
         """Spent (invoices, cancellation fees, machine translation) and committed, to the cent."""
@@ -150,22 +154,27 @@ class FundStore:
             key=lambda item: (-(item.spent_cents + item.committed_cents), item.key),
         )
 
-    async def mark_alerts(self, fund_id: int, thresholds: list[int], now: datetime) -> list[int]:
-        """Record alerts for these thresholds; returns those not recorded before."""
-        new = []
+    async def crossed_alerts(self, fund_id: int, now: datetime) -> FundAlert | None:
+        """Record the alert thresholds the fund's use has reached and not been alerted for.
+
+        Every method that changes what a fund spends, commits or holds calls this inside its
+        own transaction and returns the result, so no spending path can forget the alerts.
+        Compared exactly in cents, not with the rounded percentage shown to people.
+        """
         async with self._db.transaction():
-            for threshold in thresholds:
-                exists = await self._db.fetch_value(
-                    "SELECT 1 FROM fund_alerts WHERE fund_id = ? AND threshold = ?",
-                    (fund_id, threshold),
-                )
-                if exists is None:
-                    await self._db.execute(
-                        "INSERT INTO fund_alerts (fund_id, threshold, sent_at) VALUES (?, ?, ?)",
-                        (fund_id, threshold, to_db_time(now)),
-                    )
-                    new.append(threshold)
-        return new
+            fund = await self.get(fund_id)
+            assert fund is not None
+            figures = await self.figures(fund, now.date())
+            rows = await self._db.fetch_all(
+                "SELECT threshold FROM fund_alerts WHERE fund_id = ?", (fund_id,)
+            )
+            alerted = {row["threshold"] for row in rows}
+            new = tuple(t for t in reached_thresholds(figures) if t not in alerted)
+            await self._db.execute_many(
+                "INSERT INTO fund_alerts (fund_id, threshold, sent_at) VALUES (?, ?, ?)",
+                [(fund_id, threshold, to_db_time(now)) for threshold in new],
+            )
+        return FundAlert(fund, figures, new) if new else None
 
     async def rates(self, base: Rates) -> Rates:
         """The configured rate card with the adjustments admins made."""
@@ -187,3 +196,49 @@ class FundStore:
                 (name, str(value), by, to_db_time(now)),
             )
             await self._audit.record("rates.change", now, by, name, str(value))
+
+    async def timeline(self, fund: Fund, tz: ZoneInfo) -> FundTimeline:
+        """Spending of the fund per local day, cumulative, and its commitments now.
+
+        Invoices and cancellation fees count on the day they were decided (requests
+        loaded without a decision, like the demo's, on the day they were made); DeepL on
+        the day it translated. Summed by the hour in UTC, so each hour lands on its local
+        day, and rounded up to the cent on the running sum, as FundStore.figures does.
+        """
+        rows = await self._db.fetch_all(
+            """
+            SELECT hour, sum(cents) AS cents, sum(micro) AS micro FROM (
+                SELECT substr(coalesce(decided_at, created_at), 1, 13) AS hour,
+                    spent_cents AS cents, 0 AS micro
+                FROM interpreter_requests WHERE fund_id = :fund AND spent_cents > 0
+                UNION ALL
+                SELECT substr(at, 1, 13), 0, cost_micro_cents
+                FROM machine_translations WHERE fund_id = :fund AND cost_micro_cents > 0
+            )
+            GROUP BY hour ORDER BY hour
+            """,
+            {"fund": fund.id},
+        )
+        by_day: dict[date, tuple[int, int]] = {}
+        for row in rows:
+            hour = datetime.fromisoformat(f"{row['hour']}:00:00").replace(tzinfo=UTC)
+            day = hour.astimezone(tz).date()
+            cents, micro = by_day.get(day, (0, 0))
+            by_day[day] = (cents + row["cents"], micro + row["micro"])
+        spent, cents, micro = [], 0, 0
+        for day in sorted(by_day):
+            cents += by_day[day][0]
+            micro += by_day[day][1]
+            spent.append((day, cents + micro_to_cents(micro)))
+        committed = await self._db.fetch_value(
+            "SELECT coalesce(sum(committed_cents), 0) FROM interpreter_requests WHERE fund_id = ?",
+            (fund.id,),
+        )
+        return FundTimeline(
+            name=fund.name,
+            amount_cents=fund.amount_cents,
+            starts_on=fund.starts_on,
+            ends_on=fund.ends_on,
+            spent=spent,
+            committed_cents=committed,
+        )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 
-from bot.funds.funds import Fund
+from bot.funds.funds import Fund, FundAlert
 from bot.interpreting.requests import (
     OPEN,
     InterpreterRequest,
@@ -13,7 +14,9 @@ from bot.interpreting.requests import (
     Purpose,
     RequestDraft,
     Status,
-    TransitionRefused,
+    Step,
+    next_status,
+    submitted_status,
 )
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, from_db_time, to_db_time
@@ -45,7 +48,24 @@ def _request(row: sqlite3.Row) -> InterpreterRequest:
     )
 
 
-class InterpreterRequestStore:
+@dataclass(frozen=True)
+class Submission:
+    """A confirmed request as stored; `created` is False for a repeated confirmation."""
+
+    request: InterpreterRequest
+    created: bool
+    alert: FundAlert | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A request after a step of its lifecycle, and the fund alert the step set off."""
+
+    request: InterpreterRequest
+    alert: FundAlert | None
+
+
+class RequestStore:
     def __init__(self, db: Database, audit: AuditLog, funds: FundStore) -> None:
         self._db = db
         self._audit = audit
@@ -62,13 +82,13 @@ class InterpreterRequestStore:
         urgent: bool,
         now: datetime,
         source: tuple[int, int],
-    ) -> tuple[InterpreterRequest, bool]:
+    ) -> Submission:
         """Store a confirmed request and commit its estimate if the fund can cover it.
 
         Check and commitment happen in one write transaction, so requests confirmed at the
         same moment can never together exceed the fund. A request the fund cannot cover is
         stored as over budget with nothing committed, for a coordinator to decide on.
-        Returns the request and whether it is new (a repeated confirmation stores nothing).
+        A repeated confirmation stores nothing and returns the request stored first.
         """
         async with self._db.transaction():
             existing = await self._db.fetch_one(
@@ -79,13 +99,13 @@ class InterpreterRequestStore:
                 source,
             )
             if existing is not None:
-                return _request(existing), False
+                return Submission(_request(existing), created=False)
             # The fund as it is now, inside the write transaction: an amount changed a
             # moment ago counts.
             current = await self._funds.get(fund.id)
             assert current is not None
             figures = await self._funds.figures(current, now.date())
-            covered = estimate_cents <= figures.available_cents
+            covered = figures.covers(estimate_cents)
             request_id = await self._db.execute(
                 """
                 INSERT INTO interpreter_requests (fund_id, family_id, requested_by, language, mode,
@@ -107,7 +127,7 @@ class InterpreterRequestStore:
                     draft.purpose.value,
                     int(professional),
                     int(urgent),
-                    (Status.REQUESTED if covered else Status.OVER_BUDGET).value,
+                    submitted_status(covered).value,
                     estimate_cents,
                     estimate_cents if covered else 0,
                     to_db_time(now),
@@ -118,9 +138,8 @@ class InterpreterRequestStore:
                 "request.submit", now, requested_by, str(request_id),
                 "committed" if covered else "over_budget",
             )  # fmt: skip
-        request = await self.get(request_id)
-        assert request is not None
-        return request, True
+            alert = await self._funds.crossed_alerts(fund.id, now)
+        return Submission(await self._current(request_id), created=True, alert=alert)
 
     async def get(self, request_id: int) -> InterpreterRequest | None:
         row = await self._db.fetch_one(
@@ -130,73 +149,63 @@ class InterpreterRequestStore:
 
     async def approve(
         self, request_id: int, by: int, now: datetime, overrun: bool = False
-    ) -> InterpreterRequest:
+    ) -> Change:
         """Approve a request; one over budget only explicitly as an overrun, committing it."""
         async with self._db.transaction():
-            request = await self._require(request_id, (Status.REQUESTED, Status.OVER_BUDGET))
-            if request.status is Status.OVER_BUDGET and not overrun:
-                raise TransitionRefused(request)
+            request = await self._current(request_id)
+            status = next_status(request, Step.APPROVE_OVERRUN if overrun else Step.APPROVE)
             await self._db.execute(
                 """
                 UPDATE interpreter_requests
-                SET status = 'approved', committed_cents = estimate_cents, overrun = ?,
+                SET status = ?, committed_cents = estimate_cents, overrun = ?,
                     decided_by = ?, decided_at = ?
                 WHERE id = ?
                 """,
-                (int(request.status is Status.OVER_BUDGET), by, to_db_time(now), request_id),
+                (
+                    status.value,
+                    int(request.status is Status.OVER_BUDGET),
+                    by,
+                    to_db_time(now),
+                    request_id,
+                ),
             )
             await self._audit.record(
                 "request.approve", now, by, str(request_id), "overrun" if overrun else None
             )
-        return await self._current(request_id)
+            return await self._changed(request_id, now)
 
-    async def reject(
-        self, request_id: int, reason: str, by: int, now: datetime
-    ) -> InterpreterRequest:
-        async with self._db.transaction():
-            await self._require(request_id, (Status.REQUESTED, Status.OVER_BUDGET))
-            await self._close(request_id, Status.REJECTED, 0, reason, by, now)
-        return await self._current(request_id)
+    async def reject(self, request_id: int, reason: str, by: int, now: datetime) -> Change:
+        return await self._close(request_id, Step.REJECT, 0, reason, by, now)
 
-    async def invoice(
-        self, request_id: int, amount_cents: int, by: int, now: datetime
-    ) -> InterpreterRequest:
+    async def invoice(self, request_id: int, amount_cents: int, by: int, now: datetime) -> Change:
         """The invoiced cost replaces the commitment."""
-        async with self._db.transaction():
-            await self._require(request_id, (Status.APPROVED,))
-            await self._close(request_id, Status.COMPLETED, amount_cents, None, by, now)
-        return await self._current(request_id)
+        return await self._close(request_id, Step.INVOICE, amount_cents, None, by, now)
 
-    async def cancel(
-        self, request_id: int, fee_cents: int, by: int, now: datetime
-    ) -> InterpreterRequest:
+    async def cancel(self, request_id: int, fee_cents: int, by: int, now: datetime) -> Change:
         """Release the commitment; a late cancellation's fee is spent instead."""
-        async with self._db.transaction():
-            await self._require(request_id, OPEN)
-            await self._close(request_id, Status.CANCELLED, fee_cents, None, by, now)
-        return await self._current(request_id)
+        return await self._close(request_id, Step.CANCEL, fee_cents, None, by, now)
 
     async def _close(
-        self, request_id: int, status: Status, spent_cents: int, reason: str | None, by: int,
+        self, request_id: int, step: Step, spent_cents: int, reason: str | None, by: int,
         now: datetime,
-    ) -> None:  # fmt: skip
-        await self._db.execute(
-            """
-            UPDATE interpreter_requests
-            SET status = ?, committed_cents = 0, spent_cents = ?, reason = ?, decided_by = ?,
-                decided_at = ?
-            WHERE id = ?
-            """,
-            (status.value, spent_cents, reason, by, to_db_time(now), request_id),
-        )
-        await self._audit.record(f"request.{status.value}", now, by, str(request_id))
+    ) -> Change:  # fmt: skip
+        async with self._db.transaction():
+            status = next_status(await self._current(request_id), step)
+            await self._db.execute(
+                """
+                UPDATE interpreter_requests
+                SET status = ?, committed_cents = 0, spent_cents = ?, reason = ?,
+                    decided_by = ?, decided_at = ?
+                WHERE id = ?
+                """,
+                (status.value, spent_cents, reason, by, to_db_time(now), request_id),
+            )
+            await self._audit.record(f"request.{status.value}", now, by, str(request_id))
+            return await self._changed(request_id, now)
 
-    async def _require(self, request_id: int, allowed: tuple[Status, ...]) -> InterpreterRequest:
-        request = await self.get(request_id)
-        assert request is not None
-        if request.status not in allowed:
-            raise TransitionRefused(request)
-        return request
+    async def _changed(self, request_id: int, now: datetime) -> Change:
+        request = await self._current(request_id)
+        return Change(request, await self._funds.crossed_alerts(request.fund_id, now))
 
     async def _current(self, request_id: int) -> InterpreterRequest:
         request = await self.get(request_id)

@@ -22,6 +22,8 @@ drops and recreates what changed.
 from __future__ import annotations
 
 TOPICS = 13
+# The Monday of the ISO week of a `day` column: weeks of the daily totals.
+MONDAY_OF_DAY = "date(day, '-6 days', 'weekday 1')"
 _TOPIC_COLUMNS = ", ".join(f"topic_{bit}" for bit in range(TOPICS))
 _FLED = "(SELECT fled_ukraine FROM families WHERE id = {row}.family_id)"
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.funds.funds import FundAlert
 from bot.storage.database import Database, to_db_time
+from bot.storage.funds import FundStore
 
 
-class MachineTranslationStore:
-    def __init__(self, db: Database) -> None:
+class TranslationStore:
+    def __init__(self, db: Database, funds: FundStore) -> None:
         self._db = db
+        self._funds = funds
 
     async def record(
         self,
@@ -19,15 +22,18 @@ class MachineTranslationStore:
         characters: int,
         cost_micro_cents: int,
         now: datetime,
-    ) -> None:
-        await self._db.execute(
-            """
-            INSERT INTO machine_translations (fund_id, staff_id, target_language, characters,
-                cost_micro_cents, at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            (fund_id, staff_id, target_language, characters, cost_micro_cents, to_db_time(now)),
-        )
+    ) -> FundAlert | None:
+        """Charge the characters sent to DeepL to the fund; returns the alert it set off."""
+        async with self._db.transaction():
+            await self._db.execute(
+                """
+                INSERT INTO machine_translations (fund_id, staff_id, target_language,
+                    characters, cost_micro_cents, at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                (fund_id, staff_id, target_language, characters, cost_micro_cents, to_db_time(now)),
+            )
+            return await self._funds.crossed_alerts(fund_id, now)
 
     async def characters_by_staff(self) -> dict[int, int]:
         """Characters each person has had translated."""

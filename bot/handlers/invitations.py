@@ -10,7 +10,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_datetime, guess_locale, lazy_gettext, use_locale
-from bot.handlers.common import command, notify, reply
+from bot.handlers.common import command, reply
+from bot.handlers.notices import notify
 from bot.menus import publish_member_menu
 from bot.staff.invitations import Invitation, InvitationRefused, Refusal, deep_link, looks_like_code
 from bot.staff.roles import (

@@ -16,8 +16,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_items, format_number, language_name, lazy_gettext
-from bot.handlers.budget import check_fund_alerts
 from bot.handlers.common import button, command, reply
+from bot.handlers.notices import notify_fund_alert
 from bot.interpreting.rates import machine_cost_micro_cents
 from bot.staff.roles import CASEWORK_ROLES
 from bot.translation.client import MachineTranslator, TargetLanguage, base_code
@@ -181,7 +181,7 @@ async def _send(
     fund = await context.storage.funds.translation_fund()
     rates = await context.storage.funds.rates(context.services.base_rates)
     characters = result.billed_characters
-    await context.storage.machine_translations.record(
+    alert = await context.storage.translations.record(
         fund.id,
         context.member.telegram_id,
         base_code(target),
@@ -204,7 +204,7 @@ async def _send(
         ).format(count=format_number(characters)),
     ]
     await reply(update, "\n".join(lines))
-    await check_fund_alerts(context, fund)
+    await notify_fund_alert(context, alert)
 
 
 async def _report_failure(update: Update, error: deepl.DeepLException) -> None:

@@ -1,4 +1,4 @@
-"""/budget, /fund and /rates: what the translation fund has, spends, commits and lasts."""
+"""/budget, /fund and /rates: what the funds have, spend, commit and last; the rate card."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_money, format_number, language_name, lazy_gettext
 from bot.core.parsing import ParseError, parse_full_date
-from bot.funds.funds import Fund, reached_thresholds
+from bot.funds.funds import Fund
 from bot.funds.money import AmountError, parse_amount
-from bot.handlers.common import command, coordinators, notify, reply
+from bot.handlers.common import command, reply
+from bot.handlers.notices import notify_fund_alert
 from bot.interpreting.rates import RATE_WORDS, Rates
 from bot.interpreting.requests import Mode
 from bot.staff.roles import ADMIN_ONLY, MANAGING_ROLES
@@ -106,29 +107,6 @@ def _mode_label(key: str) -> str:
     return Mode(key).label
 
 
-async def check_fund_alerts(context: BotContext, fund: Fund) -> None:
-    """Tell coordinators, once each, when use reaches 50, 75, 90 and 100 percent."""
-    figures = await context.storage.funds.figures(fund, context.clock.today())
-    new = await context.storage.funds.mark_alerts(
-        fund.id, reached_thresholds(figures), context.clock.now()
-    )
-    if not new:
-        return
-    await notify(
-        context,
-        await coordinators(context, but_the_sender=False),
-        lambda: _(
-            "⚠ {name} has reached {threshold} %: {available} of {amount} are still "
-            "available. /budget shows the details."
-        ).format(
-            name=html.escape(fund.name),
-            threshold=max(new),
-            available=format_money(figures.available_cents),
-            amount=format_money(figures.amount_cents),
-        ),
-    )
-
-
 async def manage_funds(update: Update, context: BotContext) -> None:
     """List funds, or: /fund <id> amount <EUR> · /fund <id> end <date> · /fund new …"""
     args = context.args
@@ -203,7 +181,7 @@ async def _change_fund(
     if ends_on is not None and ends_on < fund.starts_on:
         await reply(update, _("The end must not be before the start."))
         return
-    await context.storage.funds.change(
+    alert = await context.storage.funds.change(
         fund.id, context.member.telegram_id, context.clock.now(), amount_cents=amount,
         ends_on=ends_on,
     )  # fmt: skip
@@ -212,7 +190,7 @@ async def _change_fund(
         id=fund.id, heading=_fund_heading(changed), amount=format_money(changed.amount_cents)
     )
     await reply(update, text)
-    await check_fund_alerts(context, changed)
+    await notify_fund_alert(context, alert)
 
 
 async def manage_rates(update: Update, context: BotContext) -> None:

@@ -1,0 +1,156 @@
+"""/approve and /reject, and the Approve and Reject buttons under a new request."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.core.commands import CommandSpec
+from bot.core.i18n import _, format_money, lazy_gettext
+from bot.core.parsing import ParseError, check_note
+from bot.handlers.common import command, dialog, end_dialog, find_request, reply
+from bot.handlers.notices import DECIDE, notify_fund_alert, notify_requester
+from bot.interpreting.requests import InterpreterRequest, TransitionRefused, refusal_text
+from bot.staff.roles import Role
+
+COORDINATION = frozenset({Role.COORDINATOR})
+COMMANDS = (
+    CommandSpec("approve", lazy_gettext("Approve a request: /approve 12 [overrun]"), COORDINATION),
+    CommandSpec("reject", lazy_gettext("Reject a request: /reject 12 reason"), COORDINATION),
+)
+
+REASON = 0
+
+
+async def approve_command(update: Update, context: BotContext) -> None:
+    """/approve 12, or /approve 12 overrun for a request the fund cannot cover."""
+    request = await find_request(update, context, context.args[0] if context.args else None)
+    if request is not None:
+        overrun = any(arg.lower() in {"overrun", "überziehung"} for arg in context.args[1:])
+        await _approve(update, context, request, overrun)
+
+
+async def decide_button(update: Update, context: BotContext) -> int:
+    """Approve (as overrun) directly; Reject asks for the reason first."""
+    query = update.callback_query
+    if context.member.role is not Role.COORDINATOR:
+        await query.answer(_("Only coordinators decide on requests."), show_alert=True)
+        return ConversationHandler.END
+    action, number = query.data.removeprefix(DECIDE).split(":")
+    request = await context.storage.requests.get(int(number))
+    await query.answer()
+    if request is None:
+        return ConversationHandler.END
+    if action == "reject":
+        context.user_data.rejecting = request.id
+        await reply(
+            update,
+            _("Why is request #{id} rejected? Please type the reason (or /cancel).").format(
+                id=request.id
+            ),
+        )
+        return REASON
+    await query.edit_message_reply_markup(None)
+    await _approve(update, context, request, overrun=action == "overrun")
+    return ConversationHandler.END
+
+
+async def _approve(
+    update: Update, context: BotContext, request: InterpreterRequest, overrun: bool
+) -> None:
+    try:
+        change = await context.storage.requests.approve(
+            request.id, context.member.telegram_id, context.clock.now(), overrun
+        )
+    except TransitionRefused as refused:
+        await reply(update, refusal_text(refused.request, overrun_needed=True))
+        return
+    approved = change.request
+    text = (
+        _("Request #{id} approved as an overrun; {amount} are committed beyond the fund.")
+        if approved.overrun
+        else _("Request #{id} approved.")
+    )
+    await reply(update, text.format(id=approved.id, amount=format_money(approved.committed_cents)))
+    await notify_requester(
+        context, approved, lazy_gettext("Your interpreter request #{id} has been approved.")
+    )
+    await notify_fund_alert(context, change.alert)
+
+
+async def reject_command(update: Update, context: BotContext) -> None:
+    """/reject 12 reason."""
+    parts = update.message.text.split(maxsplit=2)
+    request = await find_request(update, context, parts[1] if len(parts) > 1 else None)
+    if request is None:
+        return
+    if len(parts) < 3 or not parts[2].strip():
+        await reply(update, _("Please give a reason. Example: /reject 12 no budget for events"))
+        return
+    await _reject(update, context, request, parts[2])
+
+
+async def reject_reason(update: Update, context: BotContext) -> int:
+    """The reason typed after pressing Reject."""
+    request = await context.storage.requests.get(context.user_data.rejecting)
+    context.user_data.rejecting = None
+    if request is not None:
+        await _reject(update, context, request, update.message.text)
+    return ConversationHandler.END
+
+
+async def _reject(
+    update: Update, context: BotContext, request: InterpreterRequest, reason: str
+) -> None:
+    try:
+        reason = check_note(reason)
+        change = await context.storage.requests.reject(
+            request.id, reason, context.member.telegram_id, context.clock.now()
+        )
+    except ParseError as error:
+        await reply(update, error.message)
+        return
+    except TransitionRefused as refused:
+        await reply(update, refusal_text(refused.request))
+        return
+    rejected = change.request
+    await reply(update, _("Request #{id} rejected.").format(id=rejected.id))
+    await notify_fund_alert(context, change.alert)
+    await notify_requester(
+        context,
+        rejected,
+        lazy_gettext("Your interpreter request #{id} has been rejected: {reason}"),
+        reason=html.escape(reason),
+    )
+
+
+async def stop_rejecting(update: Update, context: BotContext) -> int:
+    context.user_data.rejecting = None
+    return await end_dialog(update)
+
+
+def handlers() -> list[BaseHandler]:
+    typed = filters.TEXT & ~filters.COMMAND
+    return [
+        dialog(
+            entry_points=[
+                CallbackQueryHandler(
+                    decide_button, pattern=rf"^{DECIDE}(approve|overrun|reject):[0-9]{{1,9}}$"
+                )
+            ],
+            states={REASON: [MessageHandler(typed, reject_reason)]},
+            fallbacks=[command("cancel", stop_rejecting)],
+            name="reject",
+        ),
+        command("approve", approve_command),
+        command("reject", reject_command),
+    ]
