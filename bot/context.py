@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 if TYPE_CHECKING:
-    from bot.casework.contacts import ContactDialog
-    from bot.casework.families import NewFamilyDialog
+    from bot.casework.contacts import ContactDraft
+    from bot.casework.families import FamilyDraft
     from bot.core.clock import Clock
     from bot.core.commands import CommandRegistry
     from bot.core.config import Settings
     from bot.interpreting.rates import Rates
-    from bot.interpreting.requests import RequestDialog
+    from bot.interpreting.requests import RequestDraft
     from bot.staff.staff import StaffMember
     from bot.storage import Storage
     from bot.translation.client import MachineTranslator
     from bot.translation.translations import PendingTranslation
+
+Draft = TypeVar("Draft")
 
 
 class Services:
@@ -31,15 +34,24 @@ class Services:
     translator: MachineTranslator | None = None
 
 
+@dataclass
+class Dialog(Generic[Draft]):
+    """A guided dialog in progress: the draft its steps fill, and the message whose Save or
+    Confirm button counts (the buttons of an older confirmation must not save twice)."""
+
+    draft: Draft
+    confirm_message_id: int | None = None
+
+
 class Session:
     """One person's unfinished dialogs, kept between their messages (typed user_data)."""
 
     def __init__(self) -> None:
-        self.new_family: NewFamilyDialog | None = None
-        self.new_contact: ContactDialog | None = None
+        self.new_family: Dialog[FamilyDraft] | None = None
+        self.new_contact: Dialog[ContactDraft] | None = None
         # A text held back for its personal data, until Send anyway or Cancel: memory only.
         self.pending_translation: PendingTranslation | None = None
-        self.new_request: RequestDialog | None = None
+        self.new_request: Dialog[RequestDraft] | None = None
         # The request a coordinator pressed Reject for, until the reason is typed.
         self.rejecting: int | None = None
 

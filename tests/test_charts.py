@@ -123,7 +123,7 @@ async def test_the_fund_caption_tells_what_is_spent_and_committed(staff: BotHarn
     bot = staff
     await spend_and_commit(bot)
 
-    calls = await press_chart(bot, COORDINATOR, f"{figures_handlers.CHART}{MONDAY.isoformat()}")
+    calls = await press_chart(bot, COORDINATOR, figures_handlers.ChartWeek(monday=MONDAY).pack())
 
     assert photos(calls)[1].params["caption"] == de(
         "{fund} on {date}: {spent} spent and {committed} committed of {amount}.",

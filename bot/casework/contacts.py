@@ -34,13 +34,15 @@ _FOLLOW_UP_WORDS = {"next", "wv", "wiedervorlage", "followup", "fu"}
 _REFERRAL_WORDS = {"ref", "verweis", "an", "→", "->"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class ContactDraft:
-    family_id: int
-    contact_on: date
-    minutes: int
-    contact_type: ContactType
-    topics: tuple[Topic, ...]
+    """A contact before it is stored: filled at once by /log's form, or step by step."""
+
+    family_id: int | None = None
+    contact_on: date | None = None
+    minutes: int | None = None
+    contact_type: ContactType | None = None
+    topics: tuple[Topic, ...] = ()
     note: str = ""
     referral: Service | None = None
     follow_up_on: date | None = None
@@ -48,6 +50,22 @@ class ContactDraft:
     @property
     def structural_gap(self) -> bool:
         return _STRUCTURAL.search(self.note) is not None
+
+    def toggle_topic(self, topic: Topic) -> None:
+        """Add a topic or take it away; chosen topics keep the order of the KIM fields."""
+        chosen = set(self.topics) ^ {topic}
+        self.topics = tuple(known for known in Topic if known in chosen)
+
+    @property
+    def complete(self) -> bool:
+        """Everything a contact record needs is there."""
+        return bool(
+            self.family_id
+            and self.contact_on
+            and self.minutes
+            and self.contact_type
+            and self.topics
+        )
 
 
 @dataclass
@@ -204,34 +222,6 @@ def contact_line(contact: Contact) -> str:
 DURATION_CHOICES = (15, 30, 45, 60, 90, 120)
 
 
-@dataclass
-class ContactDialog:
-    contact_on: date
-    family_id: int | None = None
-    contact_type: ContactType | None = None
-    minutes: int | None = None
-    topics: list[Topic] = field(default_factory=list)
-    note: str = ""
-    message_id: int | None = None
-
-    def toggle_topic(self, topic: Topic) -> None:
-        if topic in self.topics:
-            self.topics.remove(topic)
-        else:
-            self.topics.append(topic)
-
-    def draft(self) -> ContactDraft:
-        assert self.family_id and self.contact_type and self.minutes and self.topics
-        return ContactDraft(
-            family_id=self.family_id,
-            contact_on=self.contact_on,
-            minutes=self.minutes,
-            contact_type=self.contact_type,
-            topics=tuple(topic for topic in Topic if topic in self.topics),
-            note=self.note,
-        )
-
-
 @dataclass(frozen=True)
 class Contact:
     id: int
@@ -249,3 +239,23 @@ class Contact:
     @property
     def family_code(self) -> str:
         return family_code(self.family_id)
+
+
+def contact_summary(draft: ContactDraft) -> str:
+    """A contact before (or as) it is saved, for confirming it."""
+    lines = [
+        _("{code} · {date} · {type} · {duration}").format(
+            code=family_code(draft.family_id),
+            date=format_date(draft.contact_on),
+            type=draft.contact_type.label,
+            duration=format_minutes(draft.minutes),
+        ),
+        _("Topics: {topics}").format(topics=format_items([topic.label for topic in draft.topics])),
+    ]
+    if draft.referral:
+        lines.append(_("Referred to: {service}").format(service=draft.referral.label))
+    if draft.follow_up_on:
+        lines.append(_("Follow-up: {date}").format(date=format_date(draft.follow_up_on)))
+    if draft.note:
+        lines.append(_("Note: {note}").format(note=html.escape(draft.note)))
+    return "\n".join(lines)

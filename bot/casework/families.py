@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from bot.casework.vocabulary import BenefitSystem
@@ -47,15 +47,29 @@ def parse_family_code(text: str) -> int:
     return int(match.group(1))
 
 
-@dataclass(frozen=True)
+@dataclass
 class FamilyDraft:
-    town: str
-    origin: str
-    household_size: int
-    languages: tuple[str, ...]
-    fled_ukraine: bool
+    """A family before it is stored: filled at once by the quick form, or step by step."""
+
+    town: str | None = None
+    origin: str | None = None
+    household_size: int | None = None
+    languages: tuple[str, ...] = ()
+    fled_ukraine: bool = False
     benefit_system: BenefitSystem | None = None
     consent: bool = False
+
+    def toggle_language(self, code: str) -> None:
+        """Add a language, or take it away again, keeping the order they were chosen in."""
+        if code in self.languages:
+            self.languages = tuple(known for known in self.languages if known != code)
+        else:
+            self.languages = (*self.languages, code)
+
+    @property
+    def complete(self) -> bool:
+        """Everything a family record needs is there."""
+        return bool(self.town and self.origin and self.household_size and self.languages)
 
 
 def parse_town(text: str, towns: tuple[str, ...]) -> str:
@@ -221,37 +235,6 @@ def consent_line(family: Family) -> str:
 # Offered as buttons; anything else can be typed by code or name.
 FREQUENT_ORIGINS = ("UA", "SY", "AF", "IQ", "TR", "IR", "ER", "RU")
 FREQUENT_LANGUAGES = ("uk", "ru", "ar", "fa", "prs", "kmr", "ckb", "tr", "ti", "ps", "so", "en")
-
-
-@dataclass
-class NewFamilyDialog:
-    town: str | None = None
-    origin: str | None = None
-    languages: list[str] = field(default_factory=list)
-    household_size: int | None = None
-    fled_ukraine: bool | None = None
-    benefit_system: BenefitSystem | None = None
-    consent: bool = False
-    # The message asking to save: only its Save button counts.
-    message_id: int | None = None
-
-    def toggle_language(self, code: str) -> None:
-        if code in self.languages:
-            self.languages.remove(code)
-        else:
-            self.languages.append(code)
-
-    def draft(self) -> FamilyDraft:
-        assert self.town and self.origin and self.languages and self.household_size
-        return FamilyDraft(
-            town=self.town,
-            origin=self.origin,
-            household_size=self.household_size,
-            languages=tuple(self.languages),
-            fled_ukraine=bool(self.fled_ukraine),
-            benefit_system=self.benefit_system,
-            consent=self.consent,
-        )
 
 
 ACTIVE = "active"

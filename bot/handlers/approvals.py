@@ -18,7 +18,7 @@ from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_money, lazy_gettext
 from bot.core.parsing import ParseError, check_note
 from bot.handlers.common import command, dialog, end_dialog, find_request, reply
-from bot.handlers.notices import DECIDE, notify_fund_alert, notify_requester
+from bot.handlers.notices import Decision, DecisionAction, notify_fund_alert, notify_requester
 from bot.interpreting.requests import InterpreterRequest, TransitionRefused, refusal_text
 from bot.staff.roles import Role
 
@@ -45,12 +45,12 @@ async def decide_button(update: Update, context: BotContext) -> int:
     if context.member.role is not Role.COORDINATOR:
         await query.answer(_("Only coordinators decide on requests."), show_alert=True)
         return ConversationHandler.END
-    action, number = query.data.removeprefix(DECIDE).split(":")
-    request = await context.storage.requests.get(int(number))
+    decision = Decision.read(query.data)
+    request = await context.storage.requests.get(decision.request_id)
     await query.answer()
     if request is None:
         return ConversationHandler.END
-    if action == "reject":
+    if decision.action is DecisionAction.REJECT:
         context.user_data.rejecting = request.id
         await reply(
             update,
@@ -60,7 +60,7 @@ async def decide_button(update: Update, context: BotContext) -> int:
         )
         return REASON
     await query.edit_message_reply_markup(None)
-    await _approve(update, context, request, overrun=action == "overrun")
+    await _approve(update, context, request, overrun=decision.action is DecisionAction.OVERRUN)
     return ConversationHandler.END
 
 
@@ -142,11 +142,7 @@ def handlers() -> list[BaseHandler]:
     typed = filters.TEXT & ~filters.COMMAND
     return [
         dialog(
-            entry_points=[
-                CallbackQueryHandler(
-                    decide_button, pattern=rf"^{DECIDE}(approve|overrun|reject):[0-9]{{1,9}}$"
-                )
-            ],
+            entry_points=[CallbackQueryHandler(decide_button, pattern=Decision.matches)],
             states={REASON: [MessageHandler(typed, reject_reason)]},
             fallbacks=[command("cancel", stop_rejecting)],
             name="reject",

@@ -7,7 +7,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,6 +16,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.casework.families import Family, family_code, parse_family_code
 from bot.context import BotContext
+from bot.core.callbacks import CallbackData
 from bot.core.i18n import _, format_date
 from bot.core.parsing import ParseError
 from bot.interpreting.requests import InterpreterRequest
@@ -27,6 +28,8 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Update, BotContext], Awaitable[Any]]
+# A dialog's state: the step it waits in.
+State = TypeVar("State")
 
 
 def command(name: str, callback: Callback) -> CommandHandler:
@@ -77,17 +80,59 @@ async def use_buttons(update: Update, context: BotContext) -> None:
     await reply(update, _("Please use the buttons above, or /cancel to stop."))
 
 
-def cancel_row(prefix: str) -> list[InlineKeyboardButton]:
-    """The row with a dialog's Cancel button; its callback data is `<prefix>cancel`."""
-    return [button(_("Cancel"), f"{prefix}cancel")]
+async def not_understood(update: Update, state: State, why: str | None = None) -> State:
+    """An answer a dialog step cannot use: say why, and stay in the step.
+
+    A typed answer gets `why` as a reply; a button gets it as a pop-up, and a button that no
+    current keyboard offers (`why` None) is told it is no longer active.
+    """
+    query = update.callback_query
+    if query is not None:
+        await query.answer(why or _("This button is no longer active."), show_alert=True)
+    elif why is not None:
+        await reply(update, why)
+    return state
 
 
-def button(label: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=data)
+def button(label: str, data: CallbackData) -> InlineKeyboardButton:
+    """A button whose payload the typed callback codec builds (and checks: 64 bytes)."""
+    return InlineKeyboardButton(label, callback_data=data.pack())
+
+
+def cancel_row(cancel: CallbackData) -> list[InlineKeyboardButton]:
+    """The row with a dialog's Cancel button."""
+    return [button(_("Cancel"), cancel)]
 
 
 def rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def page_count(total: int, page_size: int) -> int:
+    return max(1, -(-total // page_size))
+
+
+def page_row(
+    page: int, pages: int, to_page: Callable[[int], CallbackData]
+) -> list[InlineKeyboardButton]:
+    """◀ and ▶ under a long list, each where there is a page to turn to."""
+    navigation = []
+    if page > 0:
+        navigation.append(button("◀", to_page(page - 1)))
+    if page + 1 < pages:
+        navigation.append(button("▶", to_page(page + 1)))
+    return navigation
+
+
+async def show_page(update: Update, text: str, navigation: list[InlineKeyboardButton]) -> None:
+    """A page of a list: a new message for the command, the same message edited on ◀ / ▶."""
+    markup = InlineKeyboardMarkup([navigation]) if navigation else None
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_text(text, reply_markup=markup)
+    else:
+        await reply(update, text, reply_markup=markup)
 
 
 async def show(update: Update, text: str, keyboard: list[list[InlineKeyboardButton]]) -> int:

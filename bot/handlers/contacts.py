@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import html
-
+from pydantic import Field
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
@@ -16,17 +15,18 @@ from telegram.ext import (
 from bot.casework.contacts import (
     DURATION_CHOICES,
     Contact,
-    ContactDialog,
     ContactDraft,
+    contact_summary,
     may_undo,
     parse_log,
 )
 from bot.casework.families import Family, consent_line, family_code
 from bot.casework.vocabulary import ContactType, Topic
-from bot.context import BotContext
+from bot.context import BotContext, Dialog
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, format_date, format_items, format_minutes, lazy_gettext
-from bot.core.parsing import ParseError, check_note, parse_duration
+from bot.core.i18n import _, format_date, format_minutes, lazy_gettext
+from bot.core.parsing import MAX_MINUTES, ParseError, check_note, parse_duration
 from bot.handlers.common import (
     button,
     cancel_row,
@@ -35,6 +35,7 @@ from bot.handlers.common import (
     end_dialog,
     find_family,
     load_family,
+    not_understood,
     pressed_elsewhere,
     reply,
     rows,
@@ -53,10 +54,48 @@ COMMANDS = (
     CommandSpec("undo", lazy_gettext("Take back your last contact (30 minutes)"), CASEWORK_ROLES),
 )
 
-FAMILY, TYPE, DURATION, TOPICS, NOTE, CONFIRM = range(6)
-PREFIX = "log:"
-UNDO = "undo:"
 RECENT_FAMILIES = 6
+
+
+class UndoContact(CallbackData, prefix="undo"):
+    contact_id: int = Field(ge=1, le=999_999_999_999)
+
+
+# The buttons of /log, one kind per step.
+class FamilyChosen(CallbackData, prefix="log:family"):
+    family_id: int = Field(ge=1, le=999_999_999)
+
+
+class TypeChosen(CallbackData, prefix="log:type"):
+    contact_type: ContactType
+
+
+class DurationChosen(CallbackData, prefix="log:minutes"):
+    minutes: int = Field(ge=1, le=MAX_MINUTES)
+
+
+class TopicsDone(CallbackData, prefix="log:topic:done"):
+    pass
+
+
+class TopicToggled(CallbackData, prefix="log:topic"):
+    topic: Topic
+
+
+class NoteSkipped(CallbackData, prefix="log:note:skip"):
+    pass
+
+
+class SaveContact(CallbackData, prefix="log:save"):
+    pass
+
+
+class CancelLog(CallbackData, prefix="log:cancel"):
+    pass
+
+
+FAMILY, TYPE, DURATION, TOPICS, NOTE, CONFIRM = range(6)
+CANCEL = cancel_row(CancelLog())
 
 
 async def log_contact(update: Update, context: BotContext) -> int:
@@ -73,8 +112,15 @@ async def log_contact(update: Update, context: BotContext) -> int:
             source = (update.effective_chat.id, update.message.message_id)
             await _store(update, context, draft, family, source)
         return ConversationHandler.END
+    context.user_data.new_contact = Dialog(ContactDraft(contact_on=context.clock.today()))
+    return await ask_family(update, context)
 
-    context.user_data.new_contact = ContactDialog(contact_on=context.clock.today())
+
+def _draft(context: BotContext) -> ContactDraft:
+    return context.user_data.new_contact.draft
+
+
+async def ask_family(update: Update, context: BotContext) -> int:
     member = context.member
     if sees_all_families(member.role):
         families = await context.storage.families.recently_logged_by(
@@ -86,7 +132,7 @@ async def log_contact(update: Update, context: BotContext) -> int:
         )
     keyboard = rows(
         [
-            button(f"{family.code} · {family.town}", f"{PREFIX}family:{family.id}")
+            button(f"{family.code} · {family.town}", FamilyChosen(family_id=family.id))
             for family in families
         ],
         2,
@@ -94,39 +140,48 @@ async def log_contact(update: Update, context: BotContext) -> int:
     await show(
         update,
         _("Log a contact (1/5): which family? Tap one or type its code (e.g. F-0042)."),
-        [*keyboard, cancel_row(PREFIX)],
+        [*keyboard, CANCEL],
     )
     return FAMILY
 
 
-async def choose_family(update: Update, context: BotContext) -> int:
+async def on_family(update: Update, context: BotContext) -> int:
     """A family button, or a typed family code."""
     if update.callback_query:
-        family_id = int(update.callback_query.data.removeprefix(f"{PREFIX}family:"))
+        family_id = FamilyChosen.read(update.callback_query.data).family_id
         family = await load_family(update, context, family_id, active=True)
+        if family is None:
+            await update.callback_query.answer()
+            return FAMILY
     else:
         family = await find_family(update, context, update.message.text.strip(), active=True)
-    if family is None:
-        if update.callback_query:
-            await update.callback_query.answer()
-        return FAMILY
-    context.user_data.new_contact.family_id = family.id
-    keyboard = rows([button(kind.label, f"{PREFIX}type:{kind.value}") for kind in ContactType], 2)
+        if family is None:
+            return FAMILY
+    _draft(context).family_id = family.id
+    return await ask_type(update, context)
+
+
+async def ask_type(update: Update, context: BotContext) -> int:
+    keyboard = rows([button(kind.label, TypeChosen(contact_type=kind)) for kind in ContactType], 2)
     await show(
         update,
-        _("{code} (2/5): what kind of contact?").format(code=family.code),
-        [*keyboard, cancel_row(PREFIX)],
+        _("{code} (2/5): what kind of contact?").format(
+            code=family_code(_draft(context).family_id)
+        ),
+        [*keyboard, CANCEL],
     )
     return TYPE
 
 
-async def choose_type(update: Update, context: BotContext) -> int:
-    """The contact type."""
-    draft = context.user_data.new_contact
-    draft.contact_type = ContactType(update.callback_query.data.removeprefix(f"{PREFIX}type:"))
+async def on_type(update: Update, context: BotContext) -> int:
+    _draft(context).contact_type = TypeChosen.read(update.callback_query.data).contact_type
+    return await ask_duration(update, context)
+
+
+async def ask_duration(update: Update, context: BotContext) -> int:
     keyboard = rows(
         [
-            button(format_minutes(minutes), f"{PREFIX}minutes:{minutes}")
+            button(format_minutes(minutes), DurationChosen(minutes=minutes))
             for minutes in DURATION_CHOICES
         ],
         3,
@@ -134,40 +189,36 @@ async def choose_type(update: Update, context: BotContext) -> int:
     await show(
         update,
         _("{code} (3/5): how long? Tap or type a duration (e.g. 45m, 1,5h).").format(
-            code=family_code(draft.family_id)
+            code=family_code(_draft(context).family_id)
         ),
-        [*keyboard, cancel_row(PREFIX)],
+        [*keyboard, CANCEL],
     )
     return DURATION
 
 
-async def choose_duration(update: Update, context: BotContext) -> int:
+async def on_duration(update: Update, context: BotContext) -> int:
     """A duration button, or a typed duration."""
-    draft = context.user_data.new_contact
     if update.callback_query:
-        draft.minutes = int(update.callback_query.data.removeprefix(f"{PREFIX}minutes:"))
+        minutes = DurationChosen.read(update.callback_query.data).minutes
     else:
         try:
-            draft.minutes = parse_duration(update.message.text)
+            minutes = parse_duration(update.message.text)
         except ParseError as error:
-            await reply(update, error.message)
-            return DURATION
-    return await _ask_topics(update, context)
+            return await not_understood(update, DURATION, error.message)
+    _draft(context).minutes = minutes
+    return await ask_topics(update, context)
 
 
-async def _ask_topics(update: Update, context: BotContext) -> int:
-    draft = context.user_data.new_contact
+async def ask_topics(update: Update, context: BotContext) -> int:
+    draft = _draft(context)
     keyboard = rows(
         [
-            button(
-                ("✓ " if topic in draft.topics else "") + topic.label,
-                f"{PREFIX}topic:{topic.value}",
-            )
+            button(("✓ " if topic in draft.topics else "") + topic.label, TopicToggled(topic=topic))
             for topic in Topic
         ],
         2,
     )
-    keyboard.append([button(_("Done"), f"{PREFIX}topic:done"), *cancel_row(PREFIX)])
+    keyboard.append([button(_("Done"), TopicsDone()), *CANCEL])
     await show(
         update,
         _("{code} (4/5): which topics? Tap all that apply, then Done.").format(
@@ -178,40 +229,46 @@ async def _ask_topics(update: Update, context: BotContext) -> int:
     return TOPICS
 
 
-async def choose_topic(update: Update, context: BotContext) -> int:
-    """Toggle a topic, or finish the step with Done."""
-    draft = context.user_data.new_contact
-    choice = update.callback_query.data.removeprefix(f"{PREFIX}topic:")
-    if choice != "done":
-        draft.toggle_topic(Topic(choice))
-        return await _ask_topics(update, context)
-    if not draft.topics:
-        await update.callback_query.answer(_("Please choose at least one topic."), show_alert=True)
-        return TOPICS
+async def on_topic(update: Update, context: BotContext) -> int:
+    """Toggle a topic; the step is asked again."""
+    _draft(context).toggle_topic(TopicToggled.read(update.callback_query.data).topic)
+    return await ask_topics(update, context)
+
+
+async def on_topics_done(update: Update, context: BotContext) -> int:
+    if not _draft(context).topics:
+        return await not_understood(update, TOPICS, _("Please choose at least one topic."))
+    return await ask_note(update, context)
+
+
+async def ask_note(update: Update, context: BotContext) -> int:
     await show(
         update,
         _(
             "{code} (5/5): add a short note, or tap Skip. No names or other identifying "
             "details, please. #struktur in the note reports a structural gap."
-        ).format(code=family_code(draft.family_id)),
-        [[button(_("Skip"), f"{PREFIX}note:skip"), *cancel_row(PREFIX)]],
+        ).format(code=family_code(_draft(context).family_id)),
+        [[button(_("Skip"), NoteSkipped()), *CANCEL]],
     )
     return NOTE
 
 
-async def choose_note(update: Update, context: BotContext) -> int:
+async def on_note(update: Update, context: BotContext) -> int:
     """A typed note, or Skip; then show everything for confirmation."""
-    draft = context.user_data.new_contact
     if update.callback_query is None:
         try:
-            draft.note = check_note(update.message.text)
+            _draft(context).note = check_note(update.message.text)
         except ParseError as error:
-            await reply(update, error.message)
-            return NOTE
-    draft.message_id = await show(
+            return await not_understood(update, NOTE, error.message)
+    return await ask_confirmation(update, context)
+
+
+async def ask_confirmation(update: Update, context: BotContext) -> int:
+    new_contact = context.user_data.new_contact
+    new_contact.confirm_message_id = await show(
         update,
-        _("Please check and save:") + "\n\n" + _summary(draft.draft()),
-        [[button(_("Save"), f"{PREFIX}save"), *cancel_row(PREFIX)]],
+        _("Please check and save:") + "\n\n" + contact_summary(new_contact.draft),
+        [[button(_("Save"), SaveContact()), *CANCEL]],
     )
     return CONFIRM
 
@@ -219,14 +276,14 @@ async def choose_note(update: Update, context: BotContext) -> int:
 async def save_contact(update: Update, context: BotContext) -> int:
     """Store the contact the dialog describes; a second tap on Save stores nothing more."""
     query = update.callback_query
-    draft = context.user_data.new_contact
-    if await pressed_elsewhere(update, draft.message_id):
+    new_contact = context.user_data.new_contact
+    if await pressed_elsewhere(update, new_contact.confirm_message_id):
         return CONFIRM
     await query.answer()
-    family = await load_family(update, context, draft.family_id, active=True)
+    family = await load_family(update, context, new_contact.draft.family_id, active=True)
     if family is not None:
         source = (query.message.chat.id, query.message.message_id)
-        await _store(update, context, draft.draft(), family, source)
+        await _store(update, context, new_contact.draft, family, source)
         await query.edit_message_reply_markup(None)
     # Only now: if storing failed, the dialog is still there to press Save again.
     context.user_data.new_contact = None
@@ -253,10 +310,10 @@ async def _store(
     if not created:
         await reply(
             update,
-            _("This contact was already saved:") + "\n" + _summary(draft),
+            _("This contact was already saved:") + "\n" + contact_summary(draft),
         )
         return
-    lines = [_("✅ Contact saved:"), _summary(draft)]
+    lines = [_("✅ Contact saved:"), contact_summary(draft)]
     flag = await context.storage.flags.for_contact(contact.id) if draft.structural_gap else None
     if flag is not None:
         lines.append(
@@ -264,35 +321,16 @@ async def _store(
         )
     if not family.consent_on:
         lines.append(consent_line(family))
-    undo = InlineKeyboardMarkup([[button(_("Undo (30 min)"), f"{UNDO}{contact.id}")]])
+    undo = InlineKeyboardMarkup([[button(_("Undo (30 min)"), UndoContact(contact_id=contact.id))]])
     await reply(update, "\n".join(lines), reply_markup=undo)
     if flag is not None:
         await notify_flag(context, flag)
 
 
-def _summary(draft: ContactDraft) -> str:
-    lines = [
-        _("{code} · {date} · {type} · {duration}").format(
-            code=family_code(draft.family_id),
-            date=format_date(draft.contact_on),
-            type=draft.contact_type.label,
-            duration=format_minutes(draft.minutes),
-        ),
-        _("Topics: {topics}").format(topics=format_items([topic.label for topic in draft.topics])),
-    ]
-    if draft.referral:
-        lines.append(_("Referred to: {service}").format(service=draft.referral.label))
-    if draft.follow_up_on:
-        lines.append(_("Follow-up: {date}").format(date=format_date(draft.follow_up_on)))
-    if draft.note:
-        lines.append(_("Note: {note}").format(note=html.escape(draft.note)))
-    return "\n".join(lines)
-
-
 async def undo_button(update: Update, context: BotContext) -> None:
     """The Undo button under a saved contact."""
     query = update.callback_query
-    contact = await context.storage.contacts.get(int(query.data.removeprefix(UNDO)))
+    contact = await context.storage.contacts.get(UndoContact.read(query.data).contact_id)
     if contact is None:
         await query.answer(_("This contact has already been removed."), show_alert=True)
         await query.edit_message_reply_markup(None)
@@ -350,32 +388,27 @@ def handlers() -> list[BaseHandler]:
         entry_points=[command("log", log_contact)],
         states={
             FAMILY: [
-                CallbackQueryHandler(choose_family, pattern=rf"^{PREFIX}family:[0-9]{{1,9}}$"),
-                MessageHandler(typed, choose_family),
+                CallbackQueryHandler(on_family, pattern=FamilyChosen.matches),
+                MessageHandler(typed, on_family),
             ],
-            TYPE: [
-                CallbackQueryHandler(
-                    choose_type, pattern=rf"^{PREFIX}type:({'|'.join(ContactType)})$"
-                )
-            ],
+            TYPE: [CallbackQueryHandler(on_type, pattern=TypeChosen.matches)],
             DURATION: [
-                CallbackQueryHandler(choose_duration, pattern=rf"^{PREFIX}minutes:[0-9]{{1,3}}$"),
-                MessageHandler(typed, choose_duration),
+                CallbackQueryHandler(on_duration, pattern=DurationChosen.matches),
+                MessageHandler(typed, on_duration),
             ],
             TOPICS: [
-                CallbackQueryHandler(
-                    choose_topic, pattern=rf"^{PREFIX}topic:({'|'.join(Topic)}|done)$"
-                )
+                CallbackQueryHandler(on_topics_done, pattern=TopicsDone.matches),
+                CallbackQueryHandler(on_topic, pattern=TopicToggled.matches),
             ],
             NOTE: [
-                CallbackQueryHandler(choose_note, pattern=rf"^{PREFIX}note:skip$"),
-                MessageHandler(typed, choose_note),
+                CallbackQueryHandler(on_note, pattern=NoteSkipped.matches),
+                MessageHandler(typed, on_note),
             ],
-            CONFIRM: [CallbackQueryHandler(save_contact, pattern=rf"^{PREFIX}save$")],
+            CONFIRM: [CallbackQueryHandler(save_contact, pattern=SaveContact.matches)],
         },
         fallbacks=[
             command("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=rf"^{PREFIX}cancel$"),
+            CallbackQueryHandler(cancel, pattern=CancelLog.matches),
             MessageHandler(typed, use_buttons),
         ],
         name="log",
@@ -383,5 +416,5 @@ def handlers() -> list[BaseHandler]:
     return [
         log_dialog,
         command("undo", undo_last),
-        CallbackQueryHandler(undo_button, pattern=rf"^{UNDO}[0-9]{{1,12}}$"),
+        CallbackQueryHandler(undo_button, pattern=UndoContact.matches),
     ]

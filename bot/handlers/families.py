@@ -4,8 +4,10 @@ family's record from start to end."""
 from __future__ import annotations
 
 import html
+from typing import Annotated
 
-from telegram import InlineKeyboardMarkup, Update
+from pydantic import AfterValidator, Field
+from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -18,8 +20,8 @@ from bot.casework.contacts import contact_line
 from bot.casework.families import (
     FREQUENT_LANGUAGES,
     FREQUENT_ORIGINS,
+    MAX_HOUSEHOLD,
     FamilyDraft,
-    NewFamilyDialog,
     draft_summary,
     family_card,
     family_line,
@@ -30,7 +32,8 @@ from bot.casework.families import (
     parse_town,
 )
 from bot.casework.vocabulary import BenefitSystem
-from bot.context import BotContext
+from bot.context import BotContext, Dialog
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, country_name, format_date, language_name, lazy_gettext, ngettext
 from bot.core.names import find_country, find_language
@@ -42,10 +45,14 @@ from bot.handlers.common import (
     dialog,
     end_dialog,
     find_family,
+    not_understood,
+    page_count,
+    page_row,
     pressed_elsewhere,
     reply,
     rows,
     show,
+    show_page,
     use_buttons,
 )
 from bot.handlers.notices import notify
@@ -82,15 +89,195 @@ COMMANDS = (
 )
 
 PAGE_SIZE = 10
-PAGE = "families:"
+
+
+def _country_code(code: str) -> str:
+    if find_country(code) != code:
+        raise ValueError("not a country code")
+    return code
+
+
+def _language_code(code: str) -> str:
+    if find_language(code) != code:
+        raise ValueError("not a language code")
+    return code
+
+
+class FamiliesPage(CallbackData, prefix="families"):
+    """◀ / ▶ under /families: `cm<id>` is a person's caseload, `t<town>` a town's."""
+
+    page: int = Field(ge=0, le=9999)
+    selection: Annotated[str, Field(pattern=r"^(cm-?[0-9]{1,15}|t.+)$")] | None = None
+
+    @property
+    def case_manager_id(self) -> int | None:
+        return int(self.selection[2:]) if self.selection and self.selection[:2] == "cm" else None
+
+    @property
+    def town(self) -> str | None:
+        return self.selection[1:] if self.selection and self.selection[0] == "t" else None
+
+    @classmethod
+    def of(cls, page: int, case_manager_id: int | None, town: str | None) -> FamiliesPage:
+        if case_manager_id is not None:
+            return cls(page=page, selection=f"cm{case_manager_id}")
+        return cls(page=page, selection=f"t{town}" if town else None)
+
+
+# The buttons of /newfamily, one kind per step.
+class TownChosen(CallbackData, prefix="nf:town"):
+    town: str
+
+
+class OriginChosen(CallbackData, prefix="nf:origin"):
+    country: Annotated[str, AfterValidator(_country_code)]
+
+
+class LanguagesDone(CallbackData, prefix="nf:lang:done"):
+    pass
+
+
+class LanguageToggled(CallbackData, prefix="nf:lang"):
+    code: Annotated[str, AfterValidator(_language_code)]
+
+
+class SizeChosen(CallbackData, prefix="nf:size"):
+    people: int = Field(ge=1, le=MAX_HOUSEHOLD)
+
+
+class FledChosen(CallbackData, prefix="nf:ua"):
+    fled: bool
+
+
+class BenefitsUnknown(CallbackData, prefix="nf:benefit:unknown"):
+    pass
+
+
+class BenefitsChosen(CallbackData, prefix="nf:benefit"):
+    system: BenefitSystem
+
+
+class ConsentChosen(CallbackData, prefix="nf:consent"):
+    given: bool
+
+
+class SaveFamily(CallbackData, prefix="nf:save"):
+    pass
+
+
+class CancelNewFamily(CallbackData, prefix="nf:cancel"):
+    pass
+
+
 TOWN, ORIGIN, LANGUAGES, HOUSEHOLD, UKRAINE, BENEFITS, CONSENT, CONFIRM = range(8)
-PREFIX = "nf:"
+CANCEL = cancel_row(CancelNewFamily())
 
 
-async def _forged(update: Update, state: int) -> int:
-    """A button value no keyboard of ours offered: refuse it, stay at the step."""
-    await update.callback_query.answer(_("This button is no longer active."), show_alert=True)
-    return state
+# /families --------------------------------------------------------------------------------
+
+
+async def list_families(update: Update, context: BotContext) -> None:
+    """The sender's caseload; coordinators and admins may filter by person or town."""
+    member = context.member
+    if not context.args:
+        own = None if sees_all_families(member.role) else member.telegram_id
+        await _show_page(update, context, FamiliesPage.of(0, own, None))
+    elif not sees_all_families(member.role):
+        await reply(
+            update,
+            _("You see your own caseload: /families without anything after it."),
+        )
+    else:
+        selected = await _selection(update, context, " ".join(context.args))
+        if selected is not None:
+            await _show_page(update, context, selected)
+
+
+async def _selection(update: Update, context: BotContext, text: str) -> FamiliesPage | None:
+    """The first page of a person's or a town's caseload; None after a reply."""
+    person = await context.storage.staff.find(text)
+    if person is not None:
+        return FamiliesPage.of(0, person.telegram_id, None)
+    try:
+        return FamiliesPage.of(0, None, parse_town(text, context.services.settings.towns))
+    except ParseError:
+        await reply(
+            update,
+            _(
+                "“{text}” is neither a staff member nor a town. Examples: /families @anna_kim, "
+                "/families Ahlen"
+            ).format(text=html.escape(text)),
+        )
+        return None
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """◀ / ▶ under a caseload list; case managers only ever see their own."""
+    pressed = FamiliesPage.read(update.callback_query.data)
+    member = context.member
+    if not sees_all_families(member.role):
+        pressed = FamiliesPage.of(pressed.page, member.telegram_id, None)
+    await _show_page(update, context, pressed)
+
+
+async def _show_page(update: Update, context: BotContext, shown: FamiliesPage) -> None:
+    families, total = await context.storage.families.caseload(
+        shown.case_manager_id, shown.town, limit=PAGE_SIZE, offset=shown.page * PAGE_SIZE
+    )
+    heading = await _heading(context, shown.case_manager_id, shown.town, total)
+    lines = [heading, *(family_line(family) for family in families)]
+    if any(not family.consent_on for family in families):
+        lines.append(_("⚠ = written consent not recorded yet"))
+    pages = page_count(total, PAGE_SIZE)
+    if pages > 1:
+        lines.append(_("Page {page} of {pages}").format(page=shown.page + 1, pages=pages))
+    navigation = page_row(
+        shown.page,
+        pages,
+        lambda page: FamiliesPage.of(page, shown.case_manager_id, shown.town),
+    )
+    await show_page(update, "\n".join(lines), navigation)
+
+
+async def _heading(
+    context: BotContext, case_manager_id: int | None, town: str | None, total: int
+) -> str:
+    count = ngettext("{count} active family", "{count} active families", total).format(count=total)
+    if case_manager_id == context.member.telegram_id:
+        return _("<b>Your caseload: {count}</b>").format(count=count)
+    if case_manager_id is not None:
+        person: StaffMember | None = await context.storage.staff.get(case_manager_id)
+        name = person.handle if person else str(case_manager_id)
+        return _("<b>Caseload of {name}: {count}</b>").format(name=html.escape(name), count=count)
+    if town is not None:
+        return _("<b>{town}: {count}</b>").format(town=town, count=count)
+    return _("<b>All case management: {count}</b>").format(count=count)
+
+
+async def show_family(update: Update, context: BotContext) -> None:
+    """One family's record and latest contacts; every look is audited."""
+    if len(context.args) != 1:
+        await reply(update, _("Which family? Example: /family F-0042"))
+        return
+    family = await find_family(update, context, context.args[0])
+    if family is None:
+        return
+    member = context.member
+    await context.storage.audit.record(
+        "family.view", context.clock.now(), member.telegram_id, family.code
+    )
+    case_manager = await context.storage.staff.get(family.case_manager_id)
+    contacts = await context.storage.contacts.recent_for_family(family.id)
+    lines = [family_card(family, case_manager), ""]
+    if contacts:
+        lines.append(_("<b>Latest contacts</b>"))
+        lines += [contact_line(contact) for contact in contacts]
+    else:
+        lines.append(_("No contacts logged yet."))
+    await reply(update, "\n".join(lines))
+
+
+# /newfamily -------------------------------------------------------------------------------
 
 
 async def new_family(update: Update, context: BotContext) -> int:
@@ -103,37 +290,42 @@ async def new_family(update: Update, context: BotContext) -> int:
             return ConversationHandler.END
         await _create(update, context, draft)
         return ConversationHandler.END
-    context.user_data.new_family = NewFamilyDialog()
-    return await _ask_town(update, context)
+    context.user_data.new_family = Dialog(FamilyDraft())
+    return await ask_town(update, context)
 
 
-async def _ask_town(update: Update, context: BotContext) -> int:
+def _draft(context: BotContext) -> FamilyDraft:
+    return context.user_data.new_family.draft
+
+
+async def ask_town(update: Update, context: BotContext) -> int:
     towns = context.services.settings.towns
-    keyboard = rows([button(town, f"{PREFIX}town:{town}") for town in towns], 3)
+    keyboard = rows([button(town, TownChosen(town=town)) for town in towns], 3)
     await show(
-        update,
-        _("New family (1/7): in which town does the family live?"),
-        [*keyboard, cancel_row(PREFIX)],
+        update, _("New family (1/7): in which town does the family live?"), [*keyboard, CANCEL]
     )
     return TOWN
 
 
-async def choose_town(update: Update, context: BotContext) -> int:
+async def on_town(update: Update, context: BotContext) -> int:
     """A town button, or a typed town name."""
-    dialog = context.user_data.new_family
+    towns = context.services.settings.towns
     if update.callback_query:
-        town = update.callback_query.data.removeprefix(f"{PREFIX}town:")
-        if town not in context.services.settings.towns:
-            return await _forged(update, TOWN)
-        dialog.town = town
+        town = TownChosen.read(update.callback_query.data).town
+        if town not in towns:
+            return await not_understood(update, TOWN)
     else:
         try:
-            dialog.town = parse_town(update.message.text, context.services.settings.towns)
+            town = parse_town(update.message.text, towns)
         except ParseError as error:
-            await reply(update, error.message)
-            return TOWN
+            return await not_understood(update, TOWN, error.message)
+    _draft(context).town = town
+    return await ask_origin(update, context)
+
+
+async def ask_origin(update: Update, context: BotContext) -> int:
     keyboard = rows(
-        [button(country_name(code), f"{PREFIX}origin:{code}") for code in FREQUENT_ORIGINS], 4
+        [button(country_name(code), OriginChosen(country=code)) for code in FREQUENT_ORIGINS], 4
     )
     await show(
         update,
@@ -141,44 +333,40 @@ async def choose_town(update: Update, context: BotContext) -> int:
             "New family (2/7): country of origin? Choose, or type a name or code "
             "(e.g. Eritrea or ER)."
         ),
-        [*keyboard, cancel_row(PREFIX)],
+        [*keyboard, CANCEL],
     )
     return ORIGIN
 
 
-async def choose_origin(update: Update, context: BotContext) -> int:
+async def on_origin(update: Update, context: BotContext) -> int:
     """An origin button, or a typed country."""
-    dialog = context.user_data.new_family
+    draft = _draft(context)
     if update.callback_query:
-        origin = update.callback_query.data.removeprefix(f"{PREFIX}origin:")
-        if find_country(origin) != origin:
-            return await _forged(update, ORIGIN)
-        dialog.origin = origin
+        draft.origin = OriginChosen.read(update.callback_query.data).country
     else:
         try:
-            dialog.origin = parse_country(update.message.text)
+            draft.origin = parse_country(update.message.text)
         except ParseError as error:
-            await reply(update, error.message)
-            return ORIGIN
-    if dialog.origin == "UA" and not dialog.languages:
-        dialog.languages = ["uk"]
-    return await _ask_languages(update, context)
+            return await not_understood(update, ORIGIN, error.message)
+    if draft.origin == "UA" and not draft.languages:
+        draft.languages = ("uk",)
+    return await ask_languages(update, context)
 
 
-async def _ask_languages(update: Update, context: BotContext) -> int:
-    dialog = context.user_data.new_family
-    choices = list(dict.fromkeys([*FREQUENT_LANGUAGES, *dialog.languages]))
+async def ask_languages(update: Update, context: BotContext) -> int:
+    draft = _draft(context)
+    choices = list(dict.fromkeys([*FREQUENT_LANGUAGES, *draft.languages]))
     keyboard = rows(
         [
             button(
-                ("✓ " if code in dialog.languages else "") + language_name(code),
-                f"{PREFIX}lang:{code}",
+                ("✓ " if code in draft.languages else "") + language_name(code),
+                LanguageToggled(code=code),
             )
             for code in choices
         ],
         3,
     )
-    keyboard.append([button(_("Done"), f"{PREFIX}lang:done"), *cancel_row(PREFIX)])
+    keyboard.append([button(_("Done"), LanguagesDone()), *CANCEL])
     await show(
         update,
         _(
@@ -190,112 +378,122 @@ async def _ask_languages(update: Update, context: BotContext) -> int:
     return LANGUAGES
 
 
-async def choose_language(update: Update, context: BotContext) -> int:
-    """Toggle a language button, type languages, or finish the step with Done."""
-    dialog = context.user_data.new_family
-    if update.callback_query is None:
-        try:
-            for code in parse_languages(update.message.text):
-                if code not in dialog.languages:
-                    dialog.languages.append(code)
-        except ParseError as error:
-            await reply(update, error.message)
-        return await _ask_languages(update, context)
-    choice = update.callback_query.data.removeprefix(f"{PREFIX}lang:")
-    if choice != "done":
-        if find_language(choice) != choice:
-            return await _forged(update, LANGUAGES)
-        dialog.toggle_language(choice)
-        return await _ask_languages(update, context)
-    if not dialog.languages:
-        await update.callback_query.answer(
-            _("Please choose at least one language."), show_alert=True
-        )
-        return LANGUAGES
-    keyboard = rows([button(str(size), f"{PREFIX}size:{size}") for size in range(1, 9)], 4)
+async def on_language(update: Update, context: BotContext) -> int:
+    """Toggle a language button, or type languages (the step is asked again either way)."""
+    draft = _draft(context)
+    if update.callback_query:
+        draft.toggle_language(LanguageToggled.read(update.callback_query.data).code)
+        return await ask_languages(update, context)
+    try:
+        for code in parse_languages(update.message.text):
+            if code not in draft.languages:
+                draft.toggle_language(code)
+    except ParseError as error:
+        await reply(update, error.message)
+    return await ask_languages(update, context)
+
+
+async def on_languages_done(update: Update, context: BotContext) -> int:
+    if not _draft(context).languages:
+        return await not_understood(update, LANGUAGES, _("Please choose at least one language."))
+    return await ask_household(update, context)
+
+
+async def ask_household(update: Update, context: BotContext) -> int:
+    keyboard = rows([button(str(size), SizeChosen(people=size)) for size in range(1, 9)], 4)
     await show(
         update,
         _("New family (4/7): how many people live in the household? Choose or type a number."),
-        [*keyboard, cancel_row(PREFIX)],
+        [*keyboard, CANCEL],
     )
     return HOUSEHOLD
 
 
-async def choose_household(update: Update, context: BotContext) -> int:
+async def on_household(update: Update, context: BotContext) -> int:
     """A household size button, or a typed number."""
-    dialog = context.user_data.new_family
-    text = (
-        update.callback_query.data.removeprefix(f"{PREFIX}size:")
-        if update.callback_query
-        else update.message.text
-    )
-    try:
-        dialog.household_size = parse_household_size(text)
-    except ParseError as error:
-        await reply(update, error.message)
-        return HOUSEHOLD
+    if update.callback_query:
+        size = SizeChosen.read(update.callback_query.data).people
+    else:
+        try:
+            size = parse_household_size(update.message.text)
+        except ParseError as error:
+            return await not_understood(update, HOUSEHOLD, error.message)
+    _draft(context).household_size = size
+    return await ask_ukraine(update, context)
+
+
+async def ask_ukraine(update: Update, context: BotContext) -> int:
     await show(
         update,
         _("New family (5/7): did the family flee the war in Ukraine?"),
-        [[button(_("Yes"), f"{PREFIX}ua:1"), button(_("No"), f"{PREFIX}ua:0")], cancel_row(PREFIX)],
+        [
+            [button(_("Yes"), FledChosen(fled=True)), button(_("No"), FledChosen(fled=False))],
+            CANCEL,
+        ],
     )
     return UKRAINE
 
 
-async def choose_ukraine(update: Update, context: BotContext) -> int:
+async def on_ukraine(update: Update, context: BotContext) -> int:
     """Fled the war in Ukraine: yes or no."""
-    context.user_data.new_family.fled_ukraine = update.callback_query.data.endswith(":1")
-    systems = [button(system.label, f"{PREFIX}benefit:{system.value}") for system in BenefitSystem]
-    keyboard = [
-        *rows(systems, 2),
-        [button(_("Not known yet"), f"{PREFIX}benefit:unknown")],
-        cancel_row(PREFIX),
-    ]
+    _draft(context).fled_ukraine = FledChosen.read(update.callback_query.data).fled
+    return await ask_benefits(update, context)
+
+
+async def ask_benefits(update: Update, context: BotContext) -> int:
+    systems = [button(system.label, BenefitsChosen(system=system)) for system in BenefitSystem]
+    keyboard = [*rows(systems, 2), [button(_("Not known yet"), BenefitsUnknown())], CANCEL]
     await show(update, _("New family (6/7): which benefit system (Rechtskreis)?"), keyboard)
     return BENEFITS
 
 
-async def choose_benefits(update: Update, context: BotContext) -> int:
+async def on_benefits(update: Update, context: BotContext) -> int:
     """The benefit system, or "not known yet"."""
-    choice = update.callback_query.data.removeprefix(f"{PREFIX}benefit:")
-    context.user_data.new_family.benefit_system = (
-        None if choice == "unknown" else BenefitSystem(choice)
-    )
+    chosen = BenefitsChosen.unpack(update.callback_query.data)
+    _draft(context).benefit_system = chosen.system if chosen else None
+    return await ask_consent(update, context)
+
+
+async def ask_consent(update: Update, context: BotContext) -> int:
     await show(
         update,
         _("New family (7/7): has the family given written consent to case management?"),
         [
             [
-                button(_("Yes, consent given"), f"{PREFIX}consent:1"),
-                button(_("Not yet"), f"{PREFIX}consent:0"),
+                button(_("Yes, consent given"), ConsentChosen(given=True)),
+                button(_("Not yet"), ConsentChosen(given=False)),
             ],
-            cancel_row(PREFIX),
+            CANCEL,
         ],
     )
     return CONSENT
 
 
-async def choose_consent(update: Update, context: BotContext) -> int:
+async def on_consent(update: Update, context: BotContext) -> int:
     """Consent given or not; then show everything for confirmation."""
-    dialog = context.user_data.new_family
-    dialog.consent = update.callback_query.data.endswith(":1")
-    dialog.message_id = await show(
+    _draft(context).consent = ConsentChosen.read(update.callback_query.data).given
+    return await ask_confirmation(update, context)
+
+
+async def ask_confirmation(update: Update, context: BotContext) -> int:
+    new_family = context.user_data.new_family
+    new_family.confirm_message_id = await show(
         update,
-        _("Please check and save:") + "\n\n" + draft_summary(dialog.draft()),
-        [[button(_("Save"), f"{PREFIX}save"), *cancel_row(PREFIX)]],
+        _("Please check and save:") + "\n\n" + draft_summary(new_family.draft),
+        [[button(_("Save"), SaveFamily()), *CANCEL]],
     )
     return CONFIRM
 
 
 async def save_family(update: Update, context: BotContext) -> int:
     """Store the family the dialog describes."""
-    dialog = context.user_data.new_family
-    if await pressed_elsewhere(update, dialog.message_id):
+    new_family = context.user_data.new_family
+    if await pressed_elsewhere(update, new_family.confirm_message_id):
         return CONFIRM
     context.user_data.new_family = None
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
-    await _create(update, context, dialog.draft())
+    await _create(update, context, new_family.draft)
     return ConversationHandler.END
 
 
@@ -316,6 +514,9 @@ async def cancel(update: Update, context: BotContext) -> int:
     """Leave the dialog; nothing is stored."""
     context.user_data.new_family = None
     return await end_dialog(update)
+
+
+# /consent, /closefamily, /transfer --------------------------------------------------------
 
 
 async def record_consent(update: Update, context: BotContext) -> None:
@@ -402,149 +603,39 @@ async def transfer_family(update: Update, context: BotContext) -> None:
     )
 
 
-async def list_families(update: Update, context: BotContext) -> None:
-    """The sender's caseload; coordinators and admins may filter by person or town."""
-    member = context.member
-    if not context.args:
-        selection = f"cm{member.telegram_id}" if not sees_all_families(member.role) else ""
-    elif not sees_all_families(member.role):
-        await reply(
-            update,
-            _("You see your own caseload: /families without anything after it."),
-        )
-        return
-    else:
-        selection = await _selection(update, context, " ".join(context.args))
-        if selection is None:
-            return
-    await _show_page(update, context, selection, 0)
-
-
-async def _selection(update: Update, context: BotContext, text: str) -> str | None:
-    """`cm<id>` for a person's caseload, `t<town>` for a town; None after a reply."""
-    person = await context.storage.staff.find(text)
-    if person is not None:
-        return f"cm{person.telegram_id}"
-    try:
-        return f"t{parse_town(text, context.services.settings.towns)}"
-    except ParseError:
-        await reply(
-            update,
-            _(
-                "“{text}” is neither a staff member nor a town. Examples: /families @anna_kim, "
-                "/families Ahlen"
-            ).format(text=html.escape(text)),
-        )
-        return None
-
-
-async def turn_page(update: Update, context: BotContext) -> None:
-    """◀ / ▶ under a caseload list."""
-    _prefix, page, selection = update.callback_query.data.split(":", 2)
-    member = context.member
-    if not sees_all_families(member.role):
-        selection = f"cm{member.telegram_id}"
-    await update.callback_query.answer()
-    await _show_page(update, context, selection, int(page))
-
-
-async def _show_page(update: Update, context: BotContext, selection: str, page: int) -> None:
-    case_manager_id = int(selection[2:]) if selection.startswith("cm") else None
-    town = selection[1:] if selection.startswith("t") else None
-    families, total = await context.storage.families.caseload(
-        case_manager_id, town, limit=PAGE_SIZE, offset=page * PAGE_SIZE
-    )
-    heading = await _heading(context, case_manager_id, town, total)
-    lines = [heading, *(family_line(family) for family in families)]
-    if any(not family.consent_on for family in families):
-        lines.append(_("⚠ = written consent not recorded yet"))
-    pages = max(1, -(-total // PAGE_SIZE))
-    navigation = []
-    if page > 0:
-        navigation.append(button("◀", f"{PAGE}{page - 1}:{selection}"))
-    if page + 1 < pages:
-        navigation.append(button("▶", f"{PAGE}{page + 1}:{selection}"))
-    if pages > 1:
-        lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
-    markup = InlineKeyboardMarkup([navigation]) if navigation else None
-    if update.callback_query is not None:
-        await update.callback_query.edit_message_text("\n".join(lines), reply_markup=markup)
-    else:
-        await reply(update, "\n".join(lines), reply_markup=markup)
-
-
-async def _heading(
-    context: BotContext, case_manager_id: int | None, town: str | None, total: int
-) -> str:
-    count = ngettext("{count} active family", "{count} active families", total).format(count=total)
-    if case_manager_id == context.member.telegram_id:
-        return _("<b>Your caseload: {count}</b>").format(count=count)
-    if case_manager_id is not None:
-        person: StaffMember | None = await context.storage.staff.get(case_manager_id)
-        name = person.handle if person else str(case_manager_id)
-        return _("<b>Caseload of {name}: {count}</b>").format(name=html.escape(name), count=count)
-    if town is not None:
-        return _("<b>{town}: {count}</b>").format(town=town, count=count)
-    return _("<b>All case management: {count}</b>").format(count=count)
-
-
-async def show_family(update: Update, context: BotContext) -> None:
-    """One family's record and latest contacts; every look is audited."""
-    if len(context.args) != 1:
-        await reply(update, _("Which family? Example: /family F-0042"))
-        return
-    family = await find_family(update, context, context.args[0])
-    if family is None:
-        return
-    member = context.member
-    await context.storage.audit.record(
-        "family.view", context.clock.now(), member.telegram_id, family.code
-    )
-    case_manager = await context.storage.staff.get(family.case_manager_id)
-    contacts = await context.storage.contacts.recent_for_family(family.id)
-    lines = [family_card(family, case_manager), ""]
-    if contacts:
-        lines.append(_("<b>Latest contacts</b>"))
-        lines += [contact_line(contact) for contact in contacts]
-    else:
-        lines.append(_("No contacts logged yet."))
-    await reply(update, "\n".join(lines))
-
-
 def handlers() -> list[BaseHandler]:
     typed = filters.TEXT & ~filters.COMMAND
     new_family_dialog = dialog(
         entry_points=[command("newfamily", new_family)],
         states={
             TOWN: [
-                CallbackQueryHandler(choose_town, pattern=rf"^{PREFIX}town:"),
-                MessageHandler(typed, choose_town),
+                CallbackQueryHandler(on_town, pattern=TownChosen.matches),
+                MessageHandler(typed, on_town),
             ],
             ORIGIN: [
-                CallbackQueryHandler(choose_origin, pattern=rf"^{PREFIX}origin:"),
-                MessageHandler(typed, choose_origin),
+                CallbackQueryHandler(on_origin, pattern=OriginChosen.matches),
+                MessageHandler(typed, on_origin),
             ],
             LANGUAGES: [
-                CallbackQueryHandler(choose_language, pattern=rf"^{PREFIX}lang:"),
-                MessageHandler(typed, choose_language),
+                CallbackQueryHandler(on_languages_done, pattern=LanguagesDone.matches),
+                CallbackQueryHandler(on_language, pattern=LanguageToggled.matches),
+                MessageHandler(typed, on_language),
             ],
             HOUSEHOLD: [
-                CallbackQueryHandler(choose_household, pattern=rf"^{PREFIX}size:[0-9]{{1,2}}$"),
-                MessageHandler(typed, choose_household),
+                CallbackQueryHandler(on_household, pattern=SizeChosen.matches),
+                MessageHandler(typed, on_household),
             ],
-            UKRAINE: [CallbackQueryHandler(choose_ukraine, pattern=rf"^{PREFIX}ua:[01]$")],
+            UKRAINE: [CallbackQueryHandler(on_ukraine, pattern=FledChosen.matches)],
             BENEFITS: [
-                CallbackQueryHandler(
-                    choose_benefits,
-                    pattern=rf"^{PREFIX}benefit:({'|'.join(BenefitSystem)}|unknown)$",
-                )
+                CallbackQueryHandler(on_benefits, pattern=BenefitsChosen.matches),
+                CallbackQueryHandler(on_benefits, pattern=BenefitsUnknown.matches),
             ],
-            CONSENT: [CallbackQueryHandler(choose_consent, pattern=rf"^{PREFIX}consent:[01]$")],
-            CONFIRM: [CallbackQueryHandler(save_family, pattern=rf"^{PREFIX}save$")],
+            CONSENT: [CallbackQueryHandler(on_consent, pattern=ConsentChosen.matches)],
+            CONFIRM: [CallbackQueryHandler(save_family, pattern=SaveFamily.matches)],
         },
         fallbacks=[
             command("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=rf"^{PREFIX}cancel$"),
+            CallbackQueryHandler(cancel, pattern=CancelNewFamily.matches),
             MessageHandler(typed, use_buttons),
         ],
         name="newfamily",
@@ -552,7 +643,7 @@ def handlers() -> list[BaseHandler]:
     return [
         command("families", list_families),
         command("family", show_family),
-        CallbackQueryHandler(turn_page, pattern=rf"^{PAGE}[0-9]{{1,4}}:(cm-?[0-9]{{1,15}}|t.+)?$"),
+        CallbackQueryHandler(turn_page, pattern=FamiliesPage.matches),
         new_family_dialog,
         command("consent", record_consent),
         command("closefamily", close_family),

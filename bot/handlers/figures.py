@@ -6,12 +6,15 @@ import asyncio
 import html
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Annotated
 
+from pydantic import AfterValidator
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_money, lazy_gettext
 from bot.core.parsing import ParseError
@@ -31,9 +34,20 @@ COMMANDS = (
     CommandSpec("year", lazy_gettext("Figures of a year: /year, /year 2026"), ALL_ROLES),
 )
 
-# The button under a county's /week report: chart:<the week's Monday, YYYY-MM-DD>.
-CHART = "chart:"
 CHART_WEEKS = 12
+
+
+def _plausible_year(day: date) -> date:
+    # A forged day at the ends of the calendar would reach past them in the chart's weeks.
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError("not a year of the bot's figures")
+    return day
+
+
+class ChartWeek(CallbackData, prefix="chart"):
+    """The Charts button under a county's /week report: the week's Monday."""
+
+    monday: Annotated[date, AfterValidator(_plausible_year)]
 
 
 async def show_week(update: Update, context: BotContext) -> None:
@@ -62,7 +76,7 @@ async def _show(update: Update, context: BotContext, parse: Callable[[str, date]
     )
     markup = None
     if county and period.kind is PeriodKind.WEEK:
-        markup = InlineKeyboardMarkup([[button(_("Charts"), f"{CHART}{period.start.isoformat()}")]])
+        markup = InlineKeyboardMarkup([[button(_("Charts"), ChartWeek(monday=period.start))]])
     await reply(update, text, reply_markup=markup)
 
 
@@ -74,10 +88,7 @@ async def send_charts(update: Update, context: BotContext) -> None:
             _("The charts are for coordinators and administrators."), show_alert=True
         )
         return
-    monday = _chart_week(query.data)
-    if monday is None:
-        await query.answer(_("This button is no longer active."), show_alert=True)
-        return
+    monday = ChartWeek.read(query.data).monday
     await query.answer()
     storage = context.storage
     weeks = await storage.figures.contacts_by_type(monday, CHART_WEEKS)
@@ -112,16 +123,6 @@ async def send_charts(update: Update, context: BotContext) -> None:
         )
 
 
-def _chart_week(data: str) -> date | None:
-    """The day a chart button names, if it is a real day of a plausible year (a forged
-    one might reach the ends of the calendar)."""
-    try:
-        day = date.fromisoformat(data.removeprefix(CHART))
-    except ValueError:
-        return None
-    return day if YEARS[0] <= day.year <= YEARS[1] else None
-
-
 def _charts(
     weeks: list[WeekByType], timeline: FundTimeline | None, today: date
 ) -> tuple[bytes, bytes | None]:
@@ -146,5 +147,5 @@ def handlers() -> list[BaseHandler]:
         command("week", show_week),
         command("month", show_month),
         command("year", show_year),
-        CallbackQueryHandler(send_charts, pattern=rf"^{CHART}\d{{4}}-\d{{2}}-\d{{2}}$"),
+        CallbackQueryHandler(send_charts, pattern=ChartWeek.matches),
     ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_datetime, guess_locale, lazy_gettext, use_locale
-from bot.handlers.common import command, reply
+from bot.handlers.common import button, command, reply
 from bot.handlers.notices import notify
 from bot.menus import publish_member_menu
 from bot.staff.invitations import Invitation, InvitationRefused, Refusal, deep_link, looks_like_code
@@ -32,7 +33,9 @@ COMMANDS = (
     CommandSpec("invite", lazy_gettext("Invite a colleague: /invite case_manager"), MANAGING_ROLES),
 )
 
-INVITE_CALLBACK = "invite:"
+
+class InviteRole(CallbackData, prefix="invite"):
+    role: Role
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -138,8 +141,7 @@ async def invite(update: Update, context: BotContext) -> None:
     inviter = context.member
     if not context.args:
         buttons = [
-            [InlineKeyboardButton(role.label, callback_data=f"{INVITE_CALLBACK}{role.value}")]
-            for role in invitable_roles(inviter.role)
+            [button(role.label, InviteRole(role=role))] for role in invitable_roles(inviter.role)
         ]
         await reply(
             update, _("Whom would you like to invite?"), reply_markup=InlineKeyboardMarkup(buttons)
@@ -186,7 +188,7 @@ async def invite(update: Update, context: BotContext) -> None:
 async def invite_button(update: Update, context: BotContext) -> None:
     """The inviter picked a role from the buttons."""
     query = update.callback_query
-    role = Role(query.data.removeprefix(INVITE_CALLBACK))
+    role = InviteRole.read(query.data).role
     inviter = context.member
     await query.answer()
     if not may_invite(inviter.role, role):
@@ -219,5 +221,5 @@ def handlers() -> list[BaseHandler]:
     return [
         command("start", start),
         command("invite", invite),
-        CallbackQueryHandler(invite_button, pattern=rf"^{INVITE_CALLBACK}({'|'.join(Role)})$"),
+        CallbackQueryHandler(invite_button, pattern=InviteRole.matches),
     ]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from typing import Annotated
+
+from pydantic import AfterValidator
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import SUPPORTED_LOCALES, _, autonym, language_name, lazy_gettext, set_locale
-from bot.handlers.common import command, reply
+from bot.handlers.common import button, command, reply
 from bot.menus import publish_member_menu
 from bot.staff.roles import ALL_ROLES
 
@@ -18,14 +22,21 @@ COMMANDS = (
     ),
 )
 
-LANGUAGE_CALLBACK = "language:"
+
+def _supported(locale: str) -> str:
+    if locale not in SUPPORTED_LOCALES:
+        raise ValueError("not a language of the bot")
+    return locale
+
+
+class LanguageChosen(CallbackData, prefix="language"):
+    locale: Annotated[str, AfterValidator(_supported)]
 
 
 async def choose_language(update: Update, context: BotContext) -> None:
     """Offer the supported languages as buttons, each named in its own language."""
     buttons = [
-        InlineKeyboardButton(autonym(locale), callback_data=f"{LANGUAGE_CALLBACK}{locale}")
-        for locale in SUPPORTED_LOCALES
+        button(autonym(locale), LanguageChosen(locale=locale)) for locale in SUPPORTED_LOCALES
     ]
     await reply(
         update,
@@ -39,7 +50,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
 async def set_language(update: Update, context: BotContext) -> None:
     """Store the chosen language and answer in it from now on."""
     query = update.callback_query
-    locale = query.data.removeprefix(LANGUAGE_CALLBACK)
+    locale = LanguageChosen.read(query.data).locale
     member = context.member
     await context.storage.staff.set_locale(member.telegram_id, locale, context.clock.now())
     set_locale(locale)
@@ -54,7 +65,5 @@ async def set_language(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler]:
     return [
         command("language", choose_language),
-        CallbackQueryHandler(
-            set_language, pattern=rf"^{LANGUAGE_CALLBACK}({'|'.join(SUPPORTED_LOCALES)})$"
-        ),
+        CallbackQueryHandler(set_language, pattern=LanguageChosen.matches),
     ]

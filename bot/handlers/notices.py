@@ -10,13 +10,16 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 
 from babel.support import LazyProxy
+from pydantic import Field
 from telegram import InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.casework.flags import Flag, flag_line
 from bot.context import BotContext
+from bot.core.callbacks import CallbackData
 from bot.core.i18n import _, format_money, use_locale
 from bot.funds.funds import FundAlert
 from bot.handlers.common import button
@@ -29,7 +32,19 @@ log = logging.getLogger(__name__)
 # A notice: its text, or its text and buttons.
 Notice = str | tuple[str, InlineKeyboardMarkup]
 
-DECIDE = "decide:"
+
+class DecisionAction(StrEnum):
+    APPROVE = "approve"
+    # Approve a request the fund cannot cover: committed beyond the fund.
+    OVERRUN = "overrun"
+    REJECT = "reject"
+
+
+class Decision(CallbackData, prefix="decide"):
+    """Approve or Reject under a new request; approvals.py handles the presses."""
+
+    action: DecisionAction
+    request_id: int = Field(ge=1, le=999_999_999)
 
 
 async def notify(
@@ -117,10 +132,15 @@ async def notify_new_request(context: BotContext, request: InterpreterRequest) -
             lines.append(_("⚡ Urgent: less than 5 working days' notice."))
         if request.status is Status.OVER_BUDGET:
             lines.append(_("⚠ The fund cannot cover it: approve only as an overrun."))
-            approve = button(_("Approve as overrun"), f"{DECIDE}overrun:{request.id}")
+            approve = button(
+                _("Approve as overrun"),
+                Decision(action=DecisionAction.OVERRUN, request_id=request.id),
+            )
         else:
-            approve = button(_("Approve"), f"{DECIDE}approve:{request.id}")
-        reject = button(_("Reject"), f"{DECIDE}reject:{request.id}")
+            approve = button(
+                _("Approve"), Decision(action=DecisionAction.APPROVE, request_id=request.id)
+            )
+        reject = button(_("Reject"), Decision(action=DecisionAction.REJECT, request_id=request.id))
         return "\n".join(lines), InlineKeyboardMarkup([[approve, reject]])
 
     await notify(context, await coordinators(context), compose)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 from datetime import datetime, time, timedelta
 from functools import partial
+from typing import Annotated
 
+from pydantic import AfterValidator, Field
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -19,7 +21,8 @@ from telegram.ext import (
 
 from bot.casework.families import FREQUENT_LANGUAGES, parse_town
 from bot.casework.followups import REMINDER_TIME
-from bot.context import BotContext, Services
+from bot.context import BotContext, Dialog, Services
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import (
     _,
@@ -31,7 +34,7 @@ from bot.core.i18n import (
     lazy_gettext,
 )
 from bot.core.names import find_language, search_languages
-from bot.core.parsing import ParseError, parse_duration, parse_follow_up_date
+from bot.core.parsing import MAX_MINUTES, ParseError, parse_duration, parse_follow_up_date
 from bot.handlers.common import (
     button,
     cancel_row,
@@ -41,6 +44,7 @@ from bot.handlers.common import (
     find_family,
     find_request,
     load_family,
+    not_understood,
     pressed_elsewhere,
     reply,
     rows,
@@ -56,12 +60,12 @@ from bot.handlers.notices import (
 from bot.interpreting.rates import Rates, estimate, request_cancellation_fee_cents
 from bot.interpreting.requests import (
     INTERPRETING_CHOICES,
+    MAX_PAGES,
     OPEN,
     PAGE_CHOICES,
     InterpreterRequest,
     Mode,
     Purpose,
-    RequestDialog,
     RequestDraft,
     Status,
     TransitionRefused,
@@ -94,8 +98,54 @@ COMMANDS = (
     ),
 )
 
+
+def _language_code(code: str) -> str:
+    return parse_request_language(code)
+
+
+# The buttons of /interpreter, one kind per step.
+class NoFamily(CallbackData, prefix="int:family:none"):
+    pass
+
+
+class FamilyChosen(CallbackData, prefix="int:family"):
+    family_id: int = Field(ge=1, le=999_999_999)
+
+
+class LanguageChosen(CallbackData, prefix="int:lang"):
+    code: Annotated[str, AfterValidator(_language_code)]
+
+
+class ModeChosen(CallbackData, prefix="int:mode"):
+    mode: Mode
+
+
+class MinutesChosen(CallbackData, prefix="int:minutes"):
+    minutes: int = Field(ge=1, le=MAX_MINUTES)
+
+
+class PagesChosen(CallbackData, prefix="int:pages"):
+    pages: int = Field(ge=1, le=MAX_PAGES)
+
+
+class TownChosen(CallbackData, prefix="int:town"):
+    town: str
+
+
+class PurposeChosen(CallbackData, prefix="int:purpose"):
+    purpose: Purpose
+
+
+class ConfirmRequest(CallbackData, prefix="int:confirm"):
+    pass
+
+
+class CancelRequestDialog(CallbackData, prefix="int:cancel"):
+    pass
+
+
 FAMILY, LANGUAGE, MODE, WHEN, AMOUNT, PLACE, PURPOSE, CONFIRM = range(8)
-PREFIX = "int:"
+CANCEL = cancel_row(CancelRequestDialog())
 RECENT_FAMILIES = 6
 JOB_NAME = "interpreter reminders"
 
@@ -115,16 +165,25 @@ async def request_interpreter(update: Update, context: BotContext) -> int:
             return ConversationHandler.END
         if draft.family_id and await load_family(update, context, draft.family_id) is None:
             return ConversationHandler.END
-        context.user_data.new_request = RequestDialog.of(draft)
-        return await _ask_confirmation(update, context)
+        context.user_data.new_request = Dialog(draft)
+        return await ask_confirmation(update, context)
+    context.user_data.new_request = Dialog(RequestDraft())
+    return await ask_family(update, context)
 
-    context.user_data.new_request = RequestDialog()
+
+def _draft(context: BotContext) -> RequestDraft:
+    return context.user_data.new_request.draft
+
+
+async def ask_family(update: Update, context: BotContext) -> int:
     member = context.member
     families, _total = await context.storage.families.caseload(
         None if sees_all_families(member.role) else member.telegram_id, limit=RECENT_FAMILIES
     )
-    keyboard = rows([button(f"{f.code} · {f.town}", f"{PREFIX}family:{f.id}") for f in families], 2)
-    keyboard.append([button(_("No family"), f"{PREFIX}family:none"), *cancel_row(PREFIX)])
+    keyboard = rows(
+        [button(f"{f.code} · {f.town}", FamilyChosen(family_id=f.id)) for f in families], 2
+    )
+    keyboard.append([button(_("No family"), NoFamily()), *CANCEL])
     await show(
         update,
         _("Interpreter (1/7): for which family? Tap one, type its code, or tap No family."),
@@ -133,162 +192,169 @@ async def request_interpreter(update: Update, context: BotContext) -> int:
     return FAMILY
 
 
-async def choose_family(update: Update, context: BotContext) -> int:
-    request = context.user_data.new_request
+async def on_family(update: Update, context: BotContext) -> int:
+    """A family button, No family, or a typed family code."""
     if update.callback_query:
-        choice = update.callback_query.data.removeprefix(f"{PREFIX}family:")
-        family = None if choice == "none" else await load_family(update, context, int(choice))
-        if choice != "none" and family is None:
+        chosen = FamilyChosen.unpack(update.callback_query.data)
+        family = None if chosen is None else await load_family(update, context, chosen.family_id)
+        if chosen is not None and family is None:
             await update.callback_query.answer()
             return FAMILY
     else:
         family = await find_family(update, context, update.message.text.strip())
         if family is None:
             return FAMILY
-    request.family_id = family.id if family else None
-    return await _ask_language(update, context, FREQUENT_LANGUAGES)
+    _draft(context).family_id = family.id if family else None
+    return await ask_language(update, context, FREQUENT_LANGUAGES)
 
 
-async def _ask_language(update: Update, context: BotContext, choices: tuple[str, ...]) -> int:
-    keyboard = rows([button(language_name(code), f"{PREFIX}lang:{code}") for code in choices], 3)
+async def ask_language(update: Update, context: BotContext, choices: tuple[str, ...]) -> int:
+    keyboard = rows([button(language_name(code), LanguageChosen(code=code)) for code in choices], 3)
     await show(
         update,
         _("Interpreter (2/7): which language? Tap one, or type a few letters of its name."),
-        [*keyboard, cancel_row(PREFIX)],
+        [*keyboard, CANCEL],
     )
     return LANGUAGE
 
 
-async def choose_language(update: Update, context: BotContext) -> int:
+async def on_language(update: Update, context: BotContext) -> int:
     """A language button, or typed letters that are searched in the user's language."""
-    request = context.user_data.new_request
+    draft = _draft(context)
     if update.callback_query:
-        code = update.callback_query.data.removeprefix(f"{PREFIX}lang:")
-        try:
-            request.language = parse_request_language(code)
-        except ParseError:
-            await update.callback_query.answer(
-                _("This button is no longer active."), show_alert=True
-            )
-            return LANGUAGE
+        draft.language = LanguageChosen.read(update.callback_query.data).code
     else:
         found = _search_languages(update.message.text)
         if not found:
-            await reply(
+            return await not_understood(
                 update,
+                LANGUAGE,
                 _("No language matches “{text}”. Try the name in German or English.").format(
                     text=html.escape(update.message.text[:40])
                 ),
             )
-            return LANGUAGE
         if len(found) > 1:
-            return await _ask_language(update, context, tuple(found))
-        request.language = found[0]
-    keyboard = rows([button(mode.label, f"{PREFIX}mode:{mode.value}") for mode in Mode], 2)
+            return await ask_language(update, context, tuple(found))
+        draft.language = found[0]
+    return await ask_mode(update, context)
+
+
+async def ask_mode(update: Update, context: BotContext) -> int:
+    keyboard = rows([button(mode.label, ModeChosen(mode=mode)) for mode in Mode], 2)
     await show(
         update,
         _("Interpreter (3/7): {language} – on site, by phone, by video, or written?").format(
-            language=language_name(request.language)
+            language=language_name(_draft(context).language)
         ),
-        [*keyboard, cancel_row(PREFIX)],
+        [*keyboard, CANCEL],
     )
     return MODE
 
 
-async def choose_mode(update: Update, context: BotContext) -> int:
-    request = context.user_data.new_request
-    request.mode = Mode(update.callback_query.data.removeprefix(f"{PREFIX}mode:"))
-    if request.mode is Mode.WRITTEN:
+async def on_mode(update: Update, context: BotContext) -> int:
+    _draft(context).mode = ModeChosen.read(update.callback_query.data).mode
+    return await ask_when(update, context)
+
+
+async def ask_when(update: Update, context: BotContext) -> int:
+    if _draft(context).mode is Mode.WRITTEN:
         text = _("Interpreter (4/7): by when is the translation needed? Example: 10.12.")
     else:
         text = _("Interpreter (4/7): date and start time? Example: 03.12. 10:00")
-    await show(update, text, [cancel_row(PREFIX)])
+    await show(update, text, [CANCEL])
     return WHEN
 
 
-async def choose_when(update: Update, context: BotContext) -> int:
+async def on_when(update: Update, context: BotContext) -> int:
     """Typed date (and start time, for interpreting)."""
-    request = context.user_data.new_request
+    draft = _draft(context)
     parts = update.message.text.split()
     try:
         if not parts:
             raise ParseError(_("Please type a date. Example: 03.12. 10:00"))
-        request.day = parse_follow_up_date(parts[0], context.clock.today())
-        if request.mode is not Mode.WRITTEN:
+        draft.day = parse_follow_up_date(parts[0], context.clock.today())
+        if draft.mode is not Mode.WRITTEN:
             if len(parts) < 2:
                 raise ParseError(_("Please add the start time. Example: 03.12. 10:00"))
-            request.start = parse_start_time(parts[1])
-            _check_future(context, datetime.combine(request.day, request.start, context.clock.tz))
+            draft.start = parse_start_time(parts[1])
+            _check_future(context, datetime.combine(draft.day, draft.start, context.clock.tz))
     except ParseError as error:
-        await reply(update, error.message)
-        return WHEN
-    if request.mode is Mode.WRITTEN:
-        choices = [button(str(pages), f"{PREFIX}pages:{pages}") for pages in PAGE_CHOICES]
+        return await not_understood(update, WHEN, error.message)
+    return await ask_amount(update, context)
+
+
+async def ask_amount(update: Update, context: BotContext) -> int:
+    if _draft(context).mode is Mode.WRITTEN:
+        choices = [button(str(pages), PagesChosen(pages=pages)) for pages in PAGE_CHOICES]
         text = _("Interpreter (5/7): how many pages (about 30 lines each)? Tap or type a number.")
     else:
         choices = [
-            button(format_minutes(minutes), f"{PREFIX}minutes:{minutes}")
+            button(format_minutes(minutes), MinutesChosen(minutes=minutes))
             for minutes in INTERPRETING_CHOICES
         ]
         text = _("Interpreter (5/7): how long will it take? Tap or type, e.g. 90m or 1,5h.")
-    await show(update, text, [*rows(choices, 5), cancel_row(PREFIX)])
+    await show(update, text, [*rows(choices, 5), CANCEL])
     return AMOUNT
 
 
-async def choose_amount(update: Update, context: BotContext) -> int:
+async def on_amount(update: Update, context: BotContext) -> int:
     """Duration (interpreting) or pages (written), tapped or typed."""
-    request = context.user_data.new_request
-    data = update.callback_query.data if update.callback_query else None
-    try:
-        if request.mode is Mode.WRITTEN:
-            text = data.removeprefix(f"{PREFIX}pages:") if data else update.message.text
-            request.pages = parse_pages(text)
+    draft = _draft(context)
+    written = draft.mode is Mode.WRITTEN
+    if update.callback_query:
+        data = update.callback_query.data
+        pressed = PagesChosen.unpack(data) if written else MinutesChosen.unpack(data)
+        if pressed is None:
+            return await not_understood(update, AMOUNT)
+        if isinstance(pressed, PagesChosen):
+            draft.pages = pressed.pages
         else:
-            text = data.removeprefix(f"{PREFIX}minutes:") if data else update.message.text
-            request.minutes = parse_duration(text)
-    except ParseError as error:
-        await reply(update, error.message)
-        return AMOUNT
-    if request.mode is Mode.ON_SITE:
-        towns = context.services.settings.towns
-        await show(
-            update,
-            _("Interpreter (6/7): in which town?"),
-            [
-                *rows([button(town, f"{PREFIX}town:{town}") for town in towns], 3),
-                cancel_row(PREFIX),
-            ],
-        )
-        return PLACE
-    return await _ask_purpose(update, context)
+            draft.minutes = pressed.minutes
+    else:
+        try:
+            if written:
+                draft.pages = parse_pages(update.message.text)
+            else:
+                draft.minutes = parse_duration(update.message.text)
+        except ParseError as error:
+            return await not_understood(update, AMOUNT, error.message)
+    if draft.mode is Mode.ON_SITE:
+        return await ask_town(update, context)
+    return await ask_purpose(update, context)
 
 
-async def choose_town(update: Update, context: BotContext) -> int:
-    request = context.user_data.new_request
-    try:
-        request.town = parse_town(
-            update.callback_query.data.removeprefix(f"{PREFIX}town:")
-            if update.callback_query
-            else update.message.text,
-            context.services.settings.towns,
-        )
-    except ParseError as error:
-        await reply(update, error.message)
-        return PLACE
-    return await _ask_purpose(update, context)
+async def ask_town(update: Update, context: BotContext) -> int:
+    towns = context.services.settings.towns
+    keyboard = rows([button(town, TownChosen(town=town)) for town in towns], 3)
+    await show(update, _("Interpreter (6/7): in which town?"), [*keyboard, CANCEL])
+    return PLACE
 
 
-async def _ask_purpose(update: Update, context: BotContext) -> int:
-    keyboard = rows([button(p.label, f"{PREFIX}purpose:{p.value}") for p in Purpose], 3)
-    await show(update, _("Interpreter (7/7): what is it for?"), [*keyboard, cancel_row(PREFIX)])
+async def on_town(update: Update, context: BotContext) -> int:
+    """A town button, or a typed town name."""
+    towns = context.services.settings.towns
+    if update.callback_query:
+        town = TownChosen.read(update.callback_query.data).town
+        if town not in towns:
+            return await not_understood(update, PLACE)
+    else:
+        try:
+            town = parse_town(update.message.text, towns)
+        except ParseError as error:
+            return await not_understood(update, PLACE, error.message)
+    _draft(context).town = town
+    return await ask_purpose(update, context)
+
+
+async def ask_purpose(update: Update, context: BotContext) -> int:
+    keyboard = rows([button(p.label, PurposeChosen(purpose=p)) for p in Purpose], 3)
+    await show(update, _("Interpreter (7/7): what is it for?"), [*keyboard, CANCEL])
     return PURPOSE
 
 
-async def choose_purpose(update: Update, context: BotContext) -> int:
-    context.user_data.new_request.purpose = Purpose(
-        update.callback_query.data.removeprefix(f"{PREFIX}purpose:")
-    )
-    return await _ask_confirmation(update, context)
+async def on_purpose(update: Update, context: BotContext) -> int:
+    _draft(context).purpose = PurposeChosen.read(update.callback_query.data).purpose
+    return await ask_confirmation(update, context)
 
 
 def _search_languages(text: str) -> list[str]:
@@ -314,14 +380,18 @@ def _check_future(context: BotContext, starts_at: datetime) -> None:
         )
 
 
-async def _ask_confirmation(update: Update, context: BotContext) -> int:
+async def ask_confirmation(update: Update, context: BotContext) -> int:
     """Show the request with its estimate and what the fund has left; ask to confirm."""
-    draft = context.user_data.new_request.draft()
-    rates = await _rates(context)
-    cost = estimate(draft, rates)
+    new_request = context.user_data.new_request
+    draft = new_request.draft
+    cost = estimate(draft, await _rates(context))
     fund = await context.storage.funds.translation_fund()
     figures = await context.storage.funds.figures(fund, context.clock.today())
-    lines = [_("<b>Please confirm this request</b>"), *_details(context, draft), ""]
+    lines = [
+        _("<b>Please confirm this request</b>"),
+        *request_details(draft, draft.starts_at(context.clock.tz)),
+        "",
+    ]
     if cost.professional:
         lines.append(
             _(
@@ -347,16 +417,10 @@ async def _ask_confirmation(update: Update, context: BotContext) -> int:
         lines.append(
             _("⚡ Less than 5 working days' notice: urgent, the coordination must approve it.")
         )
-    context.user_data.new_request.message_id = await show(
-        update,
-        "\n".join(lines),
-        [[button(_("Confirm"), f"{PREFIX}confirm"), *cancel_row(PREFIX)]],
+    new_request.confirm_message_id = await show(
+        update, "\n".join(lines), [[button(_("Confirm"), ConfirmRequest()), *CANCEL]]
     )
     return CONFIRM
-
-
-def _details(context: BotContext, draft: RequestDraft) -> list[str]:
-    return request_details(draft, draft.starts_at(context.clock.tz))
 
 
 async def _rates(context: BotContext) -> Rates:
@@ -366,10 +430,11 @@ async def _rates(context: BotContext) -> Rates:
 async def confirm(update: Update, context: BotContext) -> int:
     """Store the request and commit its estimate, atomically against the fund."""
     query = update.callback_query
-    if await pressed_elsewhere(update, context.user_data.new_request.message_id):
+    new_request = context.user_data.new_request
+    if await pressed_elsewhere(update, new_request.confirm_message_id):
         return CONFIRM
     await query.answer()
-    draft = context.user_data.new_request.draft()
+    draft = new_request.draft
     now = context.clock.now()
     if draft.start is not None:
         try:
@@ -540,39 +605,31 @@ def handlers() -> list[BaseHandler]:
             entry_points=[command("interpreter", request_interpreter)],
             states={
                 FAMILY: [
-                    CallbackQueryHandler(
-                        choose_family, pattern=rf"^{PREFIX}family:([0-9]{{1,9}}|none)$"
-                    ),
-                    MessageHandler(typed, choose_family),
+                    CallbackQueryHandler(on_family, pattern=NoFamily.matches),
+                    CallbackQueryHandler(on_family, pattern=FamilyChosen.matches),
+                    MessageHandler(typed, on_family),
                 ],
                 LANGUAGE: [
-                    CallbackQueryHandler(choose_language, pattern=rf"^{PREFIX}lang:[a-z]{{2,3}}$"),
-                    MessageHandler(typed, choose_language),
+                    CallbackQueryHandler(on_language, pattern=LanguageChosen.matches),
+                    MessageHandler(typed, on_language),
                 ],
-                MODE: [
-                    CallbackQueryHandler(choose_mode, pattern=rf"^{PREFIX}mode:({'|'.join(Mode)})$")
-                ],
-                WHEN: [MessageHandler(typed, choose_when)],
+                MODE: [CallbackQueryHandler(on_mode, pattern=ModeChosen.matches)],
+                WHEN: [MessageHandler(typed, on_when)],
                 AMOUNT: [
-                    CallbackQueryHandler(
-                        choose_amount, pattern=rf"^{PREFIX}(minutes|pages):[0-9]{{1,3}}$"
-                    ),
-                    MessageHandler(typed, choose_amount),
+                    CallbackQueryHandler(on_amount, pattern=MinutesChosen.matches),
+                    CallbackQueryHandler(on_amount, pattern=PagesChosen.matches),
+                    MessageHandler(typed, on_amount),
                 ],
                 PLACE: [
-                    CallbackQueryHandler(choose_town, pattern=rf"^{PREFIX}town:"),
-                    MessageHandler(typed, choose_town),
+                    CallbackQueryHandler(on_town, pattern=TownChosen.matches),
+                    MessageHandler(typed, on_town),
                 ],
-                PURPOSE: [
-                    CallbackQueryHandler(
-                        choose_purpose, pattern=rf"^{PREFIX}purpose:({'|'.join(Purpose)})$"
-                    )
-                ],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=rf"^{PREFIX}confirm$")],
+                PURPOSE: [CallbackQueryHandler(on_purpose, pattern=PurposeChosen.matches)],
+                CONFIRM: [CallbackQueryHandler(confirm, pattern=ConfirmRequest.matches)],
             },
             fallbacks=[
                 command("cancel", cancel),
-                CallbackQueryHandler(cancel, pattern=rf"^{PREFIX}cancel$"),
+                CallbackQueryHandler(cancel, pattern=CancelRequestDialog.matches),
                 MessageHandler(typed, use_buttons),
             ],
             name="interpreter",

@@ -10,10 +10,12 @@ import html
 import logging
 
 import deepl
+from pydantic import Field
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_items, format_number, language_name, lazy_gettext
 from bot.handlers.common import button, command, reply
@@ -34,7 +36,17 @@ COMMANDS = (
     ),
 )
 
-PREFIX = "translate:"
+
+class SendAnyway(CallbackData, prefix="translate:send"):
+    """Send a held-back text after all; `token` names the warning it belongs to."""
+
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class DropText(CallbackData, prefix="translate:cancel"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
 # Longer texts are letters for a professional translation; this also keeps the reply
 # within Telegram's 4096 characters.
 MAX_CHARACTERS = 2000
@@ -117,8 +129,8 @@ async def _hold_back(update: Update, context: BotContext, pending: PendingTransl
     keyboard = InlineKeyboardMarkup(
         [
             [
-                button(_("Send anyway"), f"{PREFIX}send:{pending.token}"),
-                button(_("Cancel"), f"{PREFIX}cancel:{pending.token}"),
+                button(_("Send anyway"), SendAnyway(token=pending.token)),
+                button(_("Cancel"), DropText(token=pending.token)),
             ]
         ]
     )
@@ -138,7 +150,7 @@ async def send_anyway(update: Update, context: BotContext) -> None:
     query = update.callback_query
     pending = context.user_data.pending_translation
     translator = context.services.translator
-    if pending is None or translator is None or query.data != f"{PREFIX}send:{pending.token}":
+    if pending is None or translator is None or SendAnyway.read(query.data).token != pending.token:
         await query.answer(_("This button is no longer active."), show_alert=True)
         await query.edit_message_reply_markup(None)
         return
@@ -159,7 +171,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     """The author drops a held-back text: it is forgotten, nothing goes to DeepL."""
     query = update.callback_query
     pending = context.user_data.pending_translation
-    if pending is not None and query.data == f"{PREFIX}cancel:{pending.token}":
+    if pending is not None and DropText.read(query.data).token == pending.token:
         context.user_data.pending_translation = None
     await query.answer()
     await query.edit_message_text(_("Cancelled. Nothing was sent to DeepL."))
@@ -269,6 +281,6 @@ def _target_name(target: TargetLanguage | str) -> str:
 def handlers() -> list[BaseHandler]:
     return [
         command("translate", translate),
-        CallbackQueryHandler(send_anyway, pattern=rf"^{PREFIX}send:[0-9]{{1,12}}$"),
-        CallbackQueryHandler(cancel, pattern=rf"^{PREFIX}cancel:[0-9]{{1,12}}$"),
+        CallbackQueryHandler(send_anyway, pattern=SendAnyway.matches),
+        CallbackQueryHandler(cancel, pattern=DropText.matches),
     ]

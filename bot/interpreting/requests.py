@@ -152,19 +152,27 @@ def working_days_between(today: date, day: date) -> int:
     return count
 
 
-@dataclass(frozen=True)
+@dataclass
 class RequestDraft:
-    """An interpreter or translation request before it is confirmed."""
+    """An interpreter or translation request before it is confirmed: filled at once by the
+    /interpreter form, or step by step."""
 
-    language: str
-    mode: Mode
-    day: date
-    start: time | None
-    purpose: Purpose
+    language: str | None = None
+    mode: Mode | None = None
+    day: date | None = None
+    start: time | None = None
+    purpose: Purpose | None = None
     minutes: int | None = None
     pages: int | None = None
     town: str | None = None
     family_id: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Everything a request needs is there: interpreting needs a start and a duration."""
+        if not (self.language and self.mode and self.day and self.purpose):
+            return False
+        return self.mode is Mode.WRITTEN or bool(self.start and self.minutes)
 
     def starts_at(self, tz: ZoneInfo) -> datetime:
         return datetime.combine(self.day, self.start or time(0, 0), tzinfo=tz)
@@ -442,50 +450,6 @@ def request_line(request: InterpreterRequest, starts_at: datetime) -> str:
 
 INTERPRETING_CHOICES = (60, 90, 120, 180)
 PAGE_CHOICES = (1, 2, 3, 5, 10)
-
-
-@dataclass
-class RequestDialog:
-    """An interpreter request being put together, step by step or from the one-line form."""
-
-    family_id: int | None = None
-    language: str | None = None
-    mode: Mode | None = None
-    day: date | None = None
-    start: time | None = None
-    minutes: int | None = None
-    pages: int | None = None
-    town: str | None = None
-    purpose: Purpose | None = None
-    message_id: int | None = None
-
-    def draft(self) -> RequestDraft:
-        assert self.language and self.mode and self.day and self.purpose
-        return RequestDraft(
-            language=self.language,
-            mode=self.mode,
-            day=self.day,
-            start=self.start,
-            purpose=self.purpose,
-            minutes=self.minutes,
-            pages=self.pages,
-            town=self.town,
-            family_id=self.family_id,
-        )
-
-    @classmethod
-    def of(cls, draft: RequestDraft) -> RequestDialog:
-        return cls(
-            family_id=draft.family_id,
-            language=draft.language,
-            mode=draft.mode,
-            day=draft.day,
-            start=draft.start,
-            minutes=draft.minutes,
-            pages=draft.pages,
-            town=draft.town,
-            purpose=draft.purpose,
-        )
 
 
 def refusal_text(request: InterpreterRequest, overrun_needed: bool = False) -> str:
