@@ -58,8 +58,9 @@ class ParseError(ValueError):
         self.message = message
 
 
-def quoted(text: str) -> str:
-    return html.escape(text[:60])
+def quoted(text: str, limit: int = 60) -> str:
+    """What the person typed, shortened and escaped, to show it back inside an HTML reply."""
+    return html.escape(text[:limit])
 
 
 def parse_duration(text: str) -> int:

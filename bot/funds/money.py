@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from bot.core.i18n import _
+from bot.core.parsing import quoted
 
 MICRO_CENTS_PER_CENT = 1_000_000
 
@@ -41,15 +42,17 @@ def parse_amount(text: str) -> int:
     else:
         raise AmountError(
             _("“{text}” is not an amount in euros. Examples: 240, 240,50, 1.234,50").format(
-                text=text[:40]
+                text=quoted(text, 40)
             )
         )
     try:
         cents = euros_to_cents(Decimal(normal))
     except InvalidOperation:  # pragma: no cover - the patterns admit only numbers
-        raise AmountError(_("“{text}” is not an amount in euros.").format(text=text[:40])) from None
+        raise AmountError(
+            _("“{text}” is not an amount in euros.").format(text=quoted(text, 40))
+        ) from None
     if cents > 10_000_000_00:
-        raise AmountError(_("{text} is more than 10 million euros.").format(text=text[:40]))
+        raise AmountError(_("{text} is more than 10 million euros.").format(text=quoted(text, 40)))
     return cents
 
 

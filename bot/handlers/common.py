@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, time
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 Callback = Callable[[Update, BotContext], Awaitable[Any]]
 # A dialog's state: the step it waits in.
 State = TypeVar("State")
+Item = TypeVar("Item")
 
 
 def command(name: str, callback: Callback) -> CommandHandler:
@@ -110,6 +111,16 @@ def rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineK
 
 def page_count(total: int, page_size: int) -> int:
     return max(1, -(-total // page_size))
+
+
+def page_of(items: Sequence[Item], page: int, page_size: int) -> tuple[Sequence[Item], int, int]:
+    """The items of one page, that page (the last one if it is beyond), and the page count.
+
+    Lists are paged so that a message stays within Telegram's 4,096 characters.
+    """
+    pages = page_count(len(items), page_size)
+    page = min(page, pages - 1)
+    return items[page * page_size : (page + 1) * page_size], page, pages
 
 
 def page_row(

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import re
 
+from pydantic import Field
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.casework.flags import flag_line, parse_flag
 from bot.context import BotContext
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, lazy_gettext
 from bot.core.parsing import ParseError, check_note
-from bot.handlers.common import command, load_family, reply
+from bot.handlers.common import command, load_family, page_of, page_row, reply, show_page
 from bot.handlers.notices import notify_flag
 from bot.staff.roles import CASEWORK_ROLES, Role
 
 _FLAG_NUMBER = re.compile(r"^#?([0-9]{1,9})$")
+
+# A flag line is at most about 270 characters: ten stay well within a message.
+PAGE_SIZE = 10
+
+
+class FlagsPage(CallbackData, prefix="flags"):
+    page: int = Field(ge=0, le=9999)
+
 
 COMMANDS = (
     CommandSpec(
@@ -60,17 +70,30 @@ async def raise_flag(update: Update, context: BotContext) -> None:
 
 async def list_flags(update: Update, context: BotContext) -> None:
     """Open structural gaps, oldest first, to discuss and close."""
+    await _show_flags(update, context, 0)
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """◀ / ▶ under the open flags."""
+    await _show_flags(update, context, FlagsPage.read(update.callback_query.data).page)
+
+
+async def _show_flags(update: Update, context: BotContext, page: int) -> None:
     flags = await context.storage.flags.open_flags()
     if not flags:
-        await reply(update, _("No open structural gaps."))
+        await show_page(update, _("No open structural gaps."), [])
         return
+    shown, page, pages = page_of(flags, page, PAGE_SIZE)
     lines = [_("<b>Open structural gaps ({count})</b>").format(count=len(flags))]
-    lines += [flag_line(flag, context.clock.local(flag.raised_at).date()) for flag in flags]
+    lines += [flag_line(flag, context.clock.local(flag.raised_at).date()) for flag in shown]
+    if pages > 1:
+        lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
     lines += [
         "",
         _("Close one with its outcome: /closeflag 3 Termin-Kontingent mit der ABH vereinbart"),
     ]
-    await reply(update, "\n".join(lines))
+    navigation = page_row(page, pages, lambda to: FlagsPage(page=to))
+    await show_page(update, "\n".join(lines), navigation)
 
 
 async def close_flag(update: Update, context: BotContext) -> None:
@@ -108,5 +131,6 @@ def handlers() -> list[BaseHandler]:
     return [
         command("flag", raise_flag),
         command("flags", list_flags),
+        CallbackQueryHandler(turn_page, pattern=FlagsPage.matches),
         command("closeflag", close_flag),
     ]

@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_money, format_number, language_name, lazy_gettext
-from bot.core.parsing import ParseError, parse_full_date
+from bot.core.parsing import ParseError, parse_full_date, quoted
 from bot.funds.funds import Fund
 from bot.funds.money import AmountError, parse_amount
 from bot.handlers.common import command, reply
@@ -225,7 +225,7 @@ async def manage_rates(update: Update, context: BotContext) -> None:
 def _count(text: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) > 1000:
         raise AmountError(
-            _("“{text}” is not a whole number from 0 to 1000.").format(text=text[:40])
+            _("“{text}” is not a whole number from 0 to 1000.").format(text=quoted(text, 40))
         )
     return int(text)
 

@@ -45,10 +45,13 @@ from bot.handlers.common import (
     find_request,
     load_family,
     not_understood,
+    page_count,
+    page_row,
     pressed_elsewhere,
     reply,
     rows,
     show,
+    show_page,
     use_buttons,
 )
 from bot.handlers.notices import (
@@ -101,6 +104,20 @@ COMMANDS = (
 
 def _language_code(code: str) -> str:
     return parse_request_language(code)
+
+
+# A request line is at most about 150 characters: twenty stay well within a message.
+PAGE_SIZE = 20
+
+
+class RequestsPage(CallbackData, prefix="requests"):
+    """◀ / ▶ under /requests, with the filters it was asked with."""
+
+    page: int = Field(ge=0, le=9999)
+    closed_too: bool = False
+    urgent: bool = False
+    mine: bool = False
+    language: Annotated[str, AfterValidator(_language_code)] | None = None
 
 
 # The buttons of /interpreter, one kind per step.
@@ -498,33 +515,50 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 async def list_requests(update: Update, context: BotContext) -> None:
     """One's own requests; coordinators and admins all open ones; filters narrow it."""
-    member = context.member
-    mine = None if sees_all_families(member.role) else member.telegram_id
-    statuses: tuple[Status, ...] = OPEN
-    language = None
-    urgent_only = False
+    listing = RequestsPage(page=0)
     for word in (arg.lower() for arg in context.args):
         if word in {"all", "alle"}:
-            statuses = tuple(Status)
+            listing = listing.model_copy(update={"closed_too": True})
         elif word in {"urgent", "dringend"}:
-            urgent_only = True
+            listing = listing.model_copy(update={"urgent": True})
         elif word in {"mine", "meine"}:
-            mine = member.telegram_id
+            listing = listing.model_copy(update={"mine": True})
         else:
             try:
                 language = parse_request_language(word)
             except ParseError as error:
                 await reply(update, error.message)
                 return
-    requests = await context.storage.requests.listed(mine, statuses, language, limit=50)
-    if urgent_only:
-        requests = [request for request in requests if request.urgent]
-    if not requests:
-        await reply(update, _("No interpreter requests match."))
+            listing = listing.model_copy(update={"language": language})
+    await _show_requests(update, context, listing)
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """◀ / ▶ under a list of requests."""
+    await _show_requests(update, context, RequestsPage.read(update.callback_query.data))
+
+
+async def _show_requests(update: Update, context: BotContext, listing: RequestsPage) -> None:
+    member = context.member
+    mine = listing.mine or not sees_all_families(member.role)
+    requests, total = await context.storage.requests.listed(
+        member.telegram_id if mine else None,
+        tuple(Status) if listing.closed_too else OPEN,
+        listing.language,
+        limit=PAGE_SIZE,
+        offset=listing.page * PAGE_SIZE,
+        urgent_only=listing.urgent,
+    )
+    if not total:
+        await show_page(update, _("No interpreter requests match."), [])
         return
+    pages = page_count(total, PAGE_SIZE)
     lines = [_("<b>Interpreter requests</b>")]
     lines += [request_line(r, context.clock.local(r.starts_at)) for r in requests]
-    await reply(update, "\n".join(lines))
+    if pages > 1:
+        lines.append(_("Page {page} of {pages}").format(page=listing.page + 1, pages=pages))
+    navigation = page_row(listing.page, pages, lambda to: listing.model_copy(update={"page": to}))
+    await show_page(update, "\n".join(lines), navigation)
 
 
 async def cancel_request(update: Update, context: BotContext) -> None:
@@ -635,5 +669,6 @@ def handlers() -> list[BaseHandler]:
             name="interpreter",
         ),
         command("requests", list_requests),
+        CallbackQueryHandler(turn_page, pattern=RequestsPage.matches),
         command("cancelrequest", cancel_request),
     ]

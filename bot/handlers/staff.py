@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import html
 
+from pydantic import Field
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, language_name, lazy_gettext, ngettext
-from bot.handlers.common import command, reply
+from bot.handlers.common import command, page_of, page_row, reply, show_page
 from bot.handlers.notices import notify
 from bot.menus import publish_member_menu
 from bot.staff.roles import ADMIN_ONLY, MANAGING_ROLES
 from bot.staff.staff import StaffMember
+
+# A staff line is at most about 150 characters: twenty stay well within a message.
+PAGE_SIZE = 20
+
+
+class UsersPage(CallbackData, prefix="users"):
+    page: int = Field(ge=0, le=9999)
+
 
 COMMANDS = (
     CommandSpec(
@@ -26,15 +36,28 @@ COMMANDS = (
 
 async def list_users(update: Update, context: BotContext) -> None:
     """List every staff member with role, team, language and status."""
+    await _show_users(update, context, 0)
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """◀ / ▶ under the staff list."""
+    await _show_users(update, context, UsersPage.read(update.callback_query.data).page)
+
+
+async def _show_users(update: Update, context: BotContext, page: int) -> None:
     members = await context.storage.staff.all()
     active = sum(member.active for member in members)
+    shown, page, pages = page_of(members, page, PAGE_SIZE)
     lines = [
         ngettext(
             "<b>{count} active staff member</b>", "<b>{count} active staff members</b>", active
         ).format(count=active)
     ]
-    lines += [_staff_line(member) for member in members]
-    await reply(update, "\n".join(lines))
+    lines += [_staff_line(member) for member in shown]
+    if pages > 1:
+        lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
+    navigation = page_row(page, pages, lambda to: UsersPage(page=to))
+    await show_page(update, "\n".join(lines), navigation)
 
 
 def _staff_line(member: StaffMember) -> str:
@@ -102,4 +125,8 @@ async def revoke(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list[BaseHandler]:
-    return [command("users", list_users), command("revoke", revoke)]
+    return [
+        command("users", list_users),
+        CallbackQueryHandler(turn_page, pattern=UsersPage.matches),
+        command("revoke", revoke),
+    ]

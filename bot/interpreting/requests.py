@@ -23,7 +23,7 @@ from bot.core.i18n import (
     lazy_gettext,
 )
 from bot.core.names import find_language
-from bot.core.parsing import ParseError, parse_duration, parse_follow_up_date
+from bot.core.parsing import ParseError, parse_duration, parse_follow_up_date, quoted
 from bot.core.terms import Term, define_terms, normalise
 
 NOTICE_WORKING_DAYS = 5
@@ -185,7 +185,9 @@ def parse_start_time(text: str) -> time:
     match = _TIME.match(text.strip().lower())
     if match is None:
         raise ParseError(
-            _("“{text}” is not a time of day. Examples: 10:00, 9.30, 14:15").format(text=text[:40])
+            _("“{text}” is not a time of day. Examples: 10:00, 9.30, 14:15").format(
+                text=quoted(text, 40)
+            )
         )
     return time(int(match.group(1)), int(match.group(2)))
 
@@ -195,7 +197,7 @@ def parse_pages(text: str) -> int:
     if match is None or not 1 <= int(match.group(1)) <= MAX_PAGES:
         raise ParseError(
             _("“{text}” is not a number of pages (1 to {limit}). Example: 3seiten").format(
-                text=text[:40], limit=MAX_PAGES
+                text=quoted(text, 40), limit=MAX_PAGES
             )
         )
     return int(match.group(1))
@@ -206,7 +208,7 @@ def parse_request_language(text: str) -> str:
     if code is None:
         raise ParseError(
             _("“{text}” is not a language I know. Examples: uk, ar, Ukrainisch, Dari.").format(
-                text=text[:40]
+                text=quoted(text, 40)
             )
         )
     return code
@@ -245,7 +247,7 @@ def parse_interpreter(arguments: str, today: date, towns: tuple[str, ...]) -> Re
         else:
             raise ParseError(
                 _("I did not understand “{token}”. Example: {example}").format(
-                    token=token[:40], example=INTERPRETER_EXAMPLE
+                    token=quoted(token, 40), example=INTERPRETER_EXAMPLE
                 )
             )
     return _complete(language, day, start, minutes, pages, mode, town, purpose, family_id)

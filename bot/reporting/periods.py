@@ -11,7 +11,7 @@ from enum import StrEnum
 from babel.dates import get_month_names
 
 from bot.core.i18n import _, format_date, month_name
-from bot.core.parsing import ParseError
+from bot.core.parsing import ParseError, quoted
 from bot.core.terms import normalise
 
 
@@ -100,7 +100,7 @@ def parse_week(text: str, today: date) -> Period:
         pass
     raise ParseError(
         _("“{text}” is not a week. Examples: /week, /week KW47, /week 2026-W47, /week "
-          "24.11.2026").format(text=text[:40])
+          "24.11.2026").format(text=quoted(text, 40))
     )  # fmt: skip
 
 
@@ -124,7 +124,7 @@ def parse_month(text: str, today: date) -> Period:
         pass
     raise ParseError(
         _("“{text}” is not a month. Examples: /month, /month 11.2026, /month November 2026")
-        .format(text=text[:40])
+        .format(text=quoted(text, 40))
     )  # fmt: skip
 
 
@@ -134,7 +134,7 @@ def parse_year(text: str, today: date) -> Period:
         return period_containing(PeriodKind.YEAR, today)
     if re.fullmatch(r"\d{4}", key) and 2000 <= int(key) <= 2100:
         return period_containing(PeriodKind.YEAR, date(int(key), 1, 1))
-    raise ParseError(_("“{text}” is not a year. Example: /year 2026").format(text=text[:40]))
+    raise ParseError(_("“{text}” is not a year. Example: /year 2026").format(text=quoted(text, 40)))
 
 
 def _iso_week(year: int, week: int) -> Period:

@@ -218,8 +218,12 @@ class RequestStore:
         statuses: tuple[Status, ...] = OPEN,
         language: str | None = None,
         limit: int = 30,
-    ) -> list[InterpreterRequest]:
-        """Requests by start time, soonest first, optionally one person's or one language's."""
+        *,
+        urgent_only: bool = False,
+        offset: int = 0,
+    ) -> tuple[list[InterpreterRequest], int]:
+        """Requests by start time, soonest first, optionally one person's, one language's
+        or only urgent ones: `limit` of them from `offset` on, and how many match."""
         where = [f"status IN ({', '.join('?' for _ in statuses)})"]
         params: list[object] = [status.value for status in statuses]
         if requested_by is not None:
@@ -228,14 +232,22 @@ class RequestStore:
         if language is not None:
             where.append("language = ?")
             params.append(language)
+        if urgent_only:
+            where.append("urgent = 1")
         rows = await self._db.fetch_all(
             f"""
-            SELECT * FROM interpreter_requests WHERE {" AND ".join(where)}
-            ORDER BY starts_at, id LIMIT ?
+            SELECT *, count(*) OVER () AS matching FROM interpreter_requests
+            WHERE {" AND ".join(where)}
+            ORDER BY starts_at, id LIMIT ? OFFSET ?
             """,
-            [*params, limit],
+            [*params, limit, offset],
         )
-        return [_request(row) for row in rows]
+        total = rows[0]["matching"] if rows else 0
+        if not rows and offset:
+            total = await self._db.fetch_value(
+                f"SELECT count(*) FROM interpreter_requests WHERE {' AND '.join(where)}", params
+            )
+        return [_request(row) for row in rows], total
 
     async def starting_between(self, start: datetime, end: datetime) -> list[InterpreterRequest]:
         """Approved requests starting in [start, end) whose requester was not reminded yet."""
