@@ -51,6 +51,7 @@ class ShellChat:
         self.buttons: list[dict[str, Any]] = []
         self.buttons_message_id: int | None = None
         telegram.listeners.append(self.show)
+        telegram.refusal_listeners.append(self.show_refusal)
 
     def show(self, call: BotCall, result: Any) -> None:
         """Print one thing the bot did: in this chat, or as a notification to a colleague."""
@@ -71,6 +72,11 @@ class ShellChat:
             return
         if chat_id == self.person.id and isinstance(result, dict) and "message_id" in result:
             self._remember_buttons(result["message_id"], call)
+
+    def show_refusal(self, call: BotCall, description: str) -> None:
+        """Print a call Telegram would have refused: in a chat it would simply be missing."""
+        # Telegram's description is English wherever the bot runs; the method names the call.
+        self.say(f"⚠ {call.method}: {description}")
 
     def _remember_buttons(self, message_id: int, call: BotCall) -> None:
         """Number the buttons of the latest message that has any; the numbers press them."""

@@ -15,6 +15,7 @@ from bot.app import OFFLINE_TOKEN
 from bot.core.config import Settings
 from bot.core.i18n import use_locale
 from bot.core.offline import BotCall, OfflineTelegram, Upload
+from bot.core.telegram_rules import TelegramRefusal
 from bot.shell import SHELL_PEOPLE, ShellChat, plain_text, run_shell
 from bot.staff.roles import Role, Team
 from bot.storage import Storage
@@ -260,6 +261,29 @@ def test_new_buttons_from_an_edited_keyboard_are_numbered(tmp_path: Path) -> Non
         5,
         KEYBOARD["inline_keyboard"][0],
     )
+
+
+def test_a_call_telegram_refuses_is_printed_with_its_reason_and_keeps_the_buttons(
+    tmp_path: Path,
+) -> None:
+    shell_chat, output = shell_chat_for_admin(tmp_path)
+    admin = SHELL_PEOPLE[Role.ADMIN].id
+    shell_chat.telegram.call(
+        "sendMessage", {"chat_id": admin, "text": "Freigeben?", "reply_markup": KEYBOARD}
+    )
+
+    with pytest.raises(TelegramRefusal):
+        shell_chat.telegram.call(
+            "sendMessage", {"chat_id": admin, "text": "<b>Freigegeben", "parse_mode": "HTML"}
+        )
+
+    assert output.getvalue() == (
+        "Freigeben?\n"
+        "  [1] Ja\n"
+        "⚠ sendMessage: Bad Request: can't parse entities: "
+        'Can\'t find end tag corresponding to start tag "b"\n'
+    )
+    assert shell_chat.buttons == KEYBOARD["inline_keyboard"][0]
 
 
 def test_plain_text_strips_html_tags_and_unescapes_entities() -> None:

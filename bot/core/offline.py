@@ -1,7 +1,9 @@
 """An offline Telegram: answers the bot's Bot API calls and builds the updates people send.
 
 The terminal shell and the tests run the real Application against it; the end-to-end fake
-Bot API server in the tests serves it over HTTP. It records every call the bot makes.
+Bot API server in the tests serves it over HTTP. It records every call the bot makes, and
+refuses what real Telegram refuses (bot/core/telegram_rules.py) with the same HTTP 400, so a
+test fails where production would.
 """
 
 from __future__ import annotations
@@ -14,6 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
+
+from bot.core.telegram_rules import (
+    FormattedText,
+    TelegramRefusal,
+    check_caption,
+    check_reply_markup,
+    check_text,
+)
 
 
 @dataclass(frozen=True)
@@ -54,12 +64,22 @@ class BotCall:
         return self.params.get("text")
 
     @property
-    def buttons(self) -> list[dict[str, Any]]:
-        """The inline keyboard buttons, row after row."""
-        markup = self.params.get("reply_markup") or {}
+    def reply_markup(self) -> dict[str, Any] | None:
+        """The reply markup, decoded where it came JSON-encoded."""
+        markup = self.params.get("reply_markup")
         if isinstance(markup, str):
             markup = json.loads(markup)
+        return markup or None
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        """The inline keyboard buttons, row after row."""
+        markup = self.reply_markup or {}
         return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+    @property
+    def parse_mode(self) -> str | None:
+        return self.params.get("parse_mode")
 
 
 class UnsupportedMethod(Exception):
@@ -81,11 +101,16 @@ class OfflineTelegram:
         }
         self.calls: list[BotCall] = []
         self.listeners: list[Callable[[BotCall, Any], None]] = []
+        # Calls Telegram would refuse, with its description; they are not in `calls`.
+        self.refused: list[tuple[BotCall, str]] = []
+        self.refusal_listeners: list[Callable[[BotCall, str], None]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._chats: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        # What each bot text message shows, to tell an edit that changes nothing.
+        self._shown: dict[tuple[int, int], FormattedText] = {}
 
     # What people do ---------------------------------------------------------------------
 
@@ -152,12 +177,23 @@ class OfflineTelegram:
     def call(
         self, method: str, params: dict[str, Any], uploads: dict[str, Upload] | None = None
     ) -> Any:
-        """Answer one Bot API call as Telegram would, and record it."""
+        """Answer one Bot API call as Telegram would, and record it.
+
+        Raises TelegramRefusal, and records the call in `refused`, where Telegram would
+        answer HTTP 400; a refused call changes nothing.
+        """
         record = BotCall(method, params, uploads or {})
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             raise UnsupportedMethod(method)
-        result = handler(record)
+        try:
+            check_reply_markup(record.reply_markup)
+            result = handler(record)
+        except TelegramRefusal as refusal:
+            self.refused.append((record, refusal.description))
+            for refusal_listener in self.refusal_listeners:
+                refusal_listener(record, refusal.description)
+            raise
         self.calls.append(record)
         for listener in self.listeners:
             listener(record, result)
@@ -167,9 +203,13 @@ class OfflineTelegram:
         return self.bot_user
 
     def _sendMessage(self, call: BotCall) -> dict[str, Any]:
-        return self._new_bot_message(call, text=call.params["text"])
+        shown = check_text(call.params.get("text", ""), call.parse_mode)
+        message = self._new_bot_message(call, text=call.params["text"])
+        self._shown[(int(call.params["chat_id"]), message["message_id"])] = shown
+        return message
 
     def _sendDocument(self, call: BotCall) -> dict[str, Any]:
+        check_caption(call.params.get("caption"), call.parse_mode)
         upload = call.uploads.get("document")
         document = {
             "file_id": f"document-{len(self.calls)}",
@@ -180,6 +220,7 @@ class OfflineTelegram:
         return self._new_bot_message(call, document=document, caption=call.params.get("caption"))
 
     def _sendPhoto(self, call: BotCall) -> dict[str, Any]:
+        check_caption(call.params.get("caption"), call.parse_mode)
         upload = call.uploads.get("photo")
         photo = [
             {
@@ -193,14 +234,20 @@ class OfflineTelegram:
         return self._new_bot_message(call, photo=photo, caption=call.params.get("caption"))
 
     def _editMessageText(self, call: BotCall) -> dict[str, Any]:
-        message = self._bot_message(call)
+        key = self._bot_message_key(call)
+        message = self._messages[key]
+        shown = check_text(call.params.get("text", ""), call.parse_mode)
+        if shown == self._shown.get(key):
+            self._refuse_unless_markup_changes(message, call)
         message["text"] = call.params["text"]
         message["edit_date"] = int(time.time())
         self._set_markup(message, call)
+        self._shown[key] = shown
         return message
 
     def _editMessageReplyMarkup(self, call: BotCall) -> dict[str, Any]:
-        message = self._bot_message(call)
+        message = self._messages[self._bot_message_key(call)]
+        self._refuse_unless_markup_changes(message, call)
         self._set_markup(message, call)
         return message
 
@@ -239,19 +286,35 @@ class OfflineTelegram:
         self._messages[(chat_id, message["message_id"])] = message
         return message
 
-    def _bot_message(self, call: BotCall) -> dict[str, Any]:
-        key = (int(call.params["chat_id"]), int(call.params["message_id"]))
-        return self._messages[key]
+    @staticmethod
+    def _bot_message_key(call: BotCall) -> tuple[int, int]:
+        return int(call.params["chat_id"]), int(call.params["message_id"])
+
+    @staticmethod
+    def _refuse_unless_markup_changes(message: dict[str, Any], call: BotCall) -> None:
+        if _inline_keyboard(message.get("reply_markup")) == _inline_keyboard(call.reply_markup):
+            raise TelegramRefusal(
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message"
+            )
 
     @staticmethod
     def _set_markup(message: dict[str, Any], call: BotCall) -> None:
-        markup = call.params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
+        markup = call.reply_markup
         if markup and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         else:
             message.pop("reply_markup", None)
+
+
+def _inline_keyboard(markup: dict[str, Any] | None) -> list[list[dict[str, Any]]]:
+    """The keyboard's rows; no markup and an empty keyboard are the same: no buttons."""
+    return (markup or {}).get("inline_keyboard") or []
+
+
+def refusal_body(description: str) -> dict[str, Any]:
+    """Telegram's answer to a call it refuses, sent with HTTP status 400."""
+    return {"ok": False, "error_code": 400, "description": description}
 
 
 class OfflineRequest(BaseRequest):
@@ -290,10 +353,8 @@ class OfflineRequest(BaseRequest):
         try:
             result = self.telegram.call(endpoint, params, uploads)
         except UnsupportedMethod:
-            body = {
-                "ok": False,
-                "error_code": 400,
-                "description": f"Bad Request: {endpoint} is not supported offline",
-            }
+            body = refusal_body(f"Bad Request: {endpoint} is not supported offline")
             return 400, json.dumps(body).encode()
+        except TelegramRefusal as refusal:
+            return 400, json.dumps(refusal_body(refusal.description)).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()

@@ -1,8 +1,8 @@
 """A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests.
 
 The real bot process long-polls it exactly as it would api.telegram.org. Answers come from
-the same OfflineTelegram the shell uses; this module adds HTTP, long polling with offsets,
-multipart uploads, and test-side routes:
+the same OfflineTelegram the shell uses, refusals included (HTTP 400, as Telegram answers);
+this module adds HTTP, long polling with offsets, multipart uploads, and test-side routes:
 
 - POST /_test/message  {"person": {...}, "text": "..."}          a person sends a message
 - POST /_test/press    {"person": {...}, "button": "label"}      a person presses a button
@@ -20,7 +20,15 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.core.offline import BotCall, OfflineTelegram, Person, UnsupportedMethod, Upload
+from bot.core.offline import (
+    BotCall,
+    OfflineTelegram,
+    Person,
+    UnsupportedMethod,
+    Upload,
+    refusal_body,
+)
+from bot.core.telegram_rules import TelegramRefusal
 
 # Form fields PTB sends JSON-encoded, as numbers or as booleans; all others (text, caption,
 # …) stay text even when they look like JSON.
@@ -127,6 +135,8 @@ class FakeBotApi:
                 {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
                 status=404,
             )
+        except TelegramRefusal as refusal:
+            return web.json_response(refusal_body(refusal.description), status=400)
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod

@@ -21,7 +21,8 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
 )
-from telegram.error import InvalidToken
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, InvalidToken
 
 from bot.core.offline import BotCall, Person, Upload
 from tests.e2e.conftest import TOKEN
@@ -256,6 +257,65 @@ async def test_answer_callback_query_records_show_alert_as_boolean_true(
         "text": "Nicht mehr aktiv.",
         "show_alert": True,
     }
+
+
+# Refusals -------------------------------------------------------------------------------
+
+
+async def test_a_call_telegram_refuses_is_answered_400_with_its_json_and_not_recorded(
+    fake_api: FakeBotApi, http: aiohttp.ClientSession
+) -> None:
+    # Form-encoded, as python-telegram-bot sends it.
+    form = {"chat_id": str(PERSON.id), "text": "Hallo <foo>", "parse_mode": "HTML"}
+
+    async with http.post(f"{fake_api.url}/bot{TOKEN}/sendMessage", data=form) as response:
+        status, body = response.status, await response.json()
+
+    assert status == 400
+    assert body == {
+        "ok": False,
+        "error_code": 400,
+        "description": (
+            'Bad Request: can\'t parse entities: Unsupported start tag "foo" at byte offset 6'
+        ),
+    }
+    assert fake_api.telegram.calls == []
+    ((call, description),) = fake_api.telegram.refused
+    assert (call.method, call.params["text"]) == ("sendMessage", "Hallo <foo>")
+    assert description == body["description"]
+
+
+async def test_over_http_the_bot_sees_each_refusal_as_bad_request(
+    bot: Bot, fake_api: FakeBotApi
+) -> None:
+    pages = InlineKeyboardMarkup([[InlineKeyboardButton("▶", callback_data="page:2")]])
+    sent = await bot.send_message(PERSON.id, "<b>Seite 1</b>", ParseMode.HTML, reply_markup=pages)
+
+    with pytest.raises(BadRequest, match="Can't parse entities"):
+        await bot.send_message(PERSON.id, "<b>Seite 2", parse_mode=ParseMode.HTML)
+    with pytest.raises(BadRequest, match="Message is too long"):
+        await bot.send_message(PERSON.id, "x" * 4097)
+    with pytest.raises(BadRequest, match="Button_data_invalid"):
+        await bot.send_message(
+            PERSON.id,
+            "Wählen:",
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("x", callback_data="x" * 65)]]
+            ),
+        )
+    # The keyboard travels JSON-encoded in a form field and still compares equal.
+    with pytest.raises(BadRequest, match="Message is not modified"):
+        await bot.edit_message_reply_markup(
+            chat_id=PERSON.id, message_id=sent.message_id, reply_markup=pages
+        )
+
+    assert [call.method for call in calls_after_get_me(fake_api)] == ["sendMessage"]
+    assert [call.method for call, _description in fake_api.telegram.refused] == [
+        "sendMessage",
+        "sendMessage",
+        "sendMessage",
+        "editMessageReplyMarkup",
+    ]
 
 
 # Long polling ---------------------------------------------------------------------------
