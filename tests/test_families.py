@@ -887,7 +887,10 @@ async def test_a_forged_page_button_shows_a_case_manager_only_their_own_families
     for _family in range(3):
         await new_family(bot, COLLEAGUE)  # F-0012 to F-0014 in Ahlen
     await bot.send(CASE_MANAGER, "/families")
-    message_id, _button = bot.telegram.find_button(CASE_MANAGER.id, "▶")
+    # On page 2, so that showing page 1 changes the message (Telegram refuses an edit that
+    # changes nothing).
+    await bot.press(CASE_MANAGER, "▶")
+    message_id, _button = bot.telegram.find_button(CASE_MANAGER.id, "◀")
 
     calls = await bot.process(
         bot.telegram.callback_update(CASE_MANAGER, message_id, f"families:0:{selection}")

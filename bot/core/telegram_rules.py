@@ -5,8 +5,13 @@ descriptions, so that a test fails where production would. The bot's code can us
 limits, for example to page a list before it grows past one message.
 
 The HTML rules follow the Bot API server (TDLib's `parse_html` and `fix_formatted_text`),
-not the HTML standard: only Telegram's tags, every tag closed in order, no bare `<`. A bare
-`&` or an unknown entity such as `&nbsp;` is not refused: Telegram keeps it as literal text.
+not the HTML standard: only Telegram's tags, every tag closed in order, no bare `<`.
+
+One rule is stricter than that server: a bare `&` (or one that starts no entity Telegram
+knows, such as `&nbsp;`) is refused. The server keeps it as literal text, but the Bot API
+documentation requires every `&` outside an entity to be written `&amp;`, and a bare `&` in
+a reply is nearly always typed input that was not escaped: the next character could as
+well be a `<`. Refusing it lets a test catch the missing escape.
 """
 
 from __future__ import annotations
@@ -218,8 +223,10 @@ class _HtmlParser:
                 self.position = text_end
             elif html[self.position] == "&":
                 if not self._reference():
-                    self._append("&")
-                    self.position += 1
+                    self._refuse(
+                        f'Unescaped "&" at byte offset {self._byte_offset(self.position)}: '
+                        "write &amp;"
+                    )
             elif html.startswith("</", self.position):
                 self._end_tag()
             else:

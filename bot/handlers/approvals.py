@@ -17,7 +17,7 @@ from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_money, lazy_gettext
 from bot.core.parsing import ParseError, check_note
-from bot.handlers.common import command, dialog, end_dialog, find_request, reply
+from bot.handlers.common import command, dialog, end_dialog, find_request, remove_buttons, reply
 from bot.handlers.notices import Decision, DecisionAction, notify_fund_alert, notify_requester
 from bot.interpreting.requests import InterpreterRequest, TransitionRefused, refusal_text
 from bot.staff.roles import Role
@@ -59,7 +59,7 @@ async def decide_button(update: Update, context: BotContext) -> int:
             ),
         )
         return REASON
-    await query.edit_message_reply_markup(None)
+    await remove_buttons(query)
     await _approve(update, context, request, overrun=decision.action is DecisionAction.OVERRUN)
     return ConversationHandler.END
 

@@ -10,7 +10,8 @@ from datetime import datetime, time
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
@@ -70,7 +71,7 @@ async def end_dialog(update: Update) -> int:
     text = _("Cancelled. Nothing was stored.")
     if update.callback_query:
         await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text)
+        await edit_text(update.callback_query, text)
     else:
         await reply(update, text)
     return ConversationHandler.END
@@ -93,6 +94,31 @@ async def not_understood(update: Update, state: State, why: str | None = None) -
     elif why is not None:
         await reply(update, why)
     return state
+
+
+def _unchanged(error: BadRequest) -> bool:
+    return "not modified" in error.message.lower()
+
+
+async def edit_text(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show `text` in the pressed message. Telegram refuses an edit that changes nothing
+    (a second press of the same button): the message then already shows it."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if not _unchanged(error):
+            raise
+
+
+async def remove_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the pressed message; a second press finds them gone already."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as error:
+        if not _unchanged(error):
+            raise
 
 
 def button(label: str, data: CallbackData) -> InlineKeyboardButton:
@@ -141,7 +167,7 @@ async def show_page(update: Update, text: str, navigation: list[InlineKeyboardBu
     query = update.callback_query
     if query is not None:
         await query.answer()
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_text(query, text, markup)
     else:
         await reply(update, text, reply_markup=markup)
 
@@ -156,7 +182,7 @@ async def show(update: Update, text: str, keyboard: list[list[InlineKeyboardButt
     query = update.callback_query
     if query is not None:
         await query.answer()
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_text(query, text, markup)
         return query.message.message_id
     message = await update.effective_message.reply_text(text, reply_markup=markup)
     return message.message_id

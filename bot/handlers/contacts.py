@@ -37,6 +37,7 @@ from bot.handlers.common import (
     load_family,
     not_understood,
     pressed_elsewhere,
+    remove_buttons,
     reply,
     rows,
     show,
@@ -284,7 +285,7 @@ async def save_contact(update: Update, context: BotContext) -> int:
     if family is not None:
         source = (query.message.chat.id, query.message.message_id)
         await _store(update, context, new_contact.draft, family, source)
-        await query.edit_message_reply_markup(None)
+        await remove_buttons(query)
     # Only now: if storing failed, the dialog is still there to press Save again.
     context.user_data.new_contact = None
     return ConversationHandler.END
@@ -333,7 +334,7 @@ async def undo_button(update: Update, context: BotContext) -> None:
     contact = await context.storage.contacts.get(UndoContact.read(query.data).contact_id)
     if contact is None:
         await query.answer(_("This contact has already been removed."), show_alert=True)
-        await query.edit_message_reply_markup(None)
+        await remove_buttons(query)
         return
     if not may_undo(
         contact.staff_id, contact.created_at, context.member.telegram_id, context.clock.now()
@@ -342,7 +343,7 @@ async def undo_button(update: Update, context: BotContext) -> None:
             _("A contact can be undone within 30 minutes of saving, by the person who saved it."),
             show_alert=True,
         )
-        await query.edit_message_reply_markup(None)
+        await remove_buttons(query)
         return
     await _remove(context, contact)
     await query.answer()

@@ -49,6 +49,7 @@ from bot.handlers.common import (
     page_count,
     page_row,
     pressed_elsewhere,
+    remove_buttons,
     reply,
     rows,
     show,
@@ -492,7 +493,7 @@ async def save_family(update: Update, context: BotContext) -> int:
         return CONFIRM
     context.user_data.new_family = None
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    await remove_buttons(update.callback_query)
     await _create(update, context, new_family.draft)
     return ConversationHandler.END
 

@@ -48,6 +48,7 @@ from bot.handlers.common import (
     page_count,
     page_row,
     pressed_elsewhere,
+    remove_buttons,
     reply,
     rows,
     show,
@@ -473,7 +474,7 @@ async def confirm(update: Update, context: BotContext) -> int:
         (query.message.chat.id, query.message.message_id),
     )
     context.user_data.new_request = None
-    await query.edit_message_reply_markup(None)
+    await remove_buttons(query)
     if not submission.created:
         return ConversationHandler.END
     request = submission.request

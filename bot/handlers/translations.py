@@ -18,7 +18,7 @@ from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_items, format_number, language_name, lazy_gettext
-from bot.handlers.common import button, command, reply
+from bot.handlers.common import button, command, edit_text, remove_buttons, reply
 from bot.handlers.notices import notify_fund_alert
 from bot.interpreting.rates import machine_cost_micro_cents
 from bot.staff.roles import CASEWORK_ROLES
@@ -152,11 +152,11 @@ async def send_anyway(update: Update, context: BotContext) -> None:
     translator = context.services.translator
     if pending is None or translator is None or SendAnyway.read(query.data).token != pending.token:
         await query.answer(_("This button is no longer active."), show_alert=True)
-        await query.edit_message_reply_markup(None)
+        await remove_buttons(query)
         return
     context.user_data.pending_translation = None
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await remove_buttons(query)
     # Who overrode the warning, and for what kind of data; never the text itself.
     await context.storage.audit.record(
         "translation.personal_data_sent",
@@ -174,7 +174,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     if pending is not None and DropText.read(query.data).token == pending.token:
         context.user_data.pending_translation = None
     await query.answer()
-    await query.edit_message_text(_("Cancelled. Nothing was sent to DeepL."))
+    await edit_text(query, _("Cancelled. Nothing was sent to DeepL."))
 
 
 async def _send(
