@@ -1037,13 +1037,6 @@ async def test_an_unknown_requests_filter_is_named(staff: BotHarness) -> None:
 # Reminders -------------------------------------------------------------------------------
 
 
-async def run_job(bot: BotHarness, name: str = JOB_NAME) -> list[BotCall]:
-    [job] = bot.application.job_queue.get_jobs_by_name(name)
-    before = len(bot.telegram.calls)
-    await job.run(bot.application)
-    return bot.telegram.calls[before:]
-
-
 async def test_the_requester_is_reminded_of_an_approved_request_the_day_before_once(
     staff: BotHarness,
 ) -> None:
@@ -1055,11 +1048,11 @@ async def test_the_requester_is_reminded_of_an_approved_request_the_day_before_o
     await bot.send(COORDINATOR, "/approve 3")
 
     bot.time.now = at_berlin(12, 2, 7, 59)
-    too_early = await run_job(bot)
+    too_early = await bot.run_job(JOB_NAME)
     bot.time.now = at_berlin(12, 2, 8)
-    due = await run_job(bot)
+    due = await bot.run_job(JOB_NAME)
     bot.time.now = at_berlin(12, 2, 9)
-    again = await run_job(bot)
+    again = await bot.run_job(JOB_NAME)
 
     assert too_early == []
     assert [int(call.params["chat_id"]) for call in due] == [COLLEAGUE.id]
@@ -1068,7 +1061,9 @@ async def test_the_requester_is_reminded_of_an_approved_request_the_day_before_o
     assert "10:00" in due[0].text and language_name("uk", "uk") in due[0].text
     assert again == []
     bot.time.now = at_berlin(12, 3, 8)
-    assert [call.text.splitlines()[0] for call in await run_job(bot)] == [de(REMINDER, id=3)]
+    assert [call.text.splitlines()[0] for call in await bot.run_job(JOB_NAME)] == [
+        de(REMINDER, id=3)
+    ]
 
 
 async def test_a_missed_reminder_is_caught_up_after_a_restart(
@@ -1081,8 +1076,8 @@ async def test_a_missed_reminder_is_caught_up_after_a_restart(
     time.now = at_berlin(12, 3, 7)
 
     async with BotHarness(settings, time) as restarted:
-        sent = await run_job(restarted, f"{JOB_NAME} (catch-up)")
-        again = await run_job(restarted, f"{JOB_NAME} (catch-up)")
+        sent = await restarted.run_job(f"{JOB_NAME} (catch-up)")
+        again = await restarted.run_job(f"{JOB_NAME} (catch-up)")
 
     assert [int(call.params["chat_id"]) for call in sent] == [CASE_MANAGER.id]
     assert sent[0].text.splitlines()[0] == de(REMINDER, id=1)
