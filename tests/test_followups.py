@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import pytest
 
@@ -12,10 +11,10 @@ from bot.core.i18n import _, format_date, use_locale
 from bot.handlers.followups import JOB_NAME, reminders_due_until
 from bot.staff.roles import Role
 from tests.conftest import CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.helpers.calls import sent_to
+from tests.helpers.dates import BERLIN, berlin
 from tests.helpers.harness import BotHarness, FakeTime, only_text
 from tests.helpers.texts import de
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture
@@ -28,10 +27,6 @@ async def families(bot: BotHarness) -> BotHarness:
     await bot.send(CASE_MANAGER, "/newfamily Beckum SY 5 ar")
     await bot.send(COLLEAGUE, "/newfamily Telgte UA 2 uk")
     return bot
-
-
-def at_berlin(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 def reminder_text(locale: str, code: str) -> str:
@@ -50,7 +45,7 @@ async def test_due_lists_overdue_today_and_the_next_seven_days(families: BotHarn
     await bot.send(CASE_MANAGER, "/log F-0002 30m telefon arbeit next 01.12.")
     await bot.send(CASE_MANAGER, "/log F-0002 30m telefon arbeit next 10.12.")
     await bot.send(COLLEAGUE, "/log F-0003 30m telefon arbeit next 26.11.")
-    bot.time.now = at_berlin(2026, 11, 26, 9)
+    bot.time.now = berlin(2026, 11, 26, 9)
 
     reply = only_text(await bot.send(CASE_MANAGER, "/due"))
 
@@ -74,7 +69,7 @@ async def test_due_lists_overdue_today_and_the_next_seven_days(families: BotHarn
 async def test_a_later_contact_settles_the_follow_up(families: BotHarness) -> None:
     bot = families
     await bot.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit next 25.11.")
-    bot.time.now = at_berlin(2026, 11, 25, 15)
+    bot.time.now = berlin(2026, 11, 25, 15)
     await bot.send(CASE_MANAGER, "/log F-0001 60m hausbesuch arbeit")
 
     reply = only_text(await bot.send(CASE_MANAGER, "/due"))
@@ -87,15 +82,15 @@ async def test_the_reminder_fires_at_eight_on_the_due_day_once(families: BotHarn
     await bot.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit next 02.12.")
     await bot.send(COLLEAGUE, "/log F-0003 30m telefon arbeit next 02.12.")
 
-    bot.time.now = at_berlin(2026, 12, 2, 7, 59)
+    bot.time.now = berlin(2026, 12, 2, 7, 59)
     too_early = await bot.run_job(JOB_NAME)
-    bot.time.now = at_berlin(2026, 12, 2, 8, 0)
+    bot.time.now = berlin(2026, 12, 2, 8, 0)
     due = await bot.run_job(JOB_NAME)
-    bot.time.now = at_berlin(2026, 12, 2, 8, 30)
+    bot.time.now = berlin(2026, 12, 2, 8, 30)
     again = await bot.run_job(JOB_NAME)
 
     assert too_early == []
-    assert [(call.method, call.params["chat_id"]) for call in due] == [
+    assert sent_to(due) == [
         ("sendMessage", CASE_MANAGER.id),
         ("sendMessage", COLLEAGUE.id),
     ]
@@ -110,13 +105,11 @@ async def test_a_missed_morning_is_caught_up_after_a_restart(
     bot = families
     await bot.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit next 02.12.")
     # The bot was down on 2 December; it starts again on 3 December at 07:00.
-    time.now = at_berlin(2026, 12, 3, 7, 0)
+    time.now = berlin(2026, 12, 3, 7, 0)
     async with BotHarness(settings, time) as restarted:
         sent = await restarted.run_job(f"{JOB_NAME} (catch-up)")
 
-    assert [(call.method, call.params["chat_id"]) for call in sent] == [
-        ("sendMessage", CASE_MANAGER.id)
-    ]
+    assert sent_to(sent) == [("sendMessage", CASE_MANAGER.id)]
 
 
 async def test_a_transferred_familys_follow_up_goes_to_the_new_case_manager(
@@ -126,7 +119,7 @@ async def test_a_transferred_familys_follow_up_goes_to_the_new_case_manager(
     await bot.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit next 02.12.")
     await bot.send(COORDINATOR, "/transfer F-0001 @oksana_cm")
 
-    bot.time.now = at_berlin(2026, 12, 2, 8)
+    bot.time.now = berlin(2026, 12, 2, 8)
     sent = await bot.run_job(JOB_NAME)
 
     assert [call.params["chat_id"] for call in sent] == [COLLEAGUE.id]

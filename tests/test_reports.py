@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
 
@@ -11,14 +10,9 @@ from bot.core.config import Settings
 from bot.handlers.reports import JOB_NAME
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
+from tests.helpers.dates import BERLIN, berlin
 from tests.helpers.harness import BotHarness, FakeTime, only_text
 from tests.helpers.texts import de, in_locale
-
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def berlin(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 async def run_report(bot: BotHarness, name: str = JOB_NAME) -> list:
