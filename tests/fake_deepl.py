@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from tests.helpers.servers import serve_on_loopback
+
 TARGET_LANGUAGES = (
     ("AR", "Arabic", True),
     ("BG", "Bulgarian", True),
@@ -89,12 +91,7 @@ class FakeDeepL:
         app.router.add_route("POST", "/v2/translate", self._translate)
         app.router.add_route("*", "/v2/usage", self._usage)
         app.router.add_route("*", "/v2/languages", self._languages)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_on_loopback(app, access_log=None)
         return self.url
 
     async def stop(self) -> None:

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from bot.casework.vocabulary import ContactType
-from bot.core.i18n import format_date, format_money, use_locale
+from bot.core.i18n import use_locale
 from bot.core.offline import BotCall, Person
 from bot.handlers import figures as figures_handlers
 from bot.reporting.charts import (
@@ -26,8 +26,9 @@ from bot.reporting.charts import (
 )
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
+from tests.helpers.dates import german_date
 from tests.helpers.harness import BotHarness
-from tests.helpers.texts import de
+from tests.helpers.texts import de, money
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MONDAY = date(2026, 11, 23)  # of ISO week 48, the week of the tests' today
@@ -77,16 +78,6 @@ def image_size(png: bytes) -> tuple[int, int]:
         return image.size
 
 
-def german_date(day: date) -> str:
-    with use_locale("de"):
-        return format_date(day)
-
-
-def euros(cents: int, locale: str = "de") -> str:
-    with use_locale(locale):
-        return format_money(cents)
-
-
 # The button --------------------------------------------------------------------------------
 
 
@@ -112,9 +103,9 @@ async def test_the_charts_button_under_week_sends_two_phone_sized_pngs(staff: Bo
             "{fund} on {date}: {spent} spent and {committed} committed of {amount}.",
             fund=FUND_NAME,
             date=german_date(date(2026, 11, 24)),
-            spent=euros(0),
-            committed=euros(0),
-            amount=euros(3_000_000),
+            spent=money(0),
+            committed=money(0),
+            amount=money(3_000_000),
         ),
     ]
 
@@ -127,8 +118,8 @@ async def test_the_fund_caption_tells_what_is_spent_and_committed(staff: BotHarn
 
     assert photos(calls)[1].params["caption"] == de(
         "{fund} on {date}: {spent} spent and {committed} committed of {amount}.",
-        fund=FUND_NAME, date=german_date(date(2026, 11, 26)), spent=euros(4218),
-        committed=euros(3000), amount=euros(3_000_000),
+        fund=FUND_NAME, date=german_date(date(2026, 11, 26)), spent=money(4218),
+        committed=money(3000), amount=money(3_000_000),
     )  # fmt: skip
 
 
@@ -295,9 +286,9 @@ def test_the_fund_chart_shows_spent_committed_amount_and_end() -> None:
 
         assert euro_label(30_000, 0) == "30.000\xa0€"
     assert legend_of(figure) == [
-        de("spent: {amount}", amount=euros(1_100_000)),
-        de("committed: {amount}", amount=euros(450_000)),
-        de("amount: {amount}", amount=euros(3_000_000)),
+        de("spent: {amount}", amount=money(1_100_000)),
+        de("committed: {amount}", amount=money(450_000)),
+        de("amount: {amount}", amount=money(3_000_000)),
         de("end: {date}", date=german_date(date(2026, 12, 31))),
     ]
     assert figure.axes[0].get_title() == de("{fund}: spent and committed", fund=FUND_NAME)
@@ -316,8 +307,8 @@ def test_a_fund_with_nothing_spent_or_committed_is_drawn_without_a_band() -> Non
         png = fund_chart(timeline(), date(2026, 11, 24))
 
     assert legend_of(figure) == [
-        de("spent: {amount}", amount=euros(0)),
-        de("amount: {amount}", amount=euros(3_000_000)),
+        de("spent: {amount}", amount=money(0)),
+        de("amount: {amount}", amount=money(3_000_000)),
         de("end: {date}", date=german_date(date(2026, 12, 31))),
     ]
     assert image_size(png) == (1280, 720)

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from bot.casework.vocabulary import BenefitSystem, ContactType, Service, Topic
-from bot.core.i18n import format_date, use_locale
+from bot.core.i18n import use_locale
 from bot.core.offline import BotCall, Person, Upload
 from bot.core.parsing import ParseError
 from bot.handlers import exports
@@ -19,8 +19,9 @@ from bot.interpreting.requests import Mode, Purpose
 from bot.reporting.exports import parse_period
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.helpers.dates import german_date
 from tests.helpers.harness import BotHarness, only_text
-from tests.helpers.texts import de
+from tests.helpers.texts import de, german_label
 
 NOTE = "Frau Petrenko, Hauptstraße 5, Tel. 0151 2345678"
 STRANGE_NAME = Person(1010, "=HYPERLINK(1)", None, "de")
@@ -80,16 +81,6 @@ def values(sheet) -> list[list]:
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
-def german(term) -> str:
-    with use_locale("de"):
-        return str(term.label)
-
-
-def german_date(day: date) -> str:
-    with use_locale("de"):
-        return format_date(day)
-
-
 # The files ---------------------------------------------------------------------------------
 
 
@@ -131,13 +122,14 @@ async def test_contacts_of_the_period_are_rows_with_real_dates(casework: BotHarn
     assert rows == [
         [
             "F-0002", datetime(2026, 11, 10), "@anna_kim", CASE_MANAGER.id,
-            german(ContactType.PHONE), 30, german(Topic.SCHOOL), "Beckum", de("no"), None, None,
+            german_label(ContactType.PHONE), 30, german_label(Topic.SCHOOL), "Beckum", de("no"),
+            None, None,
         ],
         [
             "F-0001", datetime(2026, 11, 24), "@anna_kim", CASE_MANAGER.id,
-            german(ContactType.HOME_VISIT), 45,
-            f"{german(Topic.RESIDENCE)}, {german(Topic.WORK)}", "Ahlen", de("yes"),
-            german(Service.JOBCENTER), datetime(2026, 12, 2),
+            german_label(ContactType.HOME_VISIT), 45,
+            f"{german_label(Topic.RESIDENCE)}, {german_label(Topic.WORK)}", "Ahlen", de("yes"),
+            german_label(Service.JOBCENTER), datetime(2026, 12, 2),
         ],
     ]  # fmt: skip
     for row in sheet.iter_rows(min_row=2):
@@ -155,7 +147,7 @@ async def test_families_open_in_the_period_are_listed_by_code_only(casework: Bot
     first = rows[0]
     assert first[1:8] == [
         "Ahlen", "Ukraine", 4, "Ukrainisch und Russisch", de("yes"),
-        german(BenefitSystem.ASYLBLG), datetime(2026, 11, 24),
+        german_label(BenefitSystem.ASYLBLG), datetime(2026, 11, 24),
     ]  # fmt: skip
     assert first[10:] == [de("active"), "@anna_kim", CASE_MANAGER.id]
     assert rows[1][9] == datetime(2026, 11, 24)
@@ -195,8 +187,8 @@ async def test_money_is_numbers_in_euros_with_a_currency_format(casework: BotHar
 
     rows = values(sheet)[1:]
     assert rows[0][:9] == [
-        1, "F-0001", "Ukrainisch", german(Mode.ON_SITE), datetime(2026, 12, 3, 10, 0), 90, None,
-        german(Purpose.IMMIGRATION_OFFICE), de("requested"),
+        1, "F-0001", "Ukrainisch", german_label(Mode.ON_SITE), datetime(2026, 12, 3, 10, 0), 90,
+        None, german_label(Purpose.IMMIGRATION_OFFICE), de("requested"),
     ]  # fmt: skip
     assert rows[0][9:12] == [70, 70, 0]
     assert rows[1][1] is None
@@ -238,8 +230,9 @@ async def test_the_csv_is_for_german_excel_with_the_same_columns(casework: BotHa
     # Excel runs a cell starting with "@" as a formula: the apostrophe keeps it text.
     assert rows[2] == [
         "F-0001", "24.11.2026", "'@anna_kim", str(CASE_MANAGER.id),
-        german(ContactType.HOME_VISIT), "45", f"{german(Topic.RESIDENCE)}, {german(Topic.WORK)}",
-        "Ahlen", de("yes"), german(Service.JOBCENTER), "02.12.2026",
+        german_label(ContactType.HOME_VISIT), "45",
+        f"{german_label(Topic.RESIDENCE)}, {german_label(Topic.WORK)}", "Ahlen", de("yes"),
+        german_label(Service.JOBCENTER), "02.12.2026",
     ]  # fmt: skip
     assert len(rows) == 3
 
@@ -360,8 +353,7 @@ async def test_a_period_with_nothing_in_it_says_so(casework: BotHarness) -> None
 async def test_case_managers_are_refused_by_the_gate(casework: BotHarness) -> None:
     calls = await export(casework, CASE_MANAGER)
 
-    with use_locale("de"):
-        role = Role.CASE_MANAGER.label
+    role = german_label(Role.CASE_MANAGER)
     assert only_text(calls) == de(NOT_FOR_ROLE, command="export", role=role)
     assert documents(calls) == []
     assert await casework.storage.audit.actions(CASE_MANAGER.id) == [

@@ -15,12 +15,12 @@ import pytest
 
 from bot.casework.vocabulary import BenefitSystem
 from bot.core import i18n
-from bot.core.i18n import use_locale
 from bot.core.offline import BotCall, Person
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.helpers.calls import sent_to
 from tests.helpers.harness import BotHarness, only_text
-from tests.helpers.texts import de, in_locale
+from tests.helpers.texts import de, german_label, in_locale
 
 FAMILY_FIELDS = (
     "town, origin, household_size, languages, fled_ukraine, benefit_system, consent_on, "
@@ -40,11 +40,6 @@ USE_BUTTONS = "Please use the buttons above, or /cancel to stop."
 CODE = re.compile(r"F-\d{4}")
 
 
-def benefit_label(system: BenefitSystem) -> str:
-    with use_locale("de"):
-        return system.label
-
-
 def codes(text: str) -> list[str]:
     """The family codes in a text, in order."""
     return CODE.findall(text)
@@ -52,10 +47,6 @@ def codes(text: str) -> list[str]:
 
 def callbacks(call: BotCall) -> list[str]:
     return [button["callback_data"] for button in call.buttons]
-
-
-def sent_to(calls: list[BotCall]) -> list[tuple[str, int]]:
-    return [(call.method, int(call.params["chat_id"])) for call in calls]
 
 
 async def family_count(bot: BotHarness) -> int:
@@ -224,8 +215,7 @@ async def test_a_malformed_quick_form_is_answered_once_and_stores_nothing(
 
 
 async def test_admins_may_not_register_families(bot: BotHarness) -> None:
-    with use_locale("de"):
-        role = Role.ADMIN.label
+    role = german_label(Role.ADMIN)
 
     reply = only_text(await bot.send(ADMIN, "/newfamily Ahlen UA 4 uk,ru"))
 
@@ -277,7 +267,7 @@ async def test_the_dialog_with_buttons_through_all_seven_steps_stores_one_family
         "nf:cancel",
     ]
 
-    consent = await bot.press(CASE_MANAGER, benefit_label(BenefitSystem.SGB_II))
+    consent = await bot.press(CASE_MANAGER, german_label(BenefitSystem.SGB_II))
     assert callbacks(consent[1]) == ["nf:consent:1", "nf:consent:0", "nf:cancel"]
 
     summary = await bot.press(CASE_MANAGER, de("Yes, consent given"))
@@ -353,7 +343,7 @@ async def test_town_country_languages_and_household_can_be_typed(bot: BotHarness
     ukraine = await bot.send(CASE_MANAGER, "12")
     assert callbacks(ukraine[0]) == ["nf:ua:1", "nf:ua:0", "nf:cancel"]
 
-    for label in (de("No"), benefit_label(BenefitSystem.ASYLBLG), de("Not yet"), de("Save")):
+    for label in (de("No"), german_label(BenefitSystem.ASYLBLG), de("Not yet"), de("Save")):
         await bot.press(CASE_MANAGER, label)
     assert (await family_row(bot, 1))[:7] == ("Warendorf", "ER", 12, "ti,ar", 0, "asylblg", None)
 
@@ -740,8 +730,7 @@ async def test_transfer_to_the_current_case_manager_changes_nothing(bot: BotHarn
 async def test_case_managers_may_not_transfer(bot: BotHarness) -> None:
     await register_staff(bot)
     await new_family(bot, CASE_MANAGER)
-    with use_locale("de"):
-        role = Role.CASE_MANAGER.label
+    role = german_label(Role.CASE_MANAGER)
 
     reply = only_text(await bot.send(CASE_MANAGER, "/transfer F-0001 @oksana_cm"))
 

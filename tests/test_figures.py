@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,20 +17,16 @@ from bot.reporting.figures import Count
 from bot.reporting.periods import PeriodKind, parse_month, parse_week, parse_year, period_containing
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.helpers.dates import berlin_midnight
 from tests.helpers.harness import BotHarness, only_text
 from tests.helpers.texts import de, in_locale
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
-
-
-def at(day: date) -> datetime:
-    return datetime.combine(day, time(0), BERLIN)
 
 
 async def family(bot: BotHarness, town: str, fled: bool, opened: date, person=CASE_MANAGER) -> int:
     draft = FamilyDraft(town, "UA" if fled else "SY", 3, ("uk",) if fled else ("ar",), fled)
-    created = await bot.storage.families.create(draft, person.id, opened, at(opened))
+    created = await bot.storage.families.create(draft, person.id, opened, berlin_midnight(opened))
     return created.id
 
 
@@ -45,14 +40,18 @@ async def contact(
     person=CASE_MANAGER,
 ) -> int:
     draft = ContactDraft(family_id, day, minutes, kind, topics)
-    stored, _ = await bot.storage.contacts.add(draft, person.id, at(day))
+    stored, _ = await bot.storage.contacts.add(draft, person.id, berlin_midnight(day))
     return stored.id
 
 
 async def figures_of(bot: BotHarness, kind: PeriodKind, day: date, staff_id: int | None = None):
     period = period_containing(kind, day)
     return await bot.storage.figures.period(
-        period, at(period.start), at(period.end), staff_id, per_person=True
+        period,
+        berlin_midnight(period.start),
+        berlin_midnight(period.end),
+        staff_id,
+        per_person=True,
     )
 
 
@@ -86,7 +85,7 @@ async def county(bot: BotHarness) -> BotHarness:
     await contact(bot, telgte, date(2026, 10, 26), 40, ContactType.HOME_VISIT,
                   (Topic.SCHOOL,), COLLEAGUE)  # fmt: skip
     await bot.storage.families.close(beckum, "verzogen", CASE_MANAGER.id, date(2027, 1, 2),
-                                     at(date(2027, 1, 2)))  # fmt: skip
+                                     berlin_midnight(date(2027, 1, 2)))  # fmt: skip
     # Flags raised around the end of summer time, as instants.
     for moment in ("2026-10-18T21:30:00+00:00", "2026-10-18T22:30:00+00:00",
                    "2026-10-25T22:30:00+00:00", "2026-10-25T23:30:00+00:00"):  # fmt: skip

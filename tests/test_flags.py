@@ -11,11 +11,12 @@ import pytest
 
 from bot.casework.vocabulary import FlagCategory
 from bot.core.i18n import format_date, use_locale
-from bot.core.offline import BotCall, Person
+from bot.core.offline import Person
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.helpers.calls import sent_to
 from tests.helpers.harness import BotHarness, only_text
-from tests.helpers.texts import de, in_locale
+from tests.helpers.texts import de, german_label, in_locale
 
 # A second coordinator who reads Ukrainian, and one whose access was revoked.
 COORDINATOR_UK = Person(1005, "Olena", "olena_koord", "uk")
@@ -30,10 +31,6 @@ NO_OPEN_FLAG = "There is no open flag #{id}. /flags lists the open ones."
 CLOSEFLAG_USAGE = "Which flag, and what was the outcome? Example: {example}"
 CLOSEFLAG_EXAMPLE = "/closeflag 3 Termin-Kontingent mit der ABH vereinbart"
 NOTIFICATION = "New structural gap reported by {name}:"
-
-
-def sent_to(calls: list[BotCall]) -> list[tuple[str, int]]:
-    return [(call.method, int(call.params["chat_id"])) for call in calls]
 
 
 async def flag_rows(bot: BotHarness) -> list[tuple]:
@@ -366,8 +363,7 @@ async def test_closeflag_with_an_odd_number_is_refused_not_crashed(
 async def test_case_managers_may_not_list_or_close_flags(bot: BotHarness) -> None:
     await setup(bot)
     await raise_flag(bot, CASE_MANAGER, "F-0001 wartezeit: 4 Monate Wartezeit auf Termin")
-    with use_locale("de"):
-        role = Role.CASE_MANAGER.label
+    role = german_label(Role.CASE_MANAGER)
     refusal = "/{command} is not available to your role ({role}). /help lists your commands."
 
     listed = only_text(await bot.send(CASE_MANAGER, "/flags"))

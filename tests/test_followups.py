@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import pytest
 
@@ -13,10 +12,10 @@ from bot.core.i18n import _, format_date, use_locale
 from bot.handlers.followups import JOB_NAME
 from bot.staff.roles import Role
 from tests.conftest import CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.helpers.calls import sent_to
+from tests.helpers.dates import BERLIN, berlin
 from tests.helpers.harness import BotHarness, FakeTime, only_text
 from tests.helpers.texts import de
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture
@@ -31,10 +30,6 @@ async def families(bot: BotHarness) -> BotHarness:
     return bot
 
 
-def at_berlin(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
-
-
 def reminder_text(locale: str, code: str) -> str:
     with use_locale(locale):
         return _(
@@ -45,21 +40,13 @@ def reminder_text(locale: str, code: str) -> str:
         )
 
 
-async def run_reminders(bot: BotHarness) -> list:
-    """Run the morning job as the JobQueue would, at the harness's current time."""
-    [job] = bot.application.job_queue.get_jobs_by_name(JOB_NAME)
-    before = len(bot.telegram.calls)
-    await job.run(bot.application)
-    return bot.telegram.calls[before:]
-
-
 async def test_due_lists_overdue_today_and_the_next_seven_days(families: BotHarness) -> None:
     bot = families
     await bot.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit next 25.11.")
     await bot.send(CASE_MANAGER, "/log F-0002 30m telefon arbeit next 01.12.")
     await bot.send(CASE_MANAGER, "/log F-0002 30m telefon arbeit next 10.12.")
     await bot.send(COLLEAGUE, "/log F-0003 30m telefon arbeit next 26.11.")
-    bot.time.now = at_berlin(2026, 11, 26, 9)
+    bot.time.now = berlin(2026, 11, 26, 9)
 
     reply = only_text(await bot.send(CASE_MANAGER, "/due"))
 
@@ -83,7 +70,7 @@ async def test_due_lists_overdue_today_and_the_next_seven_days(families: BotHarn
 async def test_a_later_contact_settles_the_follow_up(families: BotHarness) -> None:
     bot = families
     await bot.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit next 25.11.")
-    bot.time.now = at_berlin(2026, 11, 25, 15)
+    bot.time.now = berlin(2026, 11, 25, 15)
     await bot.send(CASE_MANAGER, "/log F-0001 60m hausbesuch arbeit")
 
     reply = only_text(await bot.send(CASE_MANAGER, "/due"))
@@ -96,15 +83,15 @@ async def test_the_reminder_fires_at_eight_on_the_due_day_once(families: BotHarn
     await bot.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit next 02.12.")
     await bot.send(COLLEAGUE, "/log F-0003 30m telefon arbeit next 02.12.")
 
-    bot.time.now = at_berlin(2026, 12, 2, 7, 59)
-    too_early = await run_reminders(bot)
-    bot.time.now = at_berlin(2026, 12, 2, 8, 0)
-    due = await run_reminders(bot)
-    bot.time.now = at_berlin(2026, 12, 2, 8, 30)
-    again = await run_reminders(bot)
+    bot.time.now = berlin(2026, 12, 2, 7, 59)
+    too_early = await bot.run_job(JOB_NAME)
+    bot.time.now = berlin(2026, 12, 2, 8, 0)
+    due = await bot.run_job(JOB_NAME)
+    bot.time.now = berlin(2026, 12, 2, 8, 30)
+    again = await bot.run_job(JOB_NAME)
 
     assert too_early == []
-    assert [(call.method, call.params["chat_id"]) for call in due] == [
+    assert sent_to(due) == [
         ("sendMessage", CASE_MANAGER.id),
         ("sendMessage", COLLEAGUE.id),
     ]
@@ -119,16 +106,11 @@ async def test_a_missed_morning_is_caught_up_after_a_restart(
     bot = families
     await bot.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit next 02.12.")
     # The bot was down on 2 December; it starts again on 3 December at 07:00.
-    time.now = at_berlin(2026, 12, 3, 7, 0)
+    time.now = berlin(2026, 12, 3, 7, 0)
     async with BotHarness(settings, time) as restarted:
-        [catch_up] = restarted.application.job_queue.get_jobs_by_name(f"{JOB_NAME} (catch-up)")
-        before = len(restarted.telegram.calls)
-        await catch_up.run(restarted.application)
-        sent = restarted.telegram.calls[before:]
+        sent = await restarted.run_job(f"{JOB_NAME} (catch-up)")
 
-    assert [(call.method, call.params["chat_id"]) for call in sent] == [
-        ("sendMessage", CASE_MANAGER.id)
-    ]
+    assert sent_to(sent) == [("sendMessage", CASE_MANAGER.id)]
 
 
 async def test_a_transferred_familys_follow_up_goes_to_the_new_case_manager(
@@ -138,8 +120,8 @@ async def test_a_transferred_familys_follow_up_goes_to_the_new_case_manager(
     await bot.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit next 02.12.")
     await bot.send(COORDINATOR, "/transfer F-0001 @oksana_cm")
 
-    bot.time.now = at_berlin(2026, 12, 2, 8)
-    sent = await run_reminders(bot)
+    bot.time.now = berlin(2026, 12, 2, 8)
+    sent = await bot.run_job(JOB_NAME)
 
     assert [call.params["chat_id"] for call in sent] == [COLLEAGUE.id]
 
@@ -161,9 +143,7 @@ def test_reminders_are_due_from_eight_oclock_local_time() -> None:
 async def test_the_morning_job_is_scheduled_at_eight_berlin_time(
     bot: BotHarness, now: datetime, expected: datetime
 ) -> None:
-    [job] = bot.application.job_queue.get_jobs_by_name(JOB_NAME)
-
-    fire = job.job.trigger.get_next_fire_time(None, now)
+    fire = bot.next_run(JOB_NAME, now)
 
     assert fire == expected
     assert fire.utcoffset() == expected.utcoffset()

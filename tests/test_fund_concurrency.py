@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import date, time
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 
@@ -13,10 +12,10 @@ from bot.core.offline import Person
 from bot.interpreting.requests import Mode, Purpose, RequestDraft
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
+from tests.helpers.dates import BERLIN
 from tests.helpers.harness import BotHarness
 from tests.helpers.texts import de
 
-BERLIN = ZoneInfo("Europe/Berlin")
 PEOPLE = [Person(20_000 + number, f"CM{number}", f"cm_{number}") for number in range(60)]
 PHONE = "/interpreter uk 03.12. 10:00 60m telefon abh"  # 30,00 € each
 ESTIMATE = 3000

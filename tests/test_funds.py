@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -33,9 +32,9 @@ from bot.interpreting.requests import (
     parse_interpreter,
     working_days_between,
 )
+from tests.helpers.dates import BERLIN
 from tests.helpers.texts import de
 
-BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 11, 24)  # a Tuesday
 TOWNS = Settings.model_fields["towns"].default
 RATES = Rates(

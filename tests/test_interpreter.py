@@ -4,25 +4,23 @@ invoiced or cancelled, reminded; and /budget, /fund and /rates."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import pytest
 from telegram import Update
 
 from bot.core.config import Settings
-from bot.core.i18n import format_minutes, format_money, language_name, use_locale
+from bot.core.i18n import format_minutes, language_name, use_locale
 from bot.core.offline import BotCall, Person
 from bot.funds.funds import FundFigures
 from bot.handlers.requests import JOB_NAME
 from bot.interpreting.requests import INTERPRETER_EXAMPLE, Mode, Purpose
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.helpers.dates import berlin
 from tests.helpers.harness import BotHarness, FakeTime, only_text, texts
-from tests.helpers.texts import de, in_locale
+from tests.helpers.texts import de, german_label, in_locale, money
 
-BERLIN = ZoneInfo("Europe/Berlin")
 SECOND_COORDINATOR = Person(1005, "Leyla", "leyla_koord", "uk")
 FUND_NAME = "Übersetzung/Dolmetschen"
 
@@ -65,21 +63,6 @@ REJECTED = "Your interpreter request #{id} has been rejected: {reason}"
 def eur(text: str) -> str:
     """Money as the bot writes it in German: "30.000,00 €" with a no-break space."""
     return text.replace(" €", "\u00a0€")
-
-
-def money(cents: int, locale: str = "de") -> str:
-    with use_locale(locale):
-        return format_money(cents)
-
-
-def label(term: Any) -> str:
-    """A button label (mode, purpose, status …) in German."""
-    with use_locale("de"):
-        return str(term.label)
-
-
-def at_berlin(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 def to(person: Person, calls: list[BotCall]) -> list[BotCall]:
@@ -376,8 +359,7 @@ async def test_a_family_outside_the_own_caseload_is_refused(staff: BotHarness) -
 async def test_case_managers_cannot_use_the_coordination_commands(staff: BotHarness) -> None:
     bot = staff
     request_id, _calls = await submit(bot, CASE_MANAGER, PHONE)
-    with use_locale("de"):
-        role = Role.CASE_MANAGER.label
+    role = german_label(Role.CASE_MANAGER)
 
     replies = {
         command: only_text(await bot.send(CASE_MANAGER, f"/{command} {arguments}".strip()))
@@ -426,11 +408,11 @@ async def test_the_guided_dialog_by_buttons_prices_and_stores_an_on_site_request
     first = only_text(await bot.send(CASE_MANAGER, "/interpreter"))
     await bot.press(CASE_MANAGER, "F-0001 · Ahlen")
     await bot.press(CASE_MANAGER, ukrainian)
-    await bot.press(CASE_MANAGER, label(Mode.ON_SITE))
+    await bot.press(CASE_MANAGER, german_label(Mode.ON_SITE))
     await bot.send(CASE_MANAGER, "03.12. 10:00")
     town_step = await bot.press(CASE_MANAGER, ninety)
     await bot.press(CASE_MANAGER, "Ahlen")
-    confirmation = await bot.press(CASE_MANAGER, label(Purpose.IMMIGRATION_OFFICE))
+    confirmation = await bot.press(CASE_MANAGER, german_label(Purpose.IMMIGRATION_OFFICE))
     await bot.press(CASE_MANAGER, de("Confirm"))
 
     assert first == de(
@@ -525,10 +507,10 @@ async def test_a_written_translation_asks_for_pages_instead_of_time_and_no_town(
     await bot.press(CASE_MANAGER, de("No family"))
     await bot.send(CASE_MANAGER, "ukr")
 
-    when = await bot.press(CASE_MANAGER, label(Mode.WRITTEN))
+    when = await bot.press(CASE_MANAGER, german_label(Mode.WRITTEN))
     pages = only_text(await bot.send(CASE_MANAGER, "10.12."))
     purpose = await bot.press(CASE_MANAGER, "3")
-    confirmation = await bot.press(CASE_MANAGER, label(Purpose.SCHOOL))
+    confirmation = await bot.press(CASE_MANAGER, german_label(Purpose.SCHOOL))
     await bot.press(CASE_MANAGER, de("Confirm"))
 
     assert texts(when)[-1] == de(
@@ -554,7 +536,7 @@ async def test_the_dialog_refuses_a_missing_or_past_time_and_an_unknown_town(
     await bot.send(CASE_MANAGER, "/interpreter")
     await bot.send(CASE_MANAGER, "F-0001")
     await bot.send(CASE_MANAGER, "ukr")
-    await bot.press(CASE_MANAGER, label(Mode.ON_SITE))
+    await bot.press(CASE_MANAGER, german_label(Mode.ON_SITE))
 
     no_time = only_text(await bot.send(CASE_MANAGER, "03.12."))
     past = only_text(await bot.send(CASE_MANAGER, "heute 08:00"))
@@ -563,7 +545,7 @@ async def test_the_dialog_refuses_a_missing_or_past_time_and_an_unknown_town(
     await bot.send(CASE_MANAGER, "1,5h")
     bad_town = only_text(await bot.send(CASE_MANAGER, "Münster"))
     purpose = only_text(await bot.send(CASE_MANAGER, "beckum"))
-    await bot.press(CASE_MANAGER, label(Purpose.JOBCENTER))
+    await bot.press(CASE_MANAGER, german_label(Purpose.JOBCENTER))
     await bot.press(CASE_MANAGER, de("Confirm"))
 
     assert no_time == de("Please add the start time. Example: 03.12. 10:00")
@@ -582,7 +564,7 @@ async def test_phone_interpreting_skips_the_town(staff: BotHarness) -> None:
     await bot.send(CASE_MANAGER, "/interpreter")
     await bot.press(CASE_MANAGER, de("No family"))
     await bot.send(CASE_MANAGER, "ukr")
-    await bot.press(CASE_MANAGER, label(Mode.PHONE))
+    await bot.press(CASE_MANAGER, german_label(Mode.PHONE))
     await bot.send(CASE_MANAGER, "03.12. 10:00")
 
     purpose = await bot.press(CASE_MANAGER, format_minutes(60))
@@ -595,7 +577,7 @@ async def test_cancelling_the_dialog_half_way_stores_nothing(staff: BotHarness) 
     await bot.send(CASE_MANAGER, "/interpreter")
     await bot.press(CASE_MANAGER, de("No family"))
     await bot.send(CASE_MANAGER, "ukr")
-    await bot.press(CASE_MANAGER, label(Mode.PHONE))
+    await bot.press(CASE_MANAGER, german_label(Mode.PHONE))
 
     cancelled = await bot.send(CASE_MANAGER, "/cancel")
     after = only_text(await bot.send(CASE_MANAGER, "03.12. 10:00"))
@@ -698,7 +680,7 @@ async def test_approving_an_over_budget_request_without_overrun_is_refused(
 async def test_cancelling_a_request_the_fund_refused_costs_nothing(staff: BotHarness) -> None:
     bot = staff
     request_id, _calls, _confirmation = await over_budget(bot)
-    bot.time.now = at_berlin(12, 3, 8)
+    bot.time.now = berlin(2026, 12, 3, 8)
 
     await bot.send(CASE_MANAGER, f"/cancelrequest {request_id}")
 
@@ -892,9 +874,9 @@ async def test_cancelling_releases_the_commitment_and_tells_the_coordinators(
 @pytest.mark.parametrize(
     ("text", "now", "fee"),
     [
-        (ON_SITE, at_berlin(12, 2, 11), 6000),  # 23 hours before: 2 × 30 €
-        (DOCTOR, at_berlin(12, 3, 9, 30), 17000),  # half an hour before: 2 × 85 €
-        (ON_SITE, at_berlin(12, 2, 9, 59), 0),  # 24 hours and a minute before
+        (ON_SITE, berlin(2026, 12, 2, 11), 6000),  # 23 hours before: 2 × 30 €
+        (DOCTOR, berlin(2026, 12, 3, 9, 30), 17000),  # half an hour before: 2 × 85 €
+        (ON_SITE, berlin(2026, 12, 2, 9, 59), 0),  # 24 hours and a minute before
     ],
 )
 async def test_a_late_cancellation_charges_the_compensation_to_the_fund(
@@ -1037,13 +1019,6 @@ async def test_an_unknown_requests_filter_is_named(staff: BotHarness) -> None:
 # Reminders -------------------------------------------------------------------------------
 
 
-async def run_job(bot: BotHarness, name: str = JOB_NAME) -> list[BotCall]:
-    [job] = bot.application.job_queue.get_jobs_by_name(name)
-    before = len(bot.telegram.calls)
-    await job.run(bot.application)
-    return bot.telegram.calls[before:]
-
-
 async def test_the_requester_is_reminded_of_an_approved_request_the_day_before_once(
     staff: BotHarness,
 ) -> None:
@@ -1054,12 +1029,12 @@ async def test_the_requester_is_reminded_of_an_approved_request_the_day_before_o
     await bot.send(COORDINATOR, "/approve 1")
     await bot.send(COORDINATOR, "/approve 3")
 
-    bot.time.now = at_berlin(12, 2, 7, 59)
-    too_early = await run_job(bot)
-    bot.time.now = at_berlin(12, 2, 8)
-    due = await run_job(bot)
-    bot.time.now = at_berlin(12, 2, 9)
-    again = await run_job(bot)
+    bot.time.now = berlin(2026, 12, 2, 7, 59)
+    too_early = await bot.run_job(JOB_NAME)
+    bot.time.now = berlin(2026, 12, 2, 8)
+    due = await bot.run_job(JOB_NAME)
+    bot.time.now = berlin(2026, 12, 2, 9)
+    again = await bot.run_job(JOB_NAME)
 
     assert too_early == []
     assert [int(call.params["chat_id"]) for call in due] == [COLLEAGUE.id]
@@ -1067,8 +1042,10 @@ async def test_the_requester_is_reminded_of_an_approved_request_the_day_before_o
     assert lines[0] == in_locale("uk", REMINDER, id=1)
     assert "10:00" in due[0].text and language_name("uk", "uk") in due[0].text
     assert again == []
-    bot.time.now = at_berlin(12, 3, 8)
-    assert [call.text.splitlines()[0] for call in await run_job(bot)] == [de(REMINDER, id=3)]
+    bot.time.now = berlin(2026, 12, 3, 8)
+    assert [call.text.splitlines()[0] for call in await bot.run_job(JOB_NAME)] == [
+        de(REMINDER, id=3)
+    ]
 
 
 async def test_a_missed_reminder_is_caught_up_after_a_restart(
@@ -1078,11 +1055,11 @@ async def test_a_missed_reminder_is_caught_up_after_a_restart(
     await submit(bot, CASE_MANAGER, PHONE)
     await bot.send(COORDINATOR, "/approve 1")
     # The bot was down on 2 December; it starts again on 3 December at 07:00.
-    time.now = at_berlin(12, 3, 7)
+    time.now = berlin(2026, 12, 3, 7)
 
     async with BotHarness(settings, time) as restarted:
-        sent = await run_job(restarted, f"{JOB_NAME} (catch-up)")
-        again = await run_job(restarted, f"{JOB_NAME} (catch-up)")
+        sent = await restarted.run_job(f"{JOB_NAME} (catch-up)")
+        again = await restarted.run_job(f"{JOB_NAME} (catch-up)")
 
     assert [int(call.params["chat_id"]) for call in sent] == [CASE_MANAGER.id]
     assert sent[0].text.splitlines()[0] == de(REMINDER, id=1)
@@ -1122,8 +1099,13 @@ async def test_budget_shows_the_figures_the_pace_and_spending_by_language_and_ki
     ]
     assert lines[13:] == [
         de("<b>By kind</b>"),
-        de(spending, name=label(Mode.ON_SITE), spent=eur("240,50 €"), committed=eur("0,00 €")),
-        de(spending, name=label(Mode.PHONE), spent=eur("0,00 €"), committed=eur("85,00 €")),
+        de(
+            spending,
+            name=german_label(Mode.ON_SITE),
+            spent=eur("240,50 €"),
+            committed=eur("0,00 €"),
+        ),
+        de(spending, name=german_label(Mode.PHONE), spent=eur("0,00 €"), committed=eur("85,00 €")),
     ]
 
 

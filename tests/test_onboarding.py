@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -11,12 +10,7 @@ from bot.core.offline import Person
 from bot.staff.roles import Role, Team
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR, STRANGER
 from tests.helpers.harness import BotHarness, only_text, texts
-
-CODE = re.compile(r"\?start=([A-Za-z0-9]{16})")
-
-
-def invitation_code(text: str) -> str:
-    return CODE.search(text).group(1)
+from tests.helpers.texts import invitation_code
 
 
 async def invite(bot: BotHarness, inviter: Person, arguments: str) -> str:

@@ -45,7 +45,7 @@ from bot.casework.vocabulary import (
 from bot.core import names as core_names
 from bot.core import parsing, terms
 from bot.core.config import WARENDORF_TOWNS
-from bot.core.i18n import SUPPORTED_LOCALES, format_date, language_name, use_locale
+from bot.core.i18n import SUPPORTED_LOCALES, language_name, use_locale
 from bot.core.names import country_codes, find_country, find_language, search_languages
 from bot.core.parsing import (
     MAX_MINUTES,
@@ -56,6 +56,7 @@ from bot.core.parsing import (
     parse_follow_up_date,
 )
 from bot.core.terms import normalise
+from tests.helpers.dates import german_date
 
 # 24 November 2026 is a Tuesday.
 TODAY = date(2026, 11, 24)
@@ -94,10 +95,6 @@ def value_or_none(parse: Callable[..., object], *args: object) -> object:
 def checked(examples: int = 100) -> settings:
     """Hypothesis settings without a deadline: Babel loads its data on first use."""
     return settings(max_examples=examples, deadline=None)
-
-
-def german_date(day: date) -> str:
-    return format_date(day)
 
 
 # Strategies --------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
 
@@ -11,21 +10,14 @@ from bot.core.config import Settings
 from bot.handlers.reports import JOB_NAME
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
+from tests.helpers.dates import BERLIN, berlin
 from tests.helpers.harness import BotHarness, FakeTime, only_text
 from tests.helpers.texts import de, in_locale
 
-BERLIN = ZoneInfo("Europe/Berlin")
 
-
-def berlin(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
-
-
-async def run_job(bot: BotHarness, name: str = JOB_NAME) -> list:
-    [job] = bot.application.job_queue.get_jobs_by_name(name)
-    before = len(bot.telegram.calls)
-    await job.run(bot.application)
-    return [call for call in bot.telegram.calls[before:] if call.method == "sendMessage"]
+async def run_report(bot: BotHarness, name: str = JOB_NAME) -> list:
+    """Run the weekly report job; the messages it sent."""
+    return [call for call in await bot.run_job(name) if call.method == "sendMessage"]
 
 
 @pytest.fixture
@@ -40,13 +32,13 @@ async def staffed(bot: BotHarness) -> BotHarness:
 async def test_the_report_goes_out_on_monday_at_eight_once(staffed: BotHarness) -> None:
     bot = staffed
     bot.time.now = berlin(2026, 11, 23, 8, 0)
-    await run_job(bot)  # the report of the week before
+    await run_report(bot)  # the report of the week before
     bot.time.now = berlin(2026, 11, 30, 7, 59)
-    early = await run_job(bot)
+    early = await run_report(bot)
     bot.time.now = berlin(2026, 11, 30, 8, 0)
-    sent = await run_job(bot)
+    sent = await run_report(bot)
     bot.time.now = berlin(2026, 11, 30, 8, 1)
-    again = await run_job(bot)
+    again = await run_report(bot)
 
     assert early == []
     assert [call.params["chat_id"] for call in sent] == [COORDINATOR.id]
@@ -60,14 +52,14 @@ async def test_a_restart_neither_skips_nor_repeats_the_report(
     staffed: BotHarness, settings: Settings, time: FakeTime
 ) -> None:
     time.now = berlin(2026, 11, 30, 8, 0)
-    await run_job(staffed)  # sent before the restart
+    await run_report(staffed)  # sent before the restart
     time.now = berlin(2026, 12, 1, 10, 0)
     async with BotHarness(settings, time) as restarted:
-        repeated = await run_job(restarted, f"{JOB_NAME} (catch-up)")
+        repeated = await run_report(restarted, f"{JOB_NAME} (catch-up)")
     # The bot was down all of the next Monday morning: the catch-up sends it later.
     time.now = berlin(2026, 12, 8, 11, 0)
     async with BotHarness(settings, time) as restarted:
-        caught_up = await run_job(restarted, f"{JOB_NAME} (catch-up)")
+        caught_up = await run_report(restarted, f"{JOB_NAME} (catch-up)")
 
     assert repeated == []
     assert [call.params["chat_id"] for call in caught_up] == [COORDINATOR.id]
@@ -80,7 +72,7 @@ async def test_subscribe_and_unsubscribe(staffed: BotHarness) -> None:
     on = only_text(await bot.send(ADMIN, "/subscribe"))
     bot.time.now = berlin(2026, 11, 30, 8, 0)
 
-    sent = await run_job(bot)
+    sent = await run_report(bot)
 
     assert off == de("The weekly report is off. /subscribe turns it on again.")
     assert on == de("You will get last week's figures every Monday at 08:00.")
@@ -108,9 +100,7 @@ async def test_case_managers_cannot_subscribe(staffed: BotHarness) -> None:
 async def test_the_report_is_scheduled_for_mondays_at_eight(
     bot: BotHarness, now: datetime, expected: datetime
 ) -> None:
-    [job] = bot.application.job_queue.get_jobs_by_name(JOB_NAME)
-
-    fire = job.job.trigger.get_next_fire_time(None, now)
+    fire = bot.next_run(JOB_NAME, now)
 
     assert fire == expected
     assert fire.utcoffset() == expected.utcoffset()

@@ -33,7 +33,7 @@ from bot.translation.translations import (
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
 from tests.fake_deepl import DISCONNECT, TARGET_LANGUAGES, FakeDeepL
 from tests.helpers.harness import BotHarness, FakeTime, only_text, texts
-from tests.helpers.texts import de
+from tests.helpers.texts import de, german_label
 
 PRO_KEY = "00000000-0000-0000-0000-000000000000"
 FREE_KEY = "00000000-0000-0000-0000-000000000000:fx"
@@ -585,8 +585,7 @@ async def test_case_managers_and_coordinators_translate(
 async def test_admins_are_refused_by_the_gate(deepl_bot: BotHarness, fake_deepl: FakeDeepL) -> None:
     reply = only_text(await deepl_bot.send(ADMIN, "/translate uk Hallo"))
 
-    with use_locale("de"):
-        role = Role.ADMIN.label
+    role = german_label(Role.ADMIN)
     assert reply == de(
         "/{command} is not available to your role ({role}). /help lists your commands.",
         command="translate",

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from babel.support import LazyProxy
 from telegram import BotCommand
 
-from bot.staff.roles import Role
-
 
 @dataclass(frozen=True)
 class CommandSpec:
@@ -17,7 +15,8 @@ class CommandSpec:
 
     name: str
     description: LazyProxy
-    roles: frozenset[Role]
+    # The roles (bot.staff.roles.Role, a StrEnum) that may use it.
+    roles: frozenset[str]
     # Shown to people who are not registered yet (only /start).
     public: bool = False
 
@@ -31,7 +30,7 @@ class CommandRegistry:
     def get(self, name: str) -> CommandSpec | None:
         return self._specs.get(name)
 
-    def allowed(self, role: Role) -> list[CommandSpec]:
+    def allowed(self, role: str) -> list[CommandSpec]:
         """The commands a role may use, for /help and the menu (/start needs no listing)."""
         return [spec for spec in self._specs.values() if role in spec.roles and not spec.public]
 

@@ -15,6 +15,7 @@ import pytest
 
 from bot.core.offline import Person
 from tests.e2e.fake_bot_api import FakeBotApi, person_json
+from tests.helpers.texts import invitation_code
 
 TOKEN = "424242:E2E-test-token-for-the-fake-server"
 ADMIN = Person(1001, "Amira", "amira_admin", "de")
@@ -41,6 +42,17 @@ class TelegramUser:
             f"{self._url}/_test/press", json={"person": person_json(person), "button": button}
         ) as r:
             r.raise_for_status()
+
+    async def invitation_code(self, inviter: Person, role: str) -> str:
+        """`inviter` invites someone as `role`; the code of the link the bot answers with."""
+        await self.send(inviter, f"/invite {role}")
+        return invitation_code((await self.wait_for("sendMessage", inviter.id))["text"])
+
+    async def join(self, inviter: Person, role: str, newcomer: Person) -> None:
+        """`newcomer` starts the bot with `inviter`'s invitation as `role` and is welcomed."""
+        code = await self.invitation_code(inviter, role)
+        await self.send(newcomer, f"/start {code}")
+        await self.wait_for("sendMessage", newcomer.id)
 
     async def wait_for(
         self,

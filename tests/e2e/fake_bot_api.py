@@ -29,6 +29,7 @@ from bot.core.offline import (
     refusal_body,
 )
 from bot.core.telegram_rules import TelegramRefusal
+from tests.helpers.servers import serve_on_loopback
 
 # Form fields PTB sends JSON-encoded, as numbers or as booleans; all others (text, caption,
 # …) stay text even when they look like JSON.
@@ -89,12 +90,7 @@ class FakeBotApi:
         app.router.add_post("/_test/message", self._inject_message)
         app.router.add_post("/_test/press", self._inject_press)
         app.router.add_get("/_test/calls", self._read_calls)
-        self._runner = web.AppRunner(app, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_on_loopback(app)
         return self.url
 
     async def stop(self) -> None:

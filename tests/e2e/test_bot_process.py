@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import signal
 import sqlite3
 from datetime import date, timedelta
@@ -24,9 +23,7 @@ STRANGER = Person(3003, "Fremd", None, "de")
 async def test_a_newcomer_registers_by_invitation_and_a_stranger_is_refused(
     bot_process: asyncio.subprocess.Process, telegram: TelegramUser
 ) -> None:
-    await telegram.send(ADMIN, "/invite case_manager")
-    invitation = await telegram.wait_for("sendMessage", ADMIN.id)
-    code = re.search(r"\?start=(\w+)", invitation["text"]).group(1)
+    code = await telegram.invitation_code(ADMIN, "case_manager")
 
     await telegram.send(NEWCOMER, f"/start {code}")
     welcome = await telegram.wait_for("sendMessage", NEWCOMER.id)
@@ -77,12 +74,8 @@ async def test_the_process_stops_cleanly_on_sigterm(
 async def test_a_case_manager_logs_a_contact_over_http(
     bot_process: asyncio.subprocess.Process, telegram: TelegramUser, tmp_path: Path
 ) -> None:
-    await telegram.send(ADMIN, "/invite case_manager")
-    invitation = await telegram.wait_for("sendMessage", ADMIN.id)
-    code = re.search(r"\?start=(\w+)", invitation["text"]).group(1)
     case_manager = Person(4004, "Anna", "anna_kim", "de")
-    await telegram.send(case_manager, f"/start {code}")
-    await telegram.wait_for("sendMessage", case_manager.id)
+    await telegram.join(ADMIN, "case_manager", case_manager)
 
     await telegram.send(case_manager, "/newfamily Ahlen UA 4 uk,ru einwilligung")
     registered = await telegram.wait_for("sendMessage", case_manager.id)
@@ -104,18 +97,10 @@ async def test_a_case_manager_logs_a_contact_over_http(
 async def test_a_case_manager_requests_an_interpreter_over_http(
     bot_process: asyncio.subprocess.Process, telegram: TelegramUser, tmp_path: Path
 ) -> None:
-    await telegram.send(ADMIN, "/invite coordinator")
-    invitation = await telegram.wait_for("sendMessage", ADMIN.id)
-    code = re.search(r"\?start=(\w+)", invitation["text"]).group(1)
     coordinator = Person(5005, "Konrad", "konrad_koord", "de")
-    await telegram.send(coordinator, f"/start {code}")
-    await telegram.wait_for("sendMessage", coordinator.id)
-    await telegram.send(coordinator, "/invite case_manager")
-    invitation = await telegram.wait_for("sendMessage", coordinator.id)
-    code = re.search(r"\?start=(\w+)", invitation["text"]).group(1)
+    await telegram.join(ADMIN, "coordinator", coordinator)
     case_manager = Person(4004, "Anna", "anna_kim", "de")
-    await telegram.send(case_manager, f"/start {code}")
-    await telegram.wait_for("sendMessage", case_manager.id)
+    await telegram.join(coordinator, "case_manager", case_manager)
 
     # The bot process runs on the real clock: a working day about a month ahead.
     day = date.today() + timedelta(days=30)

@@ -88,6 +88,18 @@ class BotHarness:
             self.telegram.callback_update(person, message_id, button["callback_data"])
         )
 
+    async def run_job(self, name: str) -> list[BotCall]:
+        """Run the scheduled job `name` once, as the JobQueue would at the harness's time."""
+        [job] = self.application.job_queue.get_jobs_by_name(name)
+        before = len(self.telegram.calls)
+        await job.run(self.application)
+        return self.telegram.calls[before:]
+
+    def next_run(self, name: str, after: datetime) -> datetime:
+        """When the JobQueue would next run the job `name`, seen from `after`."""
+        [job] = self.application.job_queue.get_jobs_by_name(name)
+        return job.job.trigger.get_next_fire_time(None, after)
+
     async def process(self, update_data: dict[str, Any]) -> list[BotCall]:
         """Deliver a raw update (any kind); returns the Bot API calls it caused."""
         before = len(self.telegram.calls)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Protocol
 
-from bot.core.i18n import _, use_locale
+from bot.core.i18n import _, format_money, use_locale
+
+INVITATION_LINK = re.compile(r"\?start=([A-Za-z0-9]{16})")
 
 
 def in_locale(locale: str, msgid: str, **values: Any) -> str:
@@ -17,3 +20,27 @@ def in_locale(locale: str, msgid: str, **values: Any) -> str:
 def de(msgid: str, **values: Any) -> str:
     """The text in German, the default language."""
     return in_locale("de", msgid, **values)
+
+
+class Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+def german_label(term: Labelled) -> str:
+    """A term's label (a button, a column, a role …) in German."""
+    with use_locale("de"):
+        return term.label
+
+
+def money(cents: int, locale: str = "de") -> str:
+    """An amount as the bot writes it in `locale`."""
+    with use_locale(locale):
+        return format_money(cents)
+
+
+def invitation_code(text: str) -> str:
+    """The code in the deep link of the bot's answer to /invite."""
+    found = INVITATION_LINK.search(text)
+    assert found, f"no invitation link in {text!r}"
+    return found.group(1)
