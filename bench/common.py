@@ -31,8 +31,8 @@ SEED = 42
 # The files whose change makes a cached demo database stale: the generator, the loader and
 # the schema (a new migration may add an index that ANALYZE must see).
 _DEMO_SOURCES = (
-    "demo.py",
-    "demo_cli.py",
+    "demo/data.py",
+    "demo/cli.py",
     "storage/demo.py",
     "storage/migrations.py",
     "storage/rollups.py",

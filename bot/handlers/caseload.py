@@ -10,8 +10,9 @@ from telegram.ext import BaseHandler
 
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, format_date, format_number, lazy_gettext, ngettext
+from bot.core.i18n import _, format_date, format_number, lazy_gettext
 from bot.handlers.common import command, reply
+from bot.reporting.caseload import caseload_line, parse_full_time_share
 from bot.staff.roles import MANAGING_ROLES
 
 COMMANDS = (
@@ -45,7 +46,7 @@ async def show_caseload(update: Update, context: BotContext) -> None:
         "",
     ]
     lines += [
-        _caseload_line(names.get(person, str(person)), positions.get(person), families, fled)
+        caseload_line(names.get(person, str(person)), positions.get(person), families, fled)
         for person, families, fled in shown
     ]
     if len(caseload) > CASELOAD_SHOWN:
@@ -70,20 +71,6 @@ async def show_caseload(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines))
 
 
-def _caseload_line(name: str, fte_permille: int | None, families: int, fled: int) -> str:
-    line = ngettext(
-        "{name}: {count} family ({ukraine} from Ukraine)",
-        "{name}: {count} families ({ukraine} from Ukraine)",
-        families,
-    ).format(name=html.escape(name), count=families, ukraine=fled)
-    if fte_permille:
-        fte = Decimal(fte_permille) / 1000
-        line += " · " + _("{fte} FTE: {per} per full-time position").format(
-            fte=format_number(fte), per=format_number((families / fte).quantize(Decimal("0.1")))
-        )
-    return line
-
-
 async def set_fte(update: Update, context: BotContext) -> None:
     """/fte @anna_kim 0,8: a case manager's share of a full-time position (0 clears it)."""
     example = "/fte @anna_kim 0,8"
@@ -102,7 +89,7 @@ async def set_fte(update: Update, context: BotContext) -> None:
             ).format(name=html.escape(context.args[0][:40]), example=example),
         )
         return
-    share = _share(context.args[1])
+    share = parse_full_time_share(context.args[1])
     if share is None:
         await reply(
             update,
@@ -123,17 +110,6 @@ async def set_fte(update: Update, context: BotContext) -> None:
             name=html.escape(person.handle), fte=format_number(share)
         ),
     )
-
-
-def _share(text: str) -> Decimal | None:
-    """0,8 or 0.75: a share of a full-time position, to a thousandth."""
-    try:
-        share = Decimal(text.replace(",", "."))
-    except ArithmeticError:
-        return None
-    if not share.is_finite() or not 0 <= share <= 1 or share != share.quantize(Decimal("0.001")):
-        return None
-    return share
 
 
 def handlers() -> list[BaseHandler]:

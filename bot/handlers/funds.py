@@ -11,12 +11,12 @@ from telegram.ext import BaseHandler
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_money, format_number, language_name, lazy_gettext
-from bot.core.parsing import ParseError, parse_full_date, quoted
+from bot.core.parsing import ParseError, parse_full_date
 from bot.funds.funds import Fund
 from bot.funds.money import AmountError, parse_amount
 from bot.handlers.common import command, reply
 from bot.handlers.notices import notify_fund_alert
-from bot.interpreting.rates import RATE_WORDS, Rates
+from bot.interpreting.rates import RATE_WORDS, parse_rate_count, rate_card_text
 from bot.interpreting.requests import Mode
 from bot.staff.roles import ADMIN_ONLY, MANAGING_ROLES
 
@@ -210,7 +210,7 @@ async def manage_rates(update: Update, context: BotContext) -> None:
         return
     name, is_money = RATE_WORDS[word]
     try:
-        value = parse_amount(context.args[1]) if is_money else _count(context.args[1])
+        value = parse_amount(context.args[1]) if is_money else parse_rate_count(context.args[1])
     except AmountError as error:
         await reply(update, error.message)
         return
@@ -219,50 +219,6 @@ async def manage_rates(update: Update, context: BotContext) -> None:
     )
     await reply(
         update, rate_card_text(await context.storage.funds.rates(context.services.base_rates))
-    )
-
-
-def _count(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or int(text) > 1000:
-        raise AmountError(
-            _("“{text}” is not a whole number from 0 to 1000.").format(text=quoted(text, 40))
-        )
-    return int(text)
-
-
-def rate_card_text(rates: Rates) -> str:
-    return "\n".join(
-        [
-            _("<b>Rate card</b> (reference: JVEG)"),
-            _("professional: {amount} per hour (on site, phone, video)").format(
-                amount=format_money(rates.professional_hour_cents)
-            ),
-            _("pool: {amount} per hour").format(amount=format_money(rates.pool_hour_cents)),
-            _("travel: {amount} flat for on site").format(
-                amount=format_money(rates.travel_flat_cents)
-            ),
-            _("surcharge: {percent} % at night (23–6), on Sundays and public holidays").format(
-                percent=rates.surcharge_percent
-            ),
-            _("line: {amount} per standard line of 55 characters").format(
-                amount=format_money(rates.line_cents)
-            ),
-            _("page: {count} lines").format(count=rates.lines_per_page),
-            _("cancel: {count} hours compensation for a late cancellation").format(
-                count=rates.late_cancel_hours
-            ),
-            _("notice: late means within {count} hours of the start").format(
-                count=rates.late_cancel_notice_hours
-            ),
-            _("deepl: {amount} per million characters").format(
-                amount=format_money(rates.machine_million_cents)
-            ),
-            "",
-            _(
-                "Interpreting is billed per started half hour: the last hour counts as half an "
-                "hour up to 30 minutes, else as a full hour. Change a rate: /rates professional 90"
-            ),
-        ]
     )
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from bot.funds.money import euros_to_cents
+from bot.core.i18n import _, format_money
+from bot.core.parsing import quoted
+from bot.funds.money import AmountError, euros_to_cents
 from bot.interpreting.requests import InterpreterRequest, Mode, RequestDraft, Status, is_holiday
 
 if TYPE_CHECKING:
@@ -159,3 +161,49 @@ def request_cancellation_fee_cents(request: InterpreterRequest, now: datetime, r
     if request.status is not Status.APPROVED:
         return 0
     return cancellation_fee_cents(request.mode, request.professional, request.starts_at, now, rates)
+
+
+def parse_rate_count(text: str) -> int:
+    """A whole-number rate (percent, lines, hours) as an admin types it."""
+    if not text.isascii() or not text.isdigit() or int(text) > 1000:
+        raise AmountError(
+            _("“{text}” is not a whole number from 0 to 1000.").format(text=quoted(text, 40))
+        )
+    return int(text)
+
+
+def rate_card_text(rates: Rates) -> str:
+    """The rate card as /rates shows it."""
+    return "\n".join(
+        [
+            _("<b>Rate card</b> (reference: JVEG)"),
+            _("professional: {amount} per hour (on site, phone, video)").format(
+                amount=format_money(rates.professional_hour_cents)
+            ),
+            _("pool: {amount} per hour").format(amount=format_money(rates.pool_hour_cents)),
+            _("travel: {amount} flat for on site").format(
+                amount=format_money(rates.travel_flat_cents)
+            ),
+            _("surcharge: {percent} % at night (23–6), on Sundays and public holidays").format(
+                percent=rates.surcharge_percent
+            ),
+            _("line: {amount} per standard line of 55 characters").format(
+                amount=format_money(rates.line_cents)
+            ),
+            _("page: {count} lines").format(count=rates.lines_per_page),
+            _("cancel: {count} hours compensation for a late cancellation").format(
+                count=rates.late_cancel_hours
+            ),
+            _("notice: late means within {count} hours of the start").format(
+                count=rates.late_cancel_notice_hours
+            ),
+            _("deepl: {amount} per million characters").format(
+                amount=format_money(rates.machine_million_cents)
+            ),
+            "",
+            _(
+                "Interpreting is billed per started half hour: the last hour counts as half an "
+                "hour up to 30 minutes, else as a full hour. Change a rate: /rates professional 90"
+            ),
+        ]
+    )
