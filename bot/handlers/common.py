@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.casework.families import Family, family_code, parse_family_code
+from bot.casework.families import Family, family_code, parse_family_code, parse_town
 from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.i18n import _, format_date
@@ -133,6 +133,32 @@ def cancel_row(cancel: CallbackData) -> list[InlineKeyboardButton]:
 
 def rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+class TownButton(CallbackData):
+    """A town of the county as a dialog's button; each dialog subclasses it with a prefix."""
+
+    town: str
+
+
+def town_keyboard(
+    context: BotContext, pressed: type[TownButton]
+) -> list[list[InlineKeyboardButton]]:
+    """The configured towns as buttons, three in a row."""
+    towns = context.services.settings.towns
+    return rows([button(town, pressed(town=town)) for town in towns], 3)
+
+
+def answered_town(update: Update, context: BotContext, pressed: type[TownButton]) -> str | None:
+    """The town of a town button or of a typed name; None for a button of no configured town.
+
+    Raises ParseError, with an example, for a typed name that is no town of the county.
+    """
+    towns = context.services.settings.towns
+    if update.callback_query is None:
+        return parse_town(update.message.text, towns)
+    town = pressed.read(update.callback_query.data).town
+    return town if town in towns else None
 
 
 def page_count(total: int, page_size: int) -> int:

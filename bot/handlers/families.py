@@ -39,6 +39,8 @@ from bot.core.i18n import _, country_name, format_date, language_name, lazy_gett
 from bot.core.names import find_country, find_language
 from bot.core.parsing import ParseError
 from bot.handlers.common import (
+    TownButton,
+    answered_town,
     button,
     cancel_row,
     command,
@@ -54,6 +56,7 @@ from bot.handlers.common import (
     rows,
     show,
     show_page,
+    town_keyboard,
     use_buttons,
 )
 from bot.handlers.notices import notify
@@ -126,8 +129,8 @@ class FamiliesPage(CallbackData, prefix="families"):
 
 
 # The buttons of /newfamily, one kind per step.
-class TownChosen(CallbackData, prefix="nf:town"):
-    town: str
+class TownChosen(TownButton, prefix="nf:town"):
+    pass
 
 
 class OriginChosen(CallbackData, prefix="nf:origin"):
@@ -300,8 +303,7 @@ def _draft(context: BotContext) -> FamilyDraft:
 
 
 async def ask_town(update: Update, context: BotContext) -> int:
-    towns = context.services.settings.towns
-    keyboard = rows([button(town, TownChosen(town=town)) for town in towns], 3)
+    keyboard = town_keyboard(context, TownChosen)
     await show(
         update, _("New family (1/7): in which town does the family live?"), [*keyboard, CANCEL]
     )
@@ -310,16 +312,12 @@ async def ask_town(update: Update, context: BotContext) -> int:
 
 async def on_town(update: Update, context: BotContext) -> int:
     """A town button, or a typed town name."""
-    towns = context.services.settings.towns
-    if update.callback_query:
-        town = TownChosen.read(update.callback_query.data).town
-        if town not in towns:
-            return await not_understood(update, TOWN)
-    else:
-        try:
-            town = parse_town(update.message.text, towns)
-        except ParseError as error:
-            return await not_understood(update, TOWN, error.message)
+    try:
+        town = answered_town(update, context, TownChosen)
+    except ParseError as error:
+        return await not_understood(update, TOWN, error.message)
+    if town is None:
+        return await not_understood(update, TOWN)
     _draft(context).town = town
     return await ask_origin(update, context)
 

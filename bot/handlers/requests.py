@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.casework.families import FREQUENT_LANGUAGES, parse_town
+from bot.casework.families import FREQUENT_LANGUAGES
 from bot.casework.followups import REMINDER_TIME
 from bot.context import BotContext, Dialog, Services
 from bot.core.callbacks import CallbackData
@@ -36,6 +36,8 @@ from bot.core.i18n import (
 from bot.core.names import find_language, search_languages
 from bot.core.parsing import MAX_MINUTES, ParseError, parse_duration, parse_follow_up_date
 from bot.handlers.common import (
+    TownButton,
+    answered_town,
     button,
     cancel_row,
     command,
@@ -53,6 +55,7 @@ from bot.handlers.common import (
     rows,
     show,
     show_page,
+    town_keyboard,
     use_buttons,
 )
 from bot.handlers.notices import (
@@ -146,8 +149,8 @@ class PagesChosen(CallbackData, prefix="int:pages"):
     pages: int = Field(ge=1, le=MAX_PAGES)
 
 
-class TownChosen(CallbackData, prefix="int:town"):
-    town: str
+class TownChosen(TownButton, prefix="int:town"):
+    pass
 
 
 class PurposeChosen(CallbackData, prefix="int:purpose"):
@@ -342,24 +345,19 @@ async def on_amount(update: Update, context: BotContext) -> int:
 
 
 async def ask_town(update: Update, context: BotContext) -> int:
-    towns = context.services.settings.towns
-    keyboard = rows([button(town, TownChosen(town=town)) for town in towns], 3)
+    keyboard = town_keyboard(context, TownChosen)
     await show(update, _("Interpreter (6/7): in which town?"), [*keyboard, CANCEL])
     return PLACE
 
 
 async def on_town(update: Update, context: BotContext) -> int:
     """A town button, or a typed town name."""
-    towns = context.services.settings.towns
-    if update.callback_query:
-        town = TownChosen.read(update.callback_query.data).town
-        if town not in towns:
-            return await not_understood(update, PLACE)
-    else:
-        try:
-            town = parse_town(update.message.text, towns)
-        except ParseError as error:
-            return await not_understood(update, PLACE, error.message)
+    try:
+        town = answered_town(update, context, TownChosen)
+    except ParseError as error:
+        return await not_understood(update, PLACE, error.message)
+    if town is None:
+        return await not_understood(update, PLACE)
     _draft(context).town = town
     return await ask_purpose(update, context)
 
