@@ -105,8 +105,9 @@ async def test_a_second_change_that_crosses_nothing_returns_none(fund: Fund100) 
 
 async def test_a_threshold_is_alerted_once_even_after_use_falls_below_it(fund: Fund100) -> None:
     first = await fund.submit(5_000)
-    cancelled = await fund.storage.requests.cancel(first.request.id, 0, CASE_MANAGER.id,
-                                                   fund.bot.time())  # fmt: skip
+    cancelled = await fund.storage.requests.cancel(
+        first.request.id, 0, CASE_MANAGER.id, fund.bot.time()
+    )
 
     again = await fund.submit(6_000)
 
