@@ -42,7 +42,8 @@ class CallbackData(BaseModel):
         _prefixes[prefix] = cls
 
     def pack(self) -> str:
-        """The payload for a button; raises ValueError where Telegram would refuse it."""
+        """The payload for a button; raises ValueError where Telegram would refuse it or
+        where it would not read back as this button."""
         parts = [self.prefix]
         for name in type(self).model_fields:
             text = _encode(getattr(self, name))
@@ -52,12 +53,19 @@ class CallbackData(BaseModel):
         data = SEPARATOR.join(parts)
         if len(data.encode()) > MAX_CALLBACK_BYTES:
             raise ValueError(f"callback data {data!r} is over {MAX_CALLBACK_BYTES} bytes")
+        # An empty text reads back as None, and a value such as "done" can spell another
+        # kind's prefix (`log:topic:done`): a payload that would not read back as this
+        # button is refused here, not misread when pressed.
+        if type(self).unpack(data) != self:
+            raise ValueError(f"callback data {data!r} would not read back as {self!r}")
         return data
 
     @classmethod
     def unpack(cls, data: object) -> Self | None:
         """The button's values, or None when `data` is not a payload of this kind."""
         if not isinstance(data, str) or len(data.encode()) > MAX_CALLBACK_BYTES:
+            return None
+        if _claimed_by_longer_prefix(cls.prefix, data):
             return None
         names = list(cls.model_fields)
         if not names:
@@ -86,6 +94,16 @@ class CallbackData(BaseModel):
         if unpacked is None:
             raise ValueError(f"{data!r} is not {cls.__name__} callback data")
         return unpacked
+
+
+def _claimed_by_longer_prefix(prefix: str, data: str) -> bool:
+    """Whether `data` is a payload of a kind whose prefix extends `prefix`, as
+    `log:topic:done` extends `log:topic`: it is never a value of the shorter kind."""
+    return any(
+        other.startswith(prefix + SEPARATOR)
+        and (data == other or data.startswith(other + SEPARATOR))
+        for other in _prefixes
+    )
 
 
 def _encode(value: object) -> str:

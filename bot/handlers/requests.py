@@ -538,9 +538,31 @@ async def turn_page(update: Update, context: BotContext) -> None:
 
 
 async def _show_requests(update: Update, context: BotContext, listing: RequestsPage) -> None:
+    requests, total = await _listed(context, listing)
+    if not total:
+        await show_page(update, _("No interpreter requests match."), [])
+        return
+    pages = page_count(total, PAGE_SIZE)
+    if listing.page >= pages:
+        # A ▶ from before the list shrank (or a forged one): its last page, not an empty one.
+        listing = listing.model_copy(update={"page": pages - 1})
+        requests, total = await _listed(context, listing)
+        pages = page_count(total, PAGE_SIZE)
+    lines = [_("<b>Interpreter requests</b>")]
+    lines += [request_line(r, context.clock.local(r.starts_at)) for r in requests]
+    if pages > 1:
+        lines.append(_("Page {page} of {pages}").format(page=listing.page + 1, pages=pages))
+    navigation = page_row(listing.page, pages, lambda to: listing.model_copy(update={"page": to}))
+    await show_page(update, "\n".join(lines), navigation)
+
+
+async def _listed(
+    context: BotContext, listing: RequestsPage
+) -> tuple[list[InterpreterRequest], int]:
+    """The requests of one page of `listing` and how many match it."""
     member = context.member
     mine = listing.mine or not sees_all_families(member.role)
-    requests, total = await context.storage.requests.listed(
+    return await context.storage.requests.listed(
         member.telegram_id if mine else None,
         tuple(Status) if listing.closed_too else OPEN,
         listing.language,
@@ -548,16 +570,6 @@ async def _show_requests(update: Update, context: BotContext, listing: RequestsP
         offset=listing.page * PAGE_SIZE,
         urgent_only=listing.urgent,
     )
-    if not total:
-        await show_page(update, _("No interpreter requests match."), [])
-        return
-    pages = page_count(total, PAGE_SIZE)
-    lines = [_("<b>Interpreter requests</b>")]
-    lines += [request_line(r, context.clock.local(r.starts_at)) for r in requests]
-    if pages > 1:
-        lines.append(_("Page {page} of {pages}").format(page=listing.page + 1, pages=pages))
-    navigation = page_row(listing.page, pages, lambda to: listing.model_copy(update={"page": to}))
-    await show_page(update, "\n".join(lines), navigation)
 
 
 async def cancel_request(update: Update, context: BotContext) -> None:
