@@ -16,7 +16,7 @@ from bot.core.offline import BotCall, Person
 from bot.core.telegram_rules import MAX_MESSAGE_LENGTH, check_text, visible_length
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
-from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.harness import BotHarness
 from tests.helpers.texts import de
 
 PAGE = "Page {page} of {pages}"
@@ -363,26 +363,3 @@ async def test_a_page_of_families_with_the_longest_lines_fits(bot: BotHarness) -
     assert "Dr. &lt;b&gt;Müller&lt;/b&gt; &amp; Söhne" in pages[0].text
     with use_locale("de"):
         assert pages[0].text.count(f"{town} · {country_name(longest_country())} · ") == 10
-
-
-async def test_a_stale_families_page_shows_the_last_page_that_is_left(bot: BotHarness) -> None:
-    await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
-    for _family in range(21):
-        await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
-    await bot.send(CASE_MANAGER, "/families")
-    await bot.press(CASE_MANAGER, "▶")  # page 2 of 3; its ▶ leads to page 3
-    message_id, forward = bot.telegram.find_button(CASE_MANAGER.id, "▶")
-    for number in range(1, 12):
-        await bot.send(CASE_MANAGER, f"/closefamily F-{number:04d}")
-    assert only_text(await bot.send(CASE_MANAGER, "/families")).count("F-00") == 10
-
-    calls = await bot.process(
-        bot.telegram.callback_update(CASE_MANAGER, message_id, forward["callback_data"])
-    )
-
-    assert [call.method for call in calls] == ["answerCallbackQuery", "editMessageText"]
-    assert bot.telegram.refused == []
-    last = calls[1]
-    assert len(FAMILY_CODE.findall(last.text)) == 10
-    assert de(PAGE, page=1, pages=1) not in last.text.splitlines()
-    assert arrows(last) == []

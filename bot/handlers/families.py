@@ -21,7 +21,6 @@ from bot.casework.families import (
     FREQUENT_LANGUAGES,
     FREQUENT_ORIGINS,
     MAX_HOUSEHOLD,
-    Family,
     FamilyDraft,
     draft_summary,
     family_card,
@@ -226,12 +225,9 @@ async def turn_page(update: Update, context: BotContext) -> None:
 
 
 async def _show_page(update: Update, context: BotContext, shown: FamiliesPage) -> None:
-    families, total = await _caseload_page(context, shown)
-    if shown.page >= page_count(total, PAGE_SIZE):
-        # A ▶ from before the caseload shrank (or a forged one): its last page, not an
-        # empty one.
-        shown = shown.model_copy(update={"page": page_count(total, PAGE_SIZE) - 1})
-        families, total = await _caseload_page(context, shown)
+    families, total = await context.storage.families.caseload(
+        shown.case_manager_id, shown.town, limit=PAGE_SIZE, offset=shown.page * PAGE_SIZE
+    )
     heading = await _heading(context, shown.case_manager_id, shown.town, total)
     lines = [heading, *(family_line(family) for family in families)]
     if any(not family.consent_on for family in families):
@@ -245,12 +241,6 @@ async def _show_page(update: Update, context: BotContext, shown: FamiliesPage) -
         lambda page: FamiliesPage.of(page, shown.case_manager_id, shown.town),
     )
     await show_page(update, "\n".join(lines), navigation)
-
-
-async def _caseload_page(context: BotContext, shown: FamiliesPage) -> tuple[list[Family], int]:
-    return await context.storage.families.caseload(
-        shown.case_manager_id, shown.town, limit=PAGE_SIZE, offset=shown.page * PAGE_SIZE
-    )
 
 
 async def _heading(
