@@ -86,7 +86,7 @@ class Bot:
 
     def __init__(self, database: DemoDatabase) -> None:
         self.database = database
-        self.telegram = OfflineTelegram(OFFLINE_TOKEN)
+        self.telegram = OfflineTelegram(OFFLINE_TOKEN, checks=False)
         settings = Settings(_env_file=None, database_path=database.path)
         built_at = database.built_at
         self.application = build_application(

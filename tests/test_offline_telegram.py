@@ -484,3 +484,13 @@ async def test_the_applications_html_default_makes_every_text_html(bot: BotHarne
 
     ((call, _description),) = bot.telegram.refused
     assert call.params["parse_mode"] == "HTML"
+
+
+def test_without_checks_telegram_accepts_any_text_but_not_an_edit_that_changes_nothing() -> None:
+    # The benchmarks measure the bot, not the checks Telegram's servers make.
+    telegram = OfflineTelegram(OFFLINE_TOKEN, checks=False)
+    text, markup = "<b>unclosed & " + "x" * 5000, keyboard("y" * 80)
+    message_id = send(telegram, text, reply_markup=markup)["message_id"]
+
+    assert telegram.refused == []
+    assert refusal(edit_text, telegram, message_id, text, reply_markup=markup) == NOT_MODIFIED
