@@ -18,7 +18,6 @@ from typing import Any
 from telegram.request import BaseRequest, RequestData
 
 from bot.core.telegram_rules import (
-    FormattedText,
     TelegramRefusal,
     check_caption,
     check_reply_markup,
