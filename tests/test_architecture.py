@@ -19,6 +19,7 @@ from tests.helpers.imports import PACKAGE_ROOT, imports_of, project_imports, wit
 
 # In dependency order: a domain may import bot.core and the domains before it, none after.
 DOMAINS = (
+    "bot.privacy",
     "bot.staff",
     "bot.casework",
     "bot.funds",

@@ -23,8 +23,8 @@ from bot.core.config import Settings
 from bot.core.i18n import use_locale
 from bot.core.offline import Person
 from bot.handlers import translations as translate
+from bot.privacy.personal_data import PersonalData, find_personal_data
 from bot.staff.roles import Role
-from bot.translation.personal_data import PersonalData, find_personal_data
 from bot.translation.translations import (
     UnknownLanguageError,
     UnsupportedTargetError,

@@ -21,9 +21,9 @@ from bot.core.i18n import _, format_items, format_number, language_name, lazy_ge
 from bot.handlers.common import button, command, edit_text, remove_buttons, reply
 from bot.handlers.notices import notify_fund_alert
 from bot.interpreting.rates import machine_cost_micro_cents
+from bot.privacy.personal_data import find_personal_data
 from bot.staff.roles import CASEWORK_ROLES
 from bot.translation.client import MachineTranslator, TargetLanguage, base_code
-from bot.translation.personal_data import find_personal_data
 from bot.translation.translations import PendingTranslation, TargetError, resolve_target
 
 log = logging.getLogger(__name__)

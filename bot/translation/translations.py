@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from bot.core.i18n import _, current_locale, language_name
 from bot.core.names import find_language, search_languages
+from bot.privacy.personal_data import PersonalData
 from bot.translation.client import base_code
-from bot.translation.personal_data import PersonalData
 
 
 @dataclass(frozen=True)
