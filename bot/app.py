@@ -36,6 +36,7 @@ from bot.handlers import (
     reports,
     requests,
     staff,
+    traces,
     translations,
 )
 from bot.interpreting.rates import Rates
@@ -64,6 +65,7 @@ CAPABILITIES = (
     staff,
     language,
     help,
+    traces,
 )
 
 # Placeholder token for the offline Telegram of the shell and the tests.
@@ -140,6 +142,7 @@ async def start_services(application: Application) -> None:
         followups.schedule_reminders(application)
         requests.schedule_reminders(application)
         reports.schedule_weekly_report(application)
+        traces.schedule_deletion(application)
 
 
 async def stop_services(application: Application) -> None:

@@ -19,6 +19,7 @@ from bot.storage.invitations import InvitationStore
 from bot.storage.reports import ReportStore
 from bot.storage.requests import RequestStore
 from bot.storage.staff import StaffStore
+from bot.storage.traces import TraceStore
 from bot.storage.translations import TranslationStore
 
 
@@ -42,6 +43,7 @@ class Storage:
         self.caseload = CaseloadStore(db)
         self.exports = ExportStore(db)
         self.reports = ReportStore(db)
+        self.traces = TraceStore(db)
 
     @classmethod
     async def open(cls, path: Path) -> Storage:
