@@ -20,6 +20,7 @@ from bot.funds.money import euros_to_cents
 from bot.handlers import (
     access,
     approvals,
+    audit,
     caseload,
     contacts,
     errors,
@@ -63,6 +64,7 @@ CAPABILITIES = (
     reports,
     invitations,
     staff,
+    audit,
     language,
     help,
     traces,
