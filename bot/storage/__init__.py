@@ -8,6 +8,7 @@ from bot.storage.audit import AuditLog
 from bot.storage.caseload import CaseloadStore
 from bot.storage.contacts import ContactStore
 from bot.storage.database import Database
+from bot.storage.dataexport import DataExportStore
 from bot.storage.demo import DemoStore
 from bot.storage.exports import ExportStore
 from bot.storage.families import FamilyStore
@@ -44,6 +45,7 @@ class Storage:
         self.exports = ExportStore(db)
         self.reports = ReportStore(db)
         self.traces = TraceStore(db)
+        self.dataexport = DataExportStore(db, self.families, self.audit)
 
     @classmethod
     async def open(cls, path: Path) -> Storage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.privacy.audit import AuditLine
@@ -103,3 +104,22 @@ class AuditLog:
         return int(
             await self._db.fetch_value(f"SELECT count(*) FROM audit_log WHERE {where}", params)
         )
+
+    async def about_family(
+        self, code: str, request_ids: Sequence[int], flag_ids: Sequence[int]
+    ) -> list[AuditLine]:
+        """Lines about a family: by its code, and those of its interpreter requests and
+        flags (recorded by their number), newest first."""
+        requests = ",".join("?" * len(request_ids)) or "NULL"
+        flags = ",".join("?" * len(flag_ids)) or "NULL"
+        rows = await self._db.fetch_all(
+            f"""
+            {_LINES}
+            WHERE audit_log.subject = ?
+               OR (audit_log.action LIKE 'request.%' AND audit_log.subject IN ({requests}))
+               OR (audit_log.action = 'flag.close' AND audit_log.subject IN ({flags}))
+            ORDER BY audit_log.at DESC, audit_log.id DESC
+            """,
+            (code, *map(str, request_ids), *map(str, flag_ids)),
+        )
+        return [_line(row) for row in rows]
