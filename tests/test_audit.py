@@ -141,3 +141,13 @@ def test_the_filter_reads_in_any_order() -> None:
         True,
     )
     assert parse_audit_query(["1003"]).person == "1003"
+
+
+async def test_reading_the_open_flags_is_audited_with_the_families_shown(bot: BotHarness) -> None:
+    await casework(bot)
+    await bot.send(CASE_MANAGER, "/flag F-0002 wartezeit: drei Monate")
+
+    await bot.send(COORDINATOR, "/flags")
+
+    [line] = await bot.storage.audit.lines(COORDINATOR.id, limit=1)
+    assert (line.action, line.detail) == ("flags.view", "F-0002")
