@@ -20,8 +20,10 @@ from bot.funds.money import euros_to_cents
 from bot.handlers import (
     access,
     approvals,
+    audit,
     caseload,
     contacts,
+    dataexport,
     errors,
     exports,
     families,
@@ -36,6 +38,7 @@ from bot.handlers import (
     reports,
     requests,
     staff,
+    traces,
     translations,
 )
 from bot.interpreting.rates import Rates
@@ -62,8 +65,11 @@ CAPABILITIES = (
     reports,
     invitations,
     staff,
+    audit,
+    dataexport,
     language,
     help,
+    traces,
 )
 
 # Placeholder token for the offline Telegram of the shell and the tests.
@@ -140,6 +146,7 @@ async def start_services(application: Application) -> None:
         followups.schedule_reminders(application)
         requests.schedule_reminders(application)
         reports.schedule_weekly_report(application)
+        traces.schedule_deletion(application)
 
 
 async def stop_services(application: Application) -> None:

@@ -41,6 +41,8 @@ Ihre Befehle (Administrator*in)
 /invite – Kolleg*in einladen: /invite case_manager
 /users – Mitarbeitende mit Rolle, Team, Sprache und Status anzeigen
 /revoke – Zugang sofort deaktivieren: /revoke @benutzername
+/audit – Wer hat was gelesen oder geändert: /audit [@name | F-0042] [von] [bis] [xlsx]
+/dataexport – Alles zu einer Familie Gespeicherte (Art. 15 DSGVO): /dataexport F-0042
 /language – Sprache wechseln: Deutsch, English, Українська
 /help – Ihre verfügbaren Befehle anzeigen
 /cancel – Laufenden Dialog abbrechen

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     rate_late_cancel_hours: int = 2
     rate_late_cancel_notice_hours: int = 24
 
+    # Messages showing case details are deleted from the chat after this many hours; 0 keeps
+    # them. Telegram lets a bot delete its own messages for 48 hours only.
+    chat_retention_hours: int = 24
+
     @field_validator("telegram_bot_token", "deepl_auth_key", "deepl_server_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -132,6 +136,14 @@ class Settings(BaseSettings):
     def _not_negative(cls, value: int) -> int:
         if value < 0:
             raise ValueError("must not be negative")
+        return value
+
+    @field_validator("chat_retention_hours")
+    @classmethod
+    def _within_deletion_window(cls, value: int) -> int:
+        # The deletion job runs every 15 minutes: 47 hours leaves it time within the 48.
+        if not 0 <= value <= 47:
+            raise ValueError("must be between 0 (keep) and 47 hours: Telegram allows 48")
         return value
 
     @model_validator(mode="after")

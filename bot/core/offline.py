@@ -81,6 +81,10 @@ class BotCall:
         return self.params.get("parse_mode")
 
 
+# Telegram lets a bot delete its own message for 48 hours after sending it.
+DELETION_WINDOW_SECONDS = 48 * 3600
+
+
 class UnsupportedMethod(Exception):
     """The bot called a Bot API method the offline Telegram does not know."""
 
@@ -89,12 +93,20 @@ class OfflineTelegram:
     """Just enough of Telegram for the bot: one bot, private and group chats, messages."""
 
     def __init__(
-        self, token: str, bot_username: str = "kim_warendorf_bot", *, checks: bool = True
+        self,
+        token: str,
+        bot_username: str = "kim_warendorf_bot",
+        *,
+        checks: bool = True,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         # The benchmarks turn Telegram's checks of HTML, lengths and buttons off: that is
         # work Telegram's servers do, not the bot. An edit that changes nothing is refused
         # either way.
         self.checks = checks
+        # Unix time of Telegram's servers: message dates, and the 48 hours in which a bot
+        # may delete its message. Tests pass the bot's clock, so both move together.
+        self._clock = clock
         self.bot_user = {
             "id": int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -127,7 +139,7 @@ class OfflineTelegram:
         self._chats[chat["id"]] = chat
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
-            "date": int(time.time()),
+            "date": int(self._clock()),
             "chat": chat,
             "from": person.to_dict(),
             "text": text,
@@ -255,7 +267,7 @@ class OfflineTelegram:
         if shown == self._shown.get(key):
             self._refuse_unless_markup_changes(message, call)
         message["text"] = call.params["text"]
-        message["edit_date"] = int(time.time())
+        message["edit_date"] = int(self._clock())
         self._set_markup(message, call)
         self._shown[key] = shown
         return message
@@ -265,6 +277,18 @@ class OfflineTelegram:
         self._refuse_unless_markup_changes(message, call)
         self._set_markup(message, call)
         return message
+
+    def _deleteMessage(self, call: BotCall) -> bool:
+        """Like Telegram for a bot: its own message, sent less than 48 hours ago."""
+        key = self._bot_message_key(call)
+        message = self._messages.get(key)
+        if message is None or message["from"]["id"] != self.bot_user["id"]:
+            raise TelegramRefusal("Bad Request: message to delete not found")
+        if self._clock() - message["date"] >= DELETION_WINDOW_SECONDS:
+            raise TelegramRefusal("Bad Request: message can't be deleted")
+        del self._messages[key]
+        self._shown.pop(key, None)
+        return True
 
     def _answerCallbackQuery(self, call: BotCall) -> bool:
         return True
@@ -292,7 +316,7 @@ class OfflineTelegram:
         chat = self._chats.get(chat_id) or {"id": chat_id, "type": "private", "first_name": "?"}
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
-            "date": int(time.time()),
+            "date": int(self._clock()),
             "chat": chat,
             "from": self.bot_user,
         }

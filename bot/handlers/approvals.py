@@ -129,6 +129,7 @@ async def _reject(
         context,
         rejected,
         lazy_gettext("Your interpreter request #{id} has been rejected: {reason}"),
+        case_details=True,
         reason=html.escape(reason),
     )
 

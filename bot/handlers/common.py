@@ -10,7 +10,7 @@ from datetime import datetime, time
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
@@ -21,6 +21,7 @@ from bot.core.callbacks import CallbackData
 from bot.core.i18n import _, format_date
 from bot.core.parsing import ParseError
 from bot.interpreting.requests import InterpreterRequest
+from bot.privacy.traces import kept
 from bot.reporting.figures import PEOPLE_SHOWN, PeriodFigures, figures_text
 from bot.reporting.periods import Period
 from bot.staff.roles import may_see_family
@@ -44,6 +45,28 @@ async def reply(update: Update, text: str, **kwargs: Any) -> None:
     message = update.effective_message
     if message is not None:
         await message.reply_text(text, **kwargs)
+
+
+async def reply_with_case_details(
+    update: Update, context: BotContext, text: str, **kwargs: Any
+) -> Message | None:
+    """Answer with a message that shows case details: it leaves the chat after
+    CHAT_RETENTION_HOURS (see `remember_case_message`)."""
+    message = update.effective_message
+    if message is None:
+        return None
+    sent = await message.reply_text(text, **kwargs)
+    await remember_case_message(context, sent)
+    return sent
+
+
+async def remember_case_message(context: BotContext, message: Message | None) -> None:
+    """Mark a message of the bot as showing case details (a family card, a note, request
+    details, a data export): the deletion job removes it from the chat after
+    CHAT_RETENTION_HOURS, so that Telegram does not keep case details for ever."""
+    if message is None or kept(context.services.settings.chat_retention_hours):
+        return
+    await context.storage.traces.remember(message.chat_id, message.message_id, context.clock.now())
 
 
 def dialog(

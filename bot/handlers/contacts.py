@@ -37,8 +37,10 @@ from bot.handlers.common import (
     load_family,
     not_understood,
     pressed_elsewhere,
+    remember_case_message,
     remove_buttons,
     reply,
+    reply_with_case_details,
     rows,
     show,
     use_buttons,
@@ -286,6 +288,8 @@ async def save_contact(update: Update, context: BotContext) -> int:
         source = (query.message.chat.id, query.message.message_id)
         await _store(update, context, new_contact.draft, family, source)
         await remove_buttons(query)
+        # The confirmation shows the note, as the reply below it does.
+        await remember_case_message(context, query.message)
     # Only now: if storing failed, the dialog is still there to press Save again.
     context.user_data.new_contact = None
     return ConversationHandler.END
@@ -309,8 +313,9 @@ async def _store(
         draft, member.telegram_id, context.clock.now(), source
     )
     if not created:
-        await reply(
+        await reply_with_case_details(
             update,
+            context,
             _("This contact was already saved:") + "\n" + contact_summary(draft),
         )
         return
@@ -323,7 +328,7 @@ async def _store(
     if not family.consent_on:
         lines.append(consent_line(family))
     undo = InlineKeyboardMarkup([[button(_("Undo (30 min)"), UndoContact(contact_id=contact.id))]])
-    await reply(update, "\n".join(lines), reply_markup=undo)
+    await reply_with_case_details(update, context, "\n".join(lines), reply_markup=undo)
     if flag is not None:
         await notify_flag(context, flag)
 

@@ -51,8 +51,10 @@ from bot.handlers.common import (
     page_count,
     page_row,
     pressed_elsewhere,
+    remember_case_message,
     remove_buttons,
     reply,
+    reply_with_case_details,
     rows,
     show,
     show_page,
@@ -278,7 +280,7 @@ async def show_family(update: Update, context: BotContext) -> None:
         lines += [contact_line(contact) for contact in contacts]
     else:
         lines.append(_("No contacts logged yet."))
-    await reply(update, "\n".join(lines))
+    await reply_with_case_details(update, context, "\n".join(lines))
 
 
 # /newfamily -------------------------------------------------------------------------------
@@ -492,6 +494,8 @@ async def save_family(update: Update, context: BotContext) -> int:
     context.user_data.new_family = None
     await update.callback_query.answer()
     await remove_buttons(update.callback_query)
+    # The confirmation shows the family's details as well as the card below it.
+    await remember_case_message(context, update.callback_query.message)
     await _create(update, context, new_family.draft)
     return ConversationHandler.END
 
@@ -501,8 +505,9 @@ async def _create(update: Update, context: BotContext, draft: FamilyDraft) -> No
     family = await context.storage.families.create(
         draft, member.telegram_id, context.clock.today(), context.clock.now()
     )
-    await reply(
+    await reply_with_case_details(
         update,
+        context,
         _("Family {code} registered. Use this code from now on.").format(code=family.code)
         + "\n\n"
         + family_card(family, member),

@@ -84,6 +84,13 @@ async def _show_flags(update: Update, context: BotContext, page: int) -> None:
         await show_page(update, _("No open structural gaps."), [])
         return
     shown, page, pages = page_of(flags, page, PAGE_SIZE)
+    # The flags' texts are case details of several families: each page shown is a read.
+    await context.storage.audit.record(
+        "flags.view",
+        context.clock.now(),
+        context.member.telegram_id,
+        detail=",".join(flag.family_code for flag in shown),
+    )
     lines = [_("<b>Open structural gaps ({count})</b>").format(count=len(flags))]
     lines += [flag_line(flag, context.clock.local(flag.raised_at).date()) for flag in shown]
     if pages > 1:

@@ -22,7 +22,7 @@ from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.i18n import _, format_money, use_locale
 from bot.funds.funds import FundAlert
-from bot.handlers.common import button
+from bot.handlers.common import button, remember_case_message
 from bot.interpreting.requests import InterpreterRequest, Status, request_details
 from bot.staff.roles import Role
 from bot.staff.staff import StaffMember
@@ -48,17 +48,28 @@ class Decision(CallbackData, prefix="decide"):
 
 
 async def notify(
-    context: BotContext, people: Iterable[StaffMember], compose: Callable[[], Notice]
+    context: BotContext,
+    people: Iterable[StaffMember],
+    compose: Callable[[], Notice],
+    *,
+    case_details: bool = False,
 ) -> None:
-    """Send each person a notice that `compose` writes in that person's language."""
+    """Send each person a notice that `compose` writes in that person's language.
+
+    A notice with `case_details` (a flag's text, a request's details, a reason) leaves the
+    chat after CHAT_RETENTION_HOURS.
+    """
     for person in people:
         with use_locale(person.locale):
             notice = compose()
         text, markup = notice if isinstance(notice, tuple) else (notice, None)
         try:
-            await context.bot.send_message(person.telegram_id, text, reply_markup=markup)
+            sent = await context.bot.send_message(person.telegram_id, text, reply_markup=markup)
         except TelegramError as exc:
             log.warning("could not notify %s: %s", person.telegram_id, exc)
+            continue
+        if case_details:
+            await remember_case_message(context, sent)
 
 
 async def coordinators(context: BotContext, but_the_sender: bool = True) -> list[StaffMember]:
@@ -110,6 +121,7 @@ async def notify_flag(context: BotContext, flag: Flag) -> None:
                 _("/flags lists all open ones."),
             ]
         ),
+        case_details=True,
     )
 
 
@@ -143,11 +155,16 @@ async def notify_new_request(context: BotContext, request: InterpreterRequest) -
         reject = button(_("Reject"), Decision(action=DecisionAction.REJECT, request_id=request.id))
         return "\n".join(lines), InlineKeyboardMarkup([[approve, reject]])
 
-    await notify(context, await coordinators(context), compose)
+    await notify(context, await coordinators(context), compose, case_details=True)
 
 
 async def notify_requester(
-    context: BotContext, request: InterpreterRequest, message: LazyProxy, **values: str
+    context: BotContext,
+    request: InterpreterRequest,
+    message: LazyProxy,
+    *,
+    case_details: bool = False,
+    **values: str,
 ) -> None:
     """`message` in the requester's language; placeholders: id and `values`.
 
@@ -160,4 +177,9 @@ async def notify_requester(
         or requester.telegram_id == context.member.telegram_id
     ):
         return
-    await notify(context, [requester], lambda: str(message).format(id=request.id, **values))
+    await notify(
+        context,
+        [requester],
+        lambda: str(message).format(id=request.id, **values),
+        case_details=case_details,
+    )

@@ -50,6 +50,7 @@ from bot.handlers.common import (
     page_count,
     page_row,
     pressed_elsewhere,
+    remember_case_message,
     remove_buttons,
     reply,
     rows,
@@ -473,6 +474,8 @@ async def confirm(update: Update, context: BotContext) -> int:
     )
     context.user_data.new_request = None
     await remove_buttons(query)
+    # The confirmation shows the request's details: it leaves the chat like them.
+    await remember_case_message(context, query.message)
     if not submission.created:
         return ConversationHandler.END
     request = submission.request
@@ -624,7 +627,7 @@ async def send_reminders(context: BotContext) -> None:
         requester = await storage.staff.get(request.requested_by)
         if requester is not None and requester.active:
             reminder = partial(_reminder, request, clock.local(request.starts_at))
-            await notify(context, [requester], reminder)
+            await notify(context, [requester], reminder, case_details=True)
         await storage.requests.mark_reminded(request.id, now)
 
 

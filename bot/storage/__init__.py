@@ -8,6 +8,7 @@ from bot.storage.audit import AuditLog
 from bot.storage.caseload import CaseloadStore
 from bot.storage.contacts import ContactStore
 from bot.storage.database import Database
+from bot.storage.dataexport import DataExportStore
 from bot.storage.demo import DemoStore
 from bot.storage.exports import ExportStore
 from bot.storage.families import FamilyStore
@@ -19,6 +20,7 @@ from bot.storage.invitations import InvitationStore
 from bot.storage.reports import ReportStore
 from bot.storage.requests import RequestStore
 from bot.storage.staff import StaffStore
+from bot.storage.traces import TraceStore
 from bot.storage.translations import TranslationStore
 
 
@@ -42,6 +44,8 @@ class Storage:
         self.caseload = CaseloadStore(db)
         self.exports = ExportStore(db)
         self.reports = ReportStore(db)
+        self.traces = TraceStore(db)
+        self.dataexport = DataExportStore(db, self.families, self.audit)
 
     @classmethod
     async def open(cls, path: Path) -> Storage:

@@ -2,9 +2,49 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 
-from bot.storage.database import Database, to_db_time
+from bot.privacy.audit import AuditLine
+from bot.storage.database import Database, from_db_time, to_db_time
+
+_LINES = """
+    SELECT audit_log.*, staff.username, staff.display_name
+    FROM audit_log LEFT JOIN staff ON staff.telegram_id = audit_log.actor_id
+"""
+
+
+def _where(
+    actor_id: int | None, subject: str | None, start: datetime | None, end: datetime | None
+) -> tuple[str, list[object]]:
+    conditions, params = ["1"], []
+    if actor_id is not None:
+        conditions.append("audit_log.actor_id = ?")
+        params.append(actor_id)
+    if subject is not None:
+        conditions.append("audit_log.subject = ?")
+        params.append(subject)
+    if start is not None:
+        conditions.append("audit_log.at >= ?")
+        params.append(to_db_time(start))
+    if end is not None:
+        conditions.append("audit_log.at < ?")
+        params.append(to_db_time(end))
+    return " AND ".join(conditions), params
+
+
+def _line(row: sqlite3.Row) -> AuditLine:
+    return AuditLine(
+        id=row["id"],
+        at=from_db_time(row["at"]),
+        actor_id=row["actor_id"],
+        actor_username=row["username"],
+        actor_name=row["display_name"],
+        action=row["action"],
+        subject=row["subject"],
+        detail=row["detail"],
+    )
 
 
 class AuditLog:
@@ -33,3 +73,53 @@ class AuditLog:
                 "SELECT action FROM audit_log WHERE actor_id = ? ORDER BY id", (actor_id,)
             )
         return [row["action"] for row in rows]
+
+    async def lines(
+        self,
+        actor_id: int | None = None,
+        subject: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[AuditLine]:
+        """Lines of one actor and/or about one subject from `start` until before `end`,
+        newest first."""
+        where, params = _where(actor_id, subject, start, end)
+        rows = await self._db.fetch_all(
+            f"{_LINES} WHERE {where} ORDER BY audit_log.at DESC, audit_log.id DESC "
+            "LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_line(row) for row in rows]
+
+    async def count(
+        self,
+        actor_id: int | None = None,
+        subject: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> int:
+        where, params = _where(actor_id, subject, start, end)
+        return int(
+            await self._db.fetch_value(f"SELECT count(*) FROM audit_log WHERE {where}", params)
+        )
+
+    async def about_family(
+        self, code: str, request_ids: Sequence[int], flag_ids: Sequence[int]
+    ) -> list[AuditLine]:
+        """Lines about a family: by its code, and those of its interpreter requests and
+        flags (recorded by their number), newest first."""
+        requests = ",".join("?" * len(request_ids)) or "NULL"
+        flags = ",".join("?" * len(flag_ids)) or "NULL"
+        rows = await self._db.fetch_all(
+            f"""
+            {_LINES}
+            WHERE audit_log.subject = ?
+               OR (audit_log.action LIKE 'request.%' AND audit_log.subject IN ({requests}))
+               OR (audit_log.action = 'flag.close' AND audit_log.subject IN ({flags}))
+            ORDER BY audit_log.at DESC, audit_log.id DESC
+            """,
+            (code, *map(str, request_ids), *map(str, flag_ids)),
+        )
+        return [_line(row) for row in rows]

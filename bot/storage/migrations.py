@@ -257,4 +257,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX machine_translations_at ON machine_translations (at)",
         ),
     ),
+    Migration(
+        why="Access and chat traces: the bot's messages that show case details, kept until "
+        "the deletion job removes them from the chat (Telegram allows 48 hours); indexes for "
+        "reviewing the audit log by person and by family.",
+        statements=(
+            """
+            CREATE TABLE chat_traces (
+                chat_id INTEGER NOT NULL,
+                message_id INTEGER NOT NULL,
+                sent_at TEXT NOT NULL,
+                PRIMARY KEY (chat_id, message_id)
+            )
+            """,
+            "CREATE INDEX chat_traces_sent ON chat_traces (sent_at)",
+            "CREATE INDEX audit_log_actor ON audit_log (actor_id, at)",
+            "CREATE INDEX audit_log_subject ON audit_log (subject, at)",
+        ),
+    ),
 )

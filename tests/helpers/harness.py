@@ -33,7 +33,7 @@ class BotHarness:
     """Send messages and press buttons as people; read what the bot did and stored."""
 
     def __init__(self, settings: Settings, time: FakeTime) -> None:
-        self.telegram = OfflineTelegram(OFFLINE_TOKEN)
+        self.telegram = OfflineTelegram(OFFLINE_TOKEN, clock=lambda: time().timestamp())
         self.time = time
         self.application: Application = build_application(
             settings, request=OfflineRequest(self.telegram), clock=Clock(settings.tz, time)

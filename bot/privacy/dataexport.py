@@ -1,0 +1,147 @@
+"""Art. 15 GDPR: everything stored about one family, as JSON and as a readable workbook.
+
+The records come from the casework and interpreting domains, which come after this package
+in the dependency order: they are read here as plain dataclasses, field by field, so that
+a field added to a record is exported without anybody remembering to add it here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.i18n import _
+from bot.core.text import yes_no
+from bot.privacy.audit import AuditLine, action_label, audit_sheet
+from bot.privacy.workbook import Sheet, workbook_bytes
+
+
+@dataclass(frozen=True)
+class FollowUpEntry:
+    """A follow-up date set at a contact, and when its reminder went out."""
+
+    contact_id: int
+    contact_on: date
+    follow_up_on: date
+    reminded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FamilyData:
+    """Everything stored about one family; the records are the domains' dataclasses."""
+
+    code: str
+    family: Any
+    contacts: Sequence[Any]
+    follow_ups: Sequence[FollowUpEntry]
+    requests: Sequence[Any]
+    flags: Sequence[Any]
+    audit: Sequence[AuditLine]
+
+
+def fields_of(record: Any) -> dict[str, Any]:
+    """A record's stored fields, in their order."""
+    return {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_json_value(item) for item in value]
+    return value
+
+
+def _json_record(record: Any) -> dict[str, Any]:
+    return {name: _json_value(value) for name, value in fields_of(record).items()}
+
+
+def export_json(data: FamilyData, exported_at: datetime, exported_by: str) -> bytes:
+    """Machine-readable: stored values as stored (times in UTC, codes not labels)."""
+    document = {
+        "family": data.code,
+        "exported_at": exported_at.isoformat(),
+        "exported_by": exported_by,
+        "record": _json_record(data.family),
+        "contacts": [_json_record(contact) for contact in data.contacts],
+        "follow_ups": [_json_record(entry) for entry in data.follow_ups],
+        "interpreter_requests": [_json_record(request) for request in data.requests],
+        "flags": [_json_record(flag) for flag in data.flags],
+        "audit": [
+            {
+                "at": line.at.isoformat(),
+                "actor_id": line.actor_id,
+                "actor": line.actor,
+                "action": line.action,
+                "action_label": action_label(line.action),
+                "subject": line.subject,
+                "detail": line.detail,
+            }
+            for line in data.audit
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+def _cell(value: Any, tz: ZoneInfo) -> Any:
+    """What a person reads: labels for codes, local times, yes/no, lists joined."""
+    if isinstance(value, Enum):
+        label = getattr(value, "label", None)
+        return str(label) if label is not None else str(value.value)
+    if isinstance(value, datetime):
+        return value.astimezone(tz).replace(tzinfo=None)
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, tuple | list):
+        return ", ".join(str(_cell(item, tz)) for item in value)
+    return value
+
+
+def _records_sheet(title: str, records: Sequence[Any], tz: ZoneInfo, empty: type) -> Sheet:
+    names = [field.name for field in dataclasses.fields(empty)]
+    widths = [40 if name in _FREE_TEXT else 14 for name in names]
+    rows = [[_cell(value, tz) for value in fields_of(record).values()] for record in records]
+    return Sheet(title, names, widths, rows)
+
+
+# Free-text fields get wide columns.
+_FREE_TEXT = {"note", "description", "outcome", "reason", "close_reason"}
+
+
+def export_workbook(
+    data: FamilyData, tz: ZoneInfo, exported_at: datetime, exported_by: str
+) -> bytes:
+    """Readable: one sheet per kind of record, labels, local times, the audit last."""
+    record = Sheet(
+        _("Record"),
+        (_("Field"), _("Value")),
+        (24, 50),
+        [
+            (_("Family"), data.code),
+            (_("Exported at"), exported_at.astimezone(tz).replace(tzinfo=None)),
+            (_("Exported by"), exported_by),
+            *((name, _cell(value, tz)) for name, value in fields_of(data.family).items()),
+        ],
+    )
+    sheets = [record]
+    for title, records in (
+        (_("Contacts"), data.contacts),
+        (_("Follow-ups"), data.follow_ups),
+        (_("Interpreter requests"), data.requests),
+        (_("Structural gaps"), data.flags),
+    ):
+        if records:
+            sheets.append(_records_sheet(title, records, tz, type(records[0])))
+        else:
+            sheets.append(Sheet(title, (_("None"),), (20,), []))
+    sheets.append(audit_sheet(data.audit, tz, _("Who read or changed it")))
+    title = _("Data stored about {code}").format(code=data.code)
+    return workbook_bytes(title, sheets)

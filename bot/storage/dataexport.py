@@ -1,0 +1,62 @@
+"""Art. 15 GDPR: every row stored about one family.
+
+Rows become records through the stores' own row mappers, so whatever they do to a row
+(decrypting free texts, say) applies to the export as well.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.casework.families import family_code
+from bot.privacy.dataexport import FamilyData, FollowUpEntry
+from bot.storage.audit import AuditLog
+from bot.storage.contacts import contact_from_row
+from bot.storage.database import Database, from_db_time
+from bot.storage.families import FamilyStore
+from bot.storage.flags import _flag as flag_from_row
+from bot.storage.requests import _request as request_from_row
+
+
+class DataExportStore:
+    def __init__(self, db: Database, families: FamilyStore, audit: AuditLog) -> None:
+        self._db = db
+        self._families = families
+        self._audit = audit
+
+    async def family_data(self, family_id: int) -> FamilyData | None:
+        family = await self._families.get(family_id)
+        if family is None:
+            return None
+        contact_rows = await self._db.fetch_all(
+            "SELECT * FROM contacts WHERE family_id = ? ORDER BY contact_on, id", (family_id,)
+        )
+        contacts = [contact_from_row(row) for row in contact_rows]
+        follow_ups = [
+            FollowUpEntry(
+                row["id"],
+                date.fromisoformat(row["contact_on"]),
+                date.fromisoformat(row["follow_up_on"]),
+                from_db_time(row["reminded_at"]),
+            )
+            for row in contact_rows
+            if row["follow_up_on"]
+        ]
+        requests = [
+            request_from_row(row)
+            for row in await self._db.fetch_all(
+                "SELECT * FROM interpreter_requests WHERE family_id = ? ORDER BY created_at, id",
+                (family_id,),
+            )
+        ]
+        flags = [
+            flag_from_row(row)
+            for row in await self._db.fetch_all(
+                "SELECT * FROM flags WHERE family_id = ? ORDER BY raised_at, id", (family_id,)
+            )
+        ]
+        code = family_code(family_id)
+        audit = await self._audit.about_family(
+            code, [request.id for request in requests], [flag.id for flag in flags]
+        )
+        return FamilyData(code, family, contacts, follow_ups, requests, flags, audit)
