@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Generic, TypeVar
 
-from bot.core.i18n import lazy_gettext
+from bot.core.i18n import _, format_items, lazy_gettext
 from bot.privacy.words import (
     FIRST_NAMES,
     HEALTH_STEMS,
@@ -57,6 +59,37 @@ _PERSONAL_DATA_LABELS = {
     PersonalData.BIRTH_DATE: lazy_gettext("a date of birth"),
     PersonalData.FAMILY_CODE: lazy_gettext("a family code"),
 }
+
+Record = TypeVar("Record")
+
+
+@dataclass(frozen=True)
+class HeldText(Generic[Record]):
+    """What a person asked to store, held back in memory only (never in the database) because
+    its text seems to contain personal data, until they tap Save anyway or Edit.
+
+    `token` names the warning whose buttons may decide, so that the buttons of an older
+    warning cannot store a newer text; `record` is whatever the store call needs.
+    """
+
+    token: int
+    found: tuple[PersonalData, ...]
+    record: Record
+
+
+def held_back_warning(found: tuple[PersonalData, ...]) -> str:
+    """The answer to a text held back before storing it."""
+    return _(
+        "Nothing was saved yet: the text seems to contain {kinds}. KIM-Bot works with family "
+        "codes, never names or other identifying details. Tap Edit to send it again without "
+        "them, or Save anyway if this is not personal data."
+    ).format(kinds=format_items([kind.label for kind in found]))
+
+
+def audit_detail(found: tuple[PersonalData, ...]) -> str:
+    """What the audit keeps of a text saved despite the warning: the kinds, never the text."""
+    return ",".join(found)
+
 
 _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 # Printed in groups of four (DE89 3704 0044 0532 0130 00) or without spaces.
