@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.privacy.personal_data import PersonalData, find_personal_data
-from tests.data.personal_data_corpus import CORPUS, TODAY, Sample
+from tests.personal_data_corpus import CORPUS, TODAY, Sample
 
 LANGUAGES = ("de", "en", "uk")
 

@@ -4,7 +4,7 @@ Own recognizers (regular expressions and the small word lists of `words.py`), no
 Microsoft Presidio: Presidio finds names and places only with a spaCy NER model, which is not
 on PyPI and cannot be downloaded at run time; its pattern recognizers alone cover the numbers
 (its German tax-ID checksum is the model for `_tax_id_ok`), at the cost of spaCy and numpy.
-`tests/data/personal_data_corpus.py` measures what this finds; the README has the figures.
+`tests/personal_data_corpus.py` measures what this finds; the README has the figures.
 """
 
 from __future__ import annotations
