@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.core.config import Settings
     from bot.interpreting.rates import Rates
     from bot.interpreting.requests import RequestDraft
+    from bot.privacy.personal_data import HeldText
     from bot.staff.staff import StaffMember
     from bot.storage import Storage
     from bot.translation.client import MachineTranslator
@@ -51,6 +52,9 @@ class Session:
         self.new_contact: Dialog[ContactDraft] | None = None
         # A text held back for its personal data, until Send anyway or Cancel: memory only.
         self.pending_translation: PendingTranslation | None = None
+        # A note, flag text or reason held back for its personal data, until Save anyway or
+        # Edit: memory only, the text is never stored before its author confirms.
+        self.held_text: HeldText[object] | None = None
         self.new_request: Dialog[RequestDraft] | None = None
         # The request a coordinator pressed Reject for, until the reason is typed.
         self.rejecting: int | None = None

@@ -60,6 +60,8 @@ async def casework(bot: BotHarness) -> BotHarness:
         CASE_MANAGER,
         f"/log F-0001 45m hausbesuch aufenthalt,arbeit ref jobcenter next 02.12.: {NOTE}",
     )
+    # The note holds personal data on purpose (no export may show it): saved after the warning.
+    await bot.press(CASE_MANAGER, de("Save anyway"))
     await bot.send(CASE_MANAGER, "/log F-0002 10.11.2026 30m telefon schule")
     await bot.send(COLLEAGUE, "/log F-0003 27.10.2026 60m beratung wohnen")
     return bot
@@ -357,8 +359,8 @@ async def test_case_managers_are_refused_by_the_gate(casework: BotHarness) -> No
     assert only_text(calls) == de(NOT_FOR_ROLE, command="export", role=role)
     assert documents(calls) == []
     assert await casework.storage.audit.actions(CASE_MANAGER.id) == [
-        "family.create", "family.create", "contact.create", "contact.create",
-        "access.denied_command",
+        "family.create", "family.create", "contact.personal_data_kept", "contact.create",
+        "contact.create", "access.denied_command",
     ]  # fmt: skip
 
 

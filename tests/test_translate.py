@@ -777,6 +777,9 @@ def test_a_date_with_year_counts_as_birth_date_only_when_past() -> None:
 
 
 def test_every_kind_is_named_once_in_a_fixed_order() -> None:
-    text = "F-0042, 0171 1234567, a@b.de, geb. 1.2.1990, 0171 7654321, DE89370400440532013000"
+    text = (
+        "F-0042, 0171 1234567, a@b.de, geb. 1.2.1990, 0171 7654321, DE89370400440532013000, "
+        "Pass-Nr. C01X00T47, Diabetes, Lindenweg 7, Frau Kovalenko"
+    )
 
     assert find_personal_data(text, TODAY) == list(PersonalData)

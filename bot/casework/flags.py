@@ -12,12 +12,14 @@ from bot.core.i18n import _, format_date
 from bot.core.parsing import ParseError, quoted, split_note
 from bot.core.text import shorten
 
+FLAG_EXAMPLE = "/flag F-0042 wartezeit: 4 Monate Wartezeit auf Termin bei der ABH"
+
 
 def parse_flag(arguments: str) -> tuple[int, FlagCategory, str]:
     """`/flag F-0042 <category>: <text>`."""
     structured, text = split_note(arguments)
     tokens = structured.split()
-    example = "/flag F-0042 wartezeit: 4 Monate Wartezeit auf Termin bei der ABH"
+    example = FLAG_EXAMPLE
     if len(tokens) != 2 or not text:
         raise ParseError(
             _(

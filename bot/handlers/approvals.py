@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
+from pydantic import Field
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -14,12 +16,26 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_money, lazy_gettext
 from bot.core.parsing import ParseError, check_note
-from bot.handlers.common import command, dialog, end_dialog, find_request, remove_buttons, reply
+from bot.handlers.common import (
+    audit_kept,
+    command,
+    dialog,
+    edit_text,
+    end_dialog,
+    find_request,
+    held_button_expired,
+    hold_back,
+    remove_buttons,
+    reply,
+    take_held,
+)
 from bot.handlers.notices import Decision, DecisionAction, notify_fund_alert, notify_requester
 from bot.interpreting.requests import InterpreterRequest, TransitionRefused, refusal_text
+from bot.privacy.personal_data import HeldText, find_personal_data
 from bot.staff.roles import Role
 
 COORDINATION = frozenset({Role.COORDINATOR})
@@ -29,6 +45,25 @@ COMMANDS = (
 )
 
 REASON = 0
+
+
+# Save anyway and Edit under a rejection reason held back for its personal data.
+class KeepReason(CallbackData, prefix="reject:keep"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class EditReason(CallbackData, prefix="reject:edit"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A rejection held back for its reason; `typed` when the reason was asked for after
+    the Reject button (Edit then asks again), not given with /reject."""
+
+    request_id: int
+    reason: str
+    typed: bool
 
 
 async def approve_command(update: Update, context: BotContext) -> None:
@@ -96,32 +131,89 @@ async def reject_command(update: Update, context: BotContext) -> None:
     if len(parts) < 3 or not parts[2].strip():
         await reply(update, _("Please give a reason. Example: /reject 12 no budget for events"))
         return
-    await _reject(update, context, request, parts[2])
+    await _reject(update, context, request, parts[2], typed=False)
 
 
 async def reject_reason(update: Update, context: BotContext) -> int:
-    """The reason typed after pressing Reject."""
+    """The reason typed after pressing Reject; one held back for its personal data waits for
+    Save anyway or Edit in this step."""
     request = await context.storage.requests.get(context.user_data.rejecting)
     context.user_data.rejecting = None
+    if request is not None and await _reject(update, context, request, update.message.text):
+        return REASON
+    return ConversationHandler.END
+
+
+async def keep_reason(update: Update, context: BotContext) -> int:
+    """Save anyway under a held rejection reason: the request is rejected with it."""
+    query = update.callback_query
+    held = take_held(context, KeepReason.read(query.data).token, Rejection)
+    if held is None:
+        await held_button_expired(update)
+        return ConversationHandler.END
+    await query.answer()
+    await remove_buttons(query)
+    request = await context.storage.requests.get(held.record.request_id)
     if request is not None:
-        await _reject(update, context, request, update.message.text)
+        await audit_kept(context, "request.personal_data_kept", held, f"#{request.id}")
+        await _reject(update, context, request, held.record.reason, checked=True)
+    return ConversationHandler.END
+
+
+async def edit_reason(update: Update, context: BotContext) -> int:
+    """Edit under a held rejection reason: it is forgotten and asked for again."""
+    query = update.callback_query
+    held = take_held(context, EditReason.read(query.data).token, Rejection)
+    if held is None:
+        await held_button_expired(update)
+        return ConversationHandler.END
+    await query.answer()
+    request_id = held.record.request_id
+    if held.record.typed:
+        context.user_data.rejecting = request_id
+        text = _(
+            "Nothing was saved. Please type the reason for rejecting request #{id} again, "
+            "without personal data (or /cancel)."
+        )
+        await edit_text(query, text.format(id=request_id))
+        return REASON
+    text = _(
+        "Nothing was saved. Please send /reject {id} again with a reason without personal data."
+    )
+    await edit_text(query, text.format(id=request_id))
     return ConversationHandler.END
 
 
 async def _reject(
-    update: Update, context: BotContext, request: InterpreterRequest, reason: str
-) -> None:
+    update: Update,
+    context: BotContext,
+    request: InterpreterRequest,
+    reason: str,
+    typed: bool = True,
+    checked: bool = False,
+) -> bool:
+    """Reject with `reason`; True when the reason is held back for its personal data
+    instead (`checked`: its author already chose Save anyway)."""
     try:
         reason = check_note(reason)
+        if not checked:
+            found = find_personal_data(reason, context.clock.today(), allow_family_codes=True)
+            if found:
+                token = update.effective_message.message_id
+                held = HeldText(token, tuple(found), Rejection(request.id, reason, typed))
+                await hold_back(
+                    update, context, held, KeepReason(token=token), EditReason(token=token)
+                )
+                return True
         change = await context.storage.requests.reject(
             request.id, reason, context.member.telegram_id, context.clock.now()
         )
     except ParseError as error:
         await reply(update, error.message)
-        return
+        return False
     except TransitionRefused as refused:
         await reply(update, refusal_text(refused.request))
-        return
+        return False
     rejected = change.request
     await reply(update, _("Request #{id} rejected.").format(id=rejected.id))
     await notify_fund_alert(context, change.alert)
@@ -132,6 +224,7 @@ async def _reject(
         case_details=True,
         reason=html.escape(reason),
     )
+    return False
 
 
 async def stop_rejecting(update: Update, context: BotContext) -> int:
@@ -144,10 +237,19 @@ def handlers() -> list[BaseHandler]:
     return [
         dialog(
             entry_points=[CallbackQueryHandler(decide_button, pattern=Decision.matches)],
-            states={REASON: [MessageHandler(typed, reject_reason)]},
+            states={
+                REASON: [
+                    MessageHandler(typed, reject_reason),
+                    CallbackQueryHandler(keep_reason, pattern=KeepReason.matches),
+                    CallbackQueryHandler(edit_reason, pattern=EditReason.matches),
+                ]
+            },
             fallbacks=[command("cancel", stop_rejecting)],
             name="reject",
         ),
         command("approve", approve_command),
         command("reject", reject_command),
+        # Under a reason given with /reject, outside the dialog.
+        CallbackQueryHandler(keep_reason, pattern=KeepReason.matches),
+        CallbackQueryHandler(edit_reason, pattern=EditReason.matches),
     ]

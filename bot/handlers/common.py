@@ -21,6 +21,7 @@ from bot.core.callbacks import CallbackData
 from bot.core.i18n import _, format_date
 from bot.core.parsing import ParseError
 from bot.interpreting.requests import InterpreterRequest
+from bot.privacy.personal_data import HeldText, audit_detail, held_back_warning
 from bot.privacy.traces import kept
 from bot.reporting.figures import PEOPLE_SHOWN, PeriodFigures, figures_text
 from bot.reporting.periods import Period
@@ -33,6 +34,7 @@ Callback = Callable[[Update, BotContext], Awaitable[Any]]
 # A dialog's state: the step it waits in.
 State = TypeVar("State")
 Item = TypeVar("Item")
+Record = TypeVar("Record")
 
 
 def command(name: str, callback: Callback) -> CommandHandler:
@@ -147,6 +149,50 @@ async def remove_buttons(query: CallbackQuery) -> None:
 def button(label: str, data: CallbackData) -> InlineKeyboardButton:
     """A button whose payload the typed callback codec builds (and checks: 64 bytes)."""
     return InlineKeyboardButton(label, callback_data=data.pack())
+
+
+async def hold_back(
+    update: Update,
+    context: BotContext,
+    held: HeldText[object],
+    keep: CallbackData,
+    edit: CallbackData,
+) -> None:
+    """Say what personal data a text seems to contain and keep it, in memory only, until
+    Save anyway (`keep`) or Edit (`edit`) is pressed; a newer held text replaces it."""
+    context.user_data.held_text = held
+    keyboard = InlineKeyboardMarkup([[button(_("Save anyway"), keep), button(_("Edit"), edit)]])
+    await reply(update, held_back_warning(held.found), reply_markup=keyboard)
+
+
+def take_held(context: BotContext, token: int, kind: type[Record]) -> HeldText[Record] | None:
+    """The held text a Save anyway or Edit button belongs to, forgotten as it is taken; None
+    for the button of an older warning (or of one already decided)."""
+    held = context.user_data.held_text
+    if held is None or held.token != token or not isinstance(held.record, kind):
+        return None
+    context.user_data.held_text = None
+    return held  # type: ignore[return-value]
+
+
+async def audit_kept(
+    context: BotContext, action: str, held: HeldText[object], subject: str | None = None
+) -> None:
+    """Who saved a text despite the warning, and what kind of data it held; never the text."""
+    await context.storage.audit.record(
+        action,
+        context.clock.now(),
+        context.member.telegram_id,
+        subject=subject,
+        detail=audit_detail(held.found),
+    )
+
+
+async def held_button_expired(update: Update) -> None:
+    """A Save anyway or Edit of an older warning: nothing happens, and the buttons go."""
+    query = update.callback_query
+    await query.answer(_("This button is no longer active."), show_alert=True)
+    await remove_buttons(query)
 
 
 def cancel_row(cancel: CallbackData) -> list[InlineKeyboardButton]:

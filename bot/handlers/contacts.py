@@ -1,6 +1,13 @@
-"""/log and /undo: record a contact with a family in seconds, and take it back if wrong."""
+"""/log and /undo: record a contact with a family in seconds, and take it back if wrong.
+
+A note that seems to contain personal data is held back, in memory only, until its author
+taps Save anyway or Edit.
+"""
 
 from __future__ import annotations
+
+import html
+from dataclasses import dataclass
 
 from pydantic import Field
 from telegram import InlineKeyboardMarkup, Update
@@ -14,6 +21,7 @@ from telegram.ext import (
 
 from bot.casework.contacts import (
     DURATION_CHOICES,
+    LOG_EXAMPLE,
     Contact,
     ContactDraft,
     contact_summary,
@@ -28,12 +36,16 @@ from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_minutes, lazy_gettext
 from bot.core.parsing import MAX_MINUTES, ParseError, check_note, parse_duration
 from bot.handlers.common import (
+    audit_kept,
     button,
     cancel_row,
     command,
     dialog,
+    edit_text,
     end_dialog,
     find_family,
+    held_button_expired,
+    hold_back,
     load_family,
     not_understood,
     pressed_elsewhere,
@@ -43,9 +55,11 @@ from bot.handlers.common import (
     reply_with_case_details,
     rows,
     show,
+    take_held,
     use_buttons,
 )
 from bot.handlers.notices import notify_flag
+from bot.privacy.personal_data import HeldText, PersonalData, find_personal_data
 from bot.staff.roles import CASEWORK_ROLES, sees_all_families
 
 COMMANDS = (
@@ -97,6 +111,32 @@ class CancelLog(CallbackData, prefix="log:cancel"):
     pass
 
 
+# Save anyway and Edit under a note held back for its personal data: in the dialog's note
+# step, and under the one-line form; `token` names the warning they belong to.
+class KeepDialogNote(CallbackData, prefix="log:note:keep"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class EditDialogNote(CallbackData, prefix="log:note:edit"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class KeepLoggedNote(CallbackData, prefix="log:held:keep"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class EditLoggedNote(CallbackData, prefix="log:held:edit"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+@dataclass(frozen=True)
+class LoggedContact:
+    """A one-line /log held back for its note: what `_store` needs once it is confirmed."""
+
+    draft: ContactDraft
+    source: tuple[int, int]
+
+
 FAMILY, TYPE, DURATION, TOPICS, NOTE, CONFIRM = range(6)
 CANCEL = cancel_row(CancelLog())
 
@@ -111,9 +151,18 @@ async def log_contact(update: Update, context: BotContext) -> int:
             await reply(update, error.message)
             return ConversationHandler.END
         family = await load_family(update, context, draft.family_id, active=True)
-        if family is not None:
-            source = (update.effective_chat.id, update.message.message_id)
-            await _store(update, context, draft, family, source)
+        if family is None:
+            return ConversationHandler.END
+        source = (update.effective_chat.id, update.message.message_id)
+        found = _personal_data(context, draft.note)
+        if found:
+            token = update.message.message_id
+            held = HeldText(token, found, LoggedContact(draft, source))
+            await hold_back(
+                update, context, held, KeepLoggedNote(token=token), EditLoggedNote(token=token)
+            )
+            return ConversationHandler.END
+        await _store(update, context, draft, family, source)
         return ConversationHandler.END
     context.user_data.new_contact = Dialog(ContactDraft(contact_on=context.clock.today()))
     return await ask_family(update, context)
@@ -257,13 +306,83 @@ async def ask_note(update: Update, context: BotContext) -> int:
 
 
 async def on_note(update: Update, context: BotContext) -> int:
-    """A typed note, or Skip; then show everything for confirmation."""
+    """A typed note, or Skip; then show everything for confirmation. A note that seems to
+    contain personal data waits for Save anyway or Edit, and the dialog stays here."""
     if update.callback_query is None:
         try:
-            _draft(context).note = check_note(update.message.text)
+            note = check_note(update.message.text)
         except ParseError as error:
             return await not_understood(update, NOTE, error.message)
+        found = _personal_data(context, note)
+        if found:
+            token = update.message.message_id
+            held = HeldText(token, found, note)
+            await hold_back(
+                update, context, held, KeepDialogNote(token=token), EditDialogNote(token=token)
+            )
+            return NOTE
+        _draft(context).note = note
     return await ask_confirmation(update, context)
+
+
+async def keep_dialog_note(update: Update, context: BotContext) -> int:
+    """Save anyway under a held note in the dialog: the note goes into the draft."""
+    held = take_held(context, KeepDialogNote.read(update.callback_query.data).token, str)
+    if held is None:
+        await held_button_expired(update)
+        return NOTE
+    _draft(context).note = held.record
+    await audit_kept(
+        context, "contact.personal_data_kept", held, family_code(_draft(context).family_id)
+    )
+    return await ask_confirmation(update, context)
+
+
+async def edit_dialog_note(update: Update, context: BotContext) -> int:
+    """Edit under a held note in the dialog: the note is forgotten and asked for again."""
+    if take_held(context, EditDialogNote.read(update.callback_query.data).token, str) is None:
+        await held_button_expired(update)
+        return NOTE
+    return await ask_note(update, context)
+
+
+async def keep_logged_note(update: Update, context: BotContext) -> None:
+    """Save anyway under a held one-line /log: the contact is stored as typed."""
+    query = update.callback_query
+    held = take_held(context, KeepLoggedNote.read(query.data).token, LoggedContact)
+    if held is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await remove_buttons(query)
+    contact = held.record
+    await audit_kept(
+        context, "contact.personal_data_kept", held, family_code(contact.draft.family_id)
+    )
+    family = await load_family(update, context, contact.draft.family_id, active=True)
+    if family is not None:
+        await _store(update, context, contact.draft, family, contact.source)
+
+
+async def edit_logged_note(update: Update, context: BotContext) -> None:
+    """Edit under a held one-line /log: it is forgotten; the person sends it again."""
+    query = update.callback_query
+    if take_held(context, EditLoggedNote.read(query.data).token, LoggedContact) is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await edit_text(
+        query,
+        _(
+            "Nothing was saved. Please send /log again with a note without personal data, "
+            "e.g. {example}"
+        ).format(example=html.escape(LOG_EXAMPLE)),
+    )
+
+
+def _personal_data(context: BotContext, note: str) -> tuple[PersonalData, ...]:
+    # A family code in a note is the bot's own pseudonym, not a detail to warn about.
+    return tuple(find_personal_data(note, context.clock.today(), allow_family_codes=True))
 
 
 async def ask_confirmation(update: Update, context: BotContext) -> int:
@@ -408,6 +527,8 @@ def handlers() -> list[BaseHandler]:
             ],
             NOTE: [
                 CallbackQueryHandler(on_note, pattern=NoteSkipped.matches),
+                CallbackQueryHandler(keep_dialog_note, pattern=KeepDialogNote.matches),
+                CallbackQueryHandler(edit_dialog_note, pattern=EditDialogNote.matches),
                 MessageHandler(typed, on_note),
             ],
             CONFIRM: [CallbackQueryHandler(save_contact, pattern=SaveContact.matches)],
@@ -423,4 +544,6 @@ def handlers() -> list[BaseHandler]:
         log_dialog,
         command("undo", undo_last),
         CallbackQueryHandler(undo_button, pattern=UndoContact.matches),
+        CallbackQueryHandler(keep_logged_note, pattern=KeepLoggedNote.matches),
+        CallbackQueryHandler(edit_logged_note, pattern=EditLoggedNote.matches),
     ]

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pydantic import Field
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.casework.flags import flag_line, parse_flag
+from bot.casework.families import Family
+from bot.casework.flags import FLAG_EXAMPLE, flag_line, parse_flag
+from bot.casework.vocabulary import FlagCategory
 from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, lazy_gettext
 from bot.core.parsing import ParseError, check_note
-from bot.handlers.common import command, load_family, page_of, page_row, reply, show_page
+from bot.handlers.common import (
+    audit_kept,
+    command,
+    edit_text,
+    held_button_expired,
+    hold_back,
+    load_family,
+    page_of,
+    page_row,
+    remove_buttons,
+    reply,
+    show_page,
+    take_held,
+)
 from bot.handlers.notices import notify_flag
+from bot.privacy.personal_data import HeldText, find_personal_data
 from bot.staff.roles import CASEWORK_ROLES, Role
 
 _FLAG_NUMBER = re.compile(r"^#?([0-9]{1,9})$")
@@ -26,6 +43,24 @@ PAGE_SIZE = 10
 
 class FlagsPage(CallbackData, prefix="flags"):
     page: int = Field(ge=0, le=9999)
+
+
+# Save anyway and Edit under a flag text held back for its personal data.
+class KeepFlagText(CallbackData, prefix="flag:keep"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class EditFlagText(CallbackData, prefix="flag:edit"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+@dataclass(frozen=True)
+class RaisedFlag:
+    """A /flag held back for its text, until Save anyway or Edit."""
+
+    family_id: int
+    category: FlagCategory
+    description: str
 
 
 COMMANDS = (
@@ -56,6 +91,55 @@ async def raise_flag(update: Update, context: BotContext) -> None:
     family = await load_family(update, context, family_id, active=True)
     if family is None:
         return
+    # A family code in the text is the bot's own pseudonym, not a detail to warn about.
+    found = find_personal_data(description, context.clock.today(), allow_family_codes=True)
+    if found:
+        token = update.message.message_id
+        held = HeldText(token, tuple(found), RaisedFlag(family.id, category, description))
+        await hold_back(update, context, held, KeepFlagText(token=token), EditFlagText(token=token))
+        return
+    await _store_flag(update, context, family, category, description)
+
+
+async def keep_flag_text(update: Update, context: BotContext) -> None:
+    """Save anyway under a held flag text: the flag is raised as typed."""
+    query = update.callback_query
+    held = take_held(context, KeepFlagText.read(query.data).token, RaisedFlag)
+    if held is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await remove_buttons(query)
+    raised = held.record
+    family = await load_family(update, context, raised.family_id, active=True)
+    if family is not None:
+        await audit_kept(context, "flag.personal_data_kept", held, family.code)
+        await _store_flag(update, context, family, raised.category, raised.description)
+
+
+async def edit_flag_text(update: Update, context: BotContext) -> None:
+    """Edit under a held flag text: it is forgotten; the person sends it again."""
+    query = update.callback_query
+    if take_held(context, EditFlagText.read(query.data).token, RaisedFlag) is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await edit_text(
+        query,
+        _(
+            "Nothing was saved. Please send /flag again with a text without personal data, "
+            "e.g. {example}"
+        ).format(example=FLAG_EXAMPLE),
+    )
+
+
+async def _store_flag(
+    update: Update,
+    context: BotContext,
+    family: Family,
+    category: FlagCategory,
+    description: str,
+) -> None:
     flag = await context.storage.flags.add(
         family.id, category, description, context.member.telegram_id, context.clock.now()
     )
@@ -139,5 +223,7 @@ def handlers() -> list[BaseHandler]:
         command("flag", raise_flag),
         command("flags", list_flags),
         CallbackQueryHandler(turn_page, pattern=FlagsPage.matches),
+        CallbackQueryHandler(keep_flag_text, pattern=KeepFlagText.matches),
+        CallbackQueryHandler(edit_flag_text, pattern=EditFlagText.matches),
         command("closeflag", close_flag),
     ]

@@ -1,21 +1,46 @@
-"""A check for identifying data in a text before it goes to DeepL."""
+"""A check for identifying data in a text before it goes to DeepL or into the database.
+
+Own recognizers (regular expressions and the small word lists of `words.py`), not
+Microsoft Presidio: Presidio finds names and places only with a spaCy NER model, which is not
+on PyPI and cannot be downloaded at run time; its pattern recognizers alone cover the numbers
+(its German tax-ID checksum is the model for `_tax_id_ok`), at the cost of spaCy and numpy.
+`tests/personal_data_corpus.py` measures what this finds; the README has the figures.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Generic, TypeVar
 
-from bot.core.i18n import lazy_gettext
+from bot.core.i18n import _, format_items, lazy_gettext
+from bot.privacy.words import (
+    FIRST_NAMES,
+    HEALTH_STEMS,
+    NAME_PREPOSITIONS,
+    NOT_NAMES,
+    NOT_STREETS,
+    NOT_SURNAMES,
+    SURNAME_ENDINGS,
+    UNITS,
+)
 
 
 class PersonalData(StrEnum):
-    """Kinds of identifying data that must not go to DeepL without a second thought."""
+    """Kinds of identifying data that must not go to DeepL or into a note without a second
+    thought; found kinds are named in this order."""
 
+    NAME = "name"
+    ADDRESS = "address"
     EMAIL = "email"
     PHONE = "phone"
     IBAN = "iban"
+    ID_NUMBER = "id_number"
     BIRTH_DATE = "birth_date"
+    HEALTH = "health"
     FAMILY_CODE = "family_code"
 
     @property
@@ -24,12 +49,47 @@ class PersonalData(StrEnum):
 
 
 _PERSONAL_DATA_LABELS = {
+    PersonalData.NAME: lazy_gettext("a name"),
+    PersonalData.ADDRESS: lazy_gettext("an address"),
+    PersonalData.ID_NUMBER: lazy_gettext("an ID, passport, tax or social-security number"),
+    PersonalData.HEALTH: lazy_gettext("health details of a named person"),
     PersonalData.EMAIL: lazy_gettext("an e-mail address"),
     PersonalData.PHONE: lazy_gettext("a phone number"),
     PersonalData.IBAN: lazy_gettext("an IBAN"),
     PersonalData.BIRTH_DATE: lazy_gettext("a date of birth"),
     PersonalData.FAMILY_CODE: lazy_gettext("a family code"),
 }
+
+Record = TypeVar("Record")
+
+
+@dataclass(frozen=True)
+class HeldText(Generic[Record]):
+    """What a person asked to store, held back in memory only (never in the database) because
+    its text seems to contain personal data, until they tap Save anyway or Edit.
+
+    `token` names the warning whose buttons may decide, so that the buttons of an older
+    warning cannot store a newer text; `record` is whatever the store call needs.
+    """
+
+    token: int
+    found: tuple[PersonalData, ...]
+    record: Record
+
+
+def held_back_warning(found: tuple[PersonalData, ...]) -> str:
+    """The answer to a text held back before storing it."""
+    return _(
+        "Nothing was saved yet: the text seems to contain {kinds}. KIM-Bot works with family "
+        "codes, never names or other identifying details. Tap Edit to send it again without "
+        "them, or Save anyway if this is not personal data."
+    ).format(kinds=format_items([kind.label for kind in found]))
+
+
+def audit_detail(found: tuple[PersonalData, ...]) -> str:
+    """What the audit keeps of a text saved despite the warning: the kinds, never the text."""
+    return ",".join(found)
+
 
 _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 # Printed in groups of four (DE89 3704 0044 0532 0130 00) or without spaces.
@@ -62,19 +122,115 @@ _FULL_DATE = re.compile(
     r"|(?<![\d/])(?P<day2>\d{1,2})/(?P<month2>\d{1,2})/(?P<year2>\d{4})(?!\d)"
     r"|(?<![\d-])(?P<year3>\d{4})-(?P<month3>\d{1,2})-(?P<day3>\d{1,2})(?!\d)"
 )
-# "geb. 12.03.85", "geboren am 3.4.", "born 1990", "DOB: 1985-03-04", "Geburtsdatum 12/3/85".
+_MONTHS = (
+    r"(?:januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november"
+    r"|dezember|january|february|march|may|june|july|october|december"
+    r"|jan|feb|mär|mar|apr|jun|jul|aug|sept?|okt|oct|nov|dez|dec"
+    r"|січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада"
+    r"|грудня)"
+)
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januar", "jänner", "january", "jan", "січня"),
+            ("februar", "february", "feb", "лютого"),
+            ("märz", "march", "mär", "mar", "березня"),
+            ("april", "apr", "квітня"),
+            ("mai", "may", "травня"),
+            ("juni", "june", "jun", "червня"),
+            ("juli", "july", "jul", "липня"),
+            ("august", "aug", "серпня"),
+            ("september", "sep", "sept", "вересня"),
+            ("oktober", "october", "okt", "oct", "жовтня"),
+            ("november", "nov", "листопада"),
+            ("dezember", "december", "dez", "dec", "грудня"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# "3. März 1985", "3rd of March 1985", "3 березня 1985", "March 3, 1985".
+_DATE_IN_WORDS = re.compile(
+    rf"(?<![\d.])(?P<day>\d{{1,2}})(?:\.|st|nd|rd|th)?\s*(?:of\s+)?(?P<month>{_MONTHS})\b\.?"
+    rf"(?:\s*,?\s*(?P<year>\d{{4}}))?"
+    rf"|\b(?P<month2>{_MONTHS})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year2>\d{{4}})",
+    re.IGNORECASE,
+)
+# "geb. 12.03.85", "geboren am 3.4.", "geboren am 3. März", "born 1990", "DOB: 1985-03-04",
+# "Geburtsdatum 12/3/85", "народилася 3 березня", "1985 р.н.".
 _BIRTH_MENTION = re.compile(
-    r"\b(?:geb\b\.?|geboren|geburtsdatum|geburtstag|born|date of birth|dob\b|d\.o\.b\.)"
-    r"[^\d\n]{0,25}?(?:\d{1,4}[./-]\d{1,2}(?:[./-]\d{0,4})?|\d{4})(?!\d)",
+    r"\b(?:geb\b\.?|geboren|geburtsdatum|geburtstag|jahrgang|born|date of birth|birthday"
+    r"|dob\b|d\.o\.b\.|народи\w*|дата народження)"
+    rf"[^\d\n]{{0,25}}?(?:\d{{1,2}}(?:\.|st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}\b"
+    r"|\d{1,4}[./-]\d{1,2}(?:[./-]\d{0,4})?|\d{4})(?!\d)"
+    r"|\b\d{4}\s*р\.\s?н\.",
     re.IGNORECASE,
 )
 
+# Names --------------------------------------------------------------------------------
+_HONORIFIC = re.compile(
+    r"(?<![\w.])(?:Frau|Herrn?|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|[Пп]ан(?:і|а|ові|у)?)"
+    r"\s+(?:(?:Dr|Prof)\.\s+)?(?P<name>[^\W\d_][\w'’-]*[^\W\d_])"
+)
+# Two words in a row, found overlapping: "Olena Kovalenko", "Ahmad Al-Hassan".
+_WORD_PAIR = re.compile(
+    r"(?<![\w'’-])(?=(?P<first>[^\W\d_]+)\s+(?P<last>[^\W\d_][\w'’-]*[^\W\d_]))"
+)
+# "mit Nadia Karimi", "with Zarina Ahmadzai", "з Наталією Мороз".
+_AFTER_PREPOSITION = re.compile(
+    r"(?<![\w'’-])(?=(?P<preposition>[^\W\d_]+)\s+(?P<first>[^\W\d_][\w'’-]*[^\W\d_])"
+    r"\s+(?P<last>[^\W\d_][\w'’-]*[^\W\d_]))"
+)
+_CAPITALISED_WORD = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]{3,}[^\W\d_]")
 
-def find_personal_data(text: str, today: date | None = None) -> list[PersonalData]:
+# Addresses ----------------------------------------------------------------------------
+_STREET_SUFFIXES = r"(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|pfad|wall)"
+_STREET = re.compile(
+    rf"(?<![\w-])(?P<street>[A-ZÄÖÜ][\w-]*?{_STREET_SUFFIXES}"
+    r"|(?:[A-ZÄÖÜ][\w-]+\s+)+(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse|Ring|Damm))"
+    r"\s*(?P<number>\d{1,4}[a-zA-Z]?)\b(?![.,:/]\d)(?P<after>\s*[\w€]*)"
+)
+_STREET_OTHER = re.compile(
+    r"(?i:\b(?:вул\.|вулиц[яі]|просп\.|проспект\w*|пров\.|провулок|бульв\.|бульвар\w*))\s*"
+    r"[А-ЯІЇЄҐ][\w'’-]+(?:\s+[А-ЯІЇЄҐ][\w'’-]+)?,?\s*(?:буд\.\s*)?\d{1,4}"
+    r"|\b\d{1,4}\s+(?:[A-Z][a-z]+\s+){1,2}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane)"
+)
+_POSTCODE_TOWN = re.compile(
+    r"(?<![\w.,-])(?:D-)?(?:0[1-9]\d{3}|[1-9]\d{4})\s+(?P<town>[A-ZÄÖÜ][\w-]+|€)"
+)
+
+# Identity documents, tax and social-security numbers ------------------------------------
+_ID_KEYWORD = re.compile(
+    r"(?i:\b(?:steuer-?id\w*|steuerliche\s+id\w*|idnr|steuer-?nummer|tax\s+id"
+    r"|sozialversicherungs-?(?:nummer|nr)|sv-?(?:nummer|nr)|rentenversicherungs-?nummer"
+    r"|rv-?nummer|versicherungsnummer|social\s+security(?:\s+number)?|national\s+insurance"
+    r"|personalausweis\w*|ausweis\w*|id[\s-]card|reisepass\w*|pass(?:-?(?:nummer|nr))?"
+    r"|passport|aufenthaltstitel\w*|aufenthaltserlaubnis|residence\s+permit|eat"
+    r"|azr-?(?:nummer|nr)|паспорт\w*|посвідк\w*|ідентифікаційн\w*|іпн|рнокпп|id-?картк\w*)\b)"
+    r"[^\n\d]{0,20}?"
+    r"(?P<number>\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}|[A-ZА-ЯІЇЄҐ]{2}\s?\d{6}|[A-Z0-9]{6,14})(?![\w])"
+)
+# A Sozialversicherungsnummer anywhere: area, birth date, surname initial, serial.
+_SOCIAL_SECURITY = re.compile(
+    r"(?<![\w])\d{2}\s?(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}\s?[A-Z]\s?\d{3}(?!\w)"
+)
+_ELEVEN_DIGITS = re.compile(r"(?<![\d+])[1-9]\d{10}(?!\d)")
+
+_HEALTH = re.compile(
+    r"(?<![\w])(?:" + "|".join(re.escape(stem) for stem in HEALTH_STEMS) + ")", re.IGNORECASE
+)
+
+
+def find_personal_data(
+    text: str, today: date | None = None, *, allow_family_codes: bool = False
+) -> list[PersonalData]:
     """The kinds of identifying data in `text`, each once, in the order of PersonalData.
 
     Dates count as dates of birth when they have a four-digit year and lie before `today`
-    (default: the system date), or stand next to "geb.", "geboren", "born" or "DOB".
+    (default: the system date), or stand next to "geb.", "geboren", "born" or "DOB". Health
+    words count only in a text that also names a person. A family code is the bot's own
+    pseudonym: a stored note may name one (`allow_family_codes`), DeepL must not see it.
     """
     found: set[PersonalData] = set()
     rest = text
@@ -84,14 +240,27 @@ def find_personal_data(text: str, today: date | None = None) -> list[PersonalDat
         (PersonalData.EMAIL, _emails),
         (PersonalData.IBAN, _ibans),
         (PersonalData.FAMILY_CODE, _family_codes),
+        (PersonalData.ID_NUMBER, _id_numbers),
         (PersonalData.PHONE, _phones),
+        (PersonalData.ADDRESS, _addresses),
     ):
         spans = matches(rest)
         if spans:
             found.add(kind)
             rest = _blank(rest, spans)
-    if _BIRTH_MENTION.search(rest) or _past_full_date(rest, today or date.today()):
+    today = today or date.today()
+    if (
+        _BIRTH_MENTION.search(rest)
+        or _past_full_date(rest, today)
+        or _past_date_in_words(rest, today)
+    ):
         found.add(PersonalData.BIRTH_DATE)
+    if _names_a_person(rest):
+        found.add(PersonalData.NAME)
+        if _HEALTH.search(rest):
+            found.add(PersonalData.HEALTH)
+    if allow_family_codes:
+        found.discard(PersonalData.FAMILY_CODE)
     return [kind for kind in PersonalData if kind in found]
 
 
@@ -166,3 +335,87 @@ def _past_full_date(text: str, today: date) -> bool:
         except ValueError:
             continue
     return False
+
+
+def _past_date_in_words(text: str, today: date) -> bool:
+    for match in _DATE_IN_WORDS.finditer(text):
+        parts = match.groupdict()
+        year = parts["year"] or parts["year2"]
+        if year is None:
+            continue
+        month = _MONTH_NUMBERS[(parts["month"] or parts["month2"]).lower()]
+        try:
+            if date(int(year), month, int(parts["day"] or parts["day2"])) < today:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _names_a_person(text: str) -> bool:
+    """ "Frau Kovalenko", "пані Олена", a known first name and a surname, two capitalised
+    words after "mit"/"with"/"з" that are no office or town, or a Ukrainian surname or
+    patronymic on its own."""
+    for match in _HONORIFIC.finditer(text):
+        name = match.group("name")
+        if name[0].isupper() and name.lower() not in NOT_SURNAMES:
+            return True
+    for match in _WORD_PAIR.finditer(text):
+        first, last = match.group("first"), match.group("last")
+        if (
+            first[0].isupper()
+            and first.lower() in FIRST_NAMES
+            and last[0].isupper()
+            and last.lower() not in NOT_SURNAMES
+        ):
+            return True
+    for match in _AFTER_PREPOSITION.finditer(text):
+        words = (match.group("first"), match.group("last"))
+        if match.group("preposition").lower() in NAME_PREPOSITIONS and all(
+            word[0].isupper() and word.lower() not in NOT_NAMES for word in words
+        ):
+            return True
+    return any(
+        word[0].isupper() and word.lower().endswith(SURNAME_ENDINGS)
+        for word in _CAPITALISED_WORD.findall(text)
+    )
+
+
+def _addresses(text: str) -> list[Span]:
+    spans = []
+    for match in _STREET.finditer(text):
+        street = match.group("street").split()[-1].lower()
+        after = match.group("after").strip().lower()
+        if street not in NOT_STREETS and after not in UNITS:
+            spans.append((match.start("street"), match.end("number")))
+    spans += [match.span() for match in _STREET_OTHER.finditer(text)]
+    spans += [
+        match.span()
+        for match in _POSTCODE_TOWN.finditer(text)
+        if match.group("town").lower() not in UNITS
+    ]
+    return spans
+
+
+def _id_numbers(text: str) -> list[Span]:
+    spans = [
+        match.span()
+        for match in _ID_KEYWORD.finditer(text)
+        if sum(ch.isdigit() for ch in match.group("number")) >= 2
+    ]
+    spans += [match.span() for match in _SOCIAL_SECURITY.finditer(text)]
+    spans += [match.span() for match in _ELEVEN_DIGITS.finditer(text) if _tax_id_ok(match.group())]
+    return spans
+
+
+def _tax_id_ok(digits: str) -> bool:
+    """A Steuer-ID: no digit more than three times in the first ten, and the check digit of
+    ISO 7064 MOD 11,10 (as the Bundeszentralamt für Steuern specifies it)."""
+    numbers = [int(digit) for digit in digits]
+    if max(Counter(numbers[:10]).values()) > 3:
+        return False
+    product = 10
+    for number in numbers[:10]:
+        total = (number + product) % 10 or 10
+        product = total * 2 % 11
+    return (11 - product) % 10 == numbers[10]
