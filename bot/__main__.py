@@ -1,4 +1,5 @@
-"""Command line: `kim-bot` runs the bot (or the shell without a token), `kim-bot shell`."""
+"""Command line: `kim-bot` runs the bot (or the shell without a token), `kim-bot shell`,
+`kim-bot demo-data`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from telegram import Update
 from bot.core.config import ConfigError, load_settings
 from bot.core.i18n import MissingTranslationsError
 from bot.staff.roles import Role
+from bot.storage.database import UnsafeFileError, refuse_unsafe_files
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return _run(arguments, settings)
-    except (ConfigError, MissingTranslationsError) as exc:
+    except (ConfigError, MissingTranslationsError, UnsafeFileError) as exc:
         print(f"kim-bot: {exc}", file=sys.stderr)
         return 2
 
@@ -51,6 +53,8 @@ def _run(arguments: argparse.Namespace, settings) -> int:
     from bot.app import build_application
     from bot.shell import run_shell
 
+    # Before anything else starts (or reaches Telegram): the database must be private.
+    refuse_unsafe_files(settings.database_path)
     if arguments.command == "shell":
         return asyncio.run(run_shell(settings, Role(arguments.role)))
     if arguments.command == "demo-data":
