@@ -15,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage.encryption import TextCipher
 from bot.storage.migrations import MIGRATIONS
 
 Params = Sequence[Any] | dict[str, Any]
@@ -99,14 +100,16 @@ class Database:
     keeps other tasks' statements out of it.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, cipher: TextCipher | None = None) -> None:
         self._connection = connection
+        # The stores seal and open the free texts of SEALED_COLUMNS with it.
+        self.cipher = cipher or TextCipher()
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
         self._in_transaction = False
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
+    async def open(cls, path: Path, cipher: TextCipher | None = None) -> Database:
         """Open (creating the folder and file if needed, private) and migrate the database.
 
         Raises UnsafeFileError if the file or its folder is open to other users.
@@ -116,7 +119,7 @@ class Database:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, never the sqlite3 module.
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = sqlite3.Row
-        database = cls(connection)
+        database = cls(connection, cipher)
         try:
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA foreign_keys = ON")
