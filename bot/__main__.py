@@ -1,4 +1,5 @@
-"""Command line: `kim-bot` runs the bot (or the shell without a token), `kim-bot shell`."""
+"""Command line: `kim-bot` runs the bot (or the shell without a token), `kim-bot shell`,
+`kim-bot demo-data`, `kim-bot rotate-key`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from telegram import Update
 from bot.core.config import ConfigError, load_settings
 from bot.core.i18n import MissingTranslationsError
 from bot.staff.roles import Role
+from bot.storage.database import UnsafeFileError, refuse_unsafe_files
+from bot.storage.encryption import DataKeyError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--families", type=int, default=380, help="number of families (380)")
     demo.add_argument("--weeks", type=int, default=52, help="weeks of contacts up to today (52)")
     demo.add_argument("--seed", type=int, default=42, help="random seed, for the same data")
+    commands.add_parser(
+        "rotate-key",
+        help="encrypt every free text under the first key of DATA_KEY (old keys after it)",
+    )
     shell = commands.add_parser("shell", help="chat with the bot in this terminal")
     shell.add_argument(
         "--as",
@@ -41,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return _run(arguments, settings)
-    except (ConfigError, MissingTranslationsError) as exc:
+    except (ConfigError, MissingTranslationsError, UnsafeFileError, DataKeyError) as exc:
         print(f"kim-bot: {exc}", file=sys.stderr)
         return 2
 
@@ -51,6 +58,10 @@ def _run(arguments: argparse.Namespace, settings) -> int:
     from bot.app import build_application
     from bot.shell import run_shell
 
+    # Before anything else starts (or reaches Telegram): the database must be private.
+    refuse_unsafe_files(settings.database_path)
+    if arguments.command == "rotate-key":
+        return asyncio.run(rotate_key(settings))
     if arguments.command == "shell":
         return asyncio.run(run_shell(settings, Role(arguments.role)))
     if arguments.command == "demo-data":
@@ -74,6 +85,24 @@ def _run(arguments: argparse.Namespace, settings) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+async def rotate_key(settings) -> int:
+    """`kim-bot rotate-key`: seal every free text under the first key; print what changed."""
+    from bot.core.clock import Clock
+    from bot.storage import Storage
+
+    storage = await Storage.open(settings.database_path, settings.data_key)
+    try:
+        rotations = await storage.encryption.rotate_key(Clock(settings.tz).now())
+    finally:
+        await storage.close()
+    for rotation in rotations:
+        print(
+            f"{rotation.name}: {rotation.sealed} encrypted, {rotation.resealed} re-encrypted, "
+            f"{rotation.unchanged} already under the first key"
+        )
     return 0
 
 

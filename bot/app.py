@@ -124,8 +124,13 @@ async def start_services(application: Application) -> None:
     """Open the database, create configured admins, publish command menus."""
     services: Services = application.bot_data
     settings = services.settings
-    storage = await Storage.open(settings.database_path)
+    storage = await Storage.open(settings.database_path, settings.data_key)
     services.storage = storage
+    if not settings.data_key:
+        log.warning(
+            "DATA_KEY is not set: notes, flag texts and reasons are stored unencrypted "
+            "(see README: Configuration)"
+        )
     added = await storage.staff.bootstrap_admins(
         settings.admin_telegram_ids, settings.default_locale, services.clock.now()
     )

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, ValidationInfo, field_validator, model_validator
+from cryptography.fernet import Fernet
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The languages the bot speaks; the first is used where nothing else is known.
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     deepl_server_url: str | None = None
     deepl_allow_free: bool = False
     deepl_price_per_million_eur: Decimal = Decimal("20")
+    # Fernet keys for the free texts at rest: the first encrypts, all decrypt (rotation).
+    # Kept out of repr: settings may end up in a log line or a traceback.
+    data_key: Annotated[tuple[str, ...], NoDecode] = Field(default=(), repr=False)
 
     translation_fund_eur: Decimal = Decimal("30000")
     translation_fund_start: date = date(2026, 10, 1)
@@ -99,6 +103,26 @@ class Settings(BaseSettings):
                 raise ValueError("must be comma-separated numeric Telegram ids, e.g. 12345,67890")
             return tuple(int(part) for part in parts)
         return value
+
+    @field_validator("data_key", mode="before")
+    @classmethod
+    def _fernet_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, list | tuple):
+            return value
+        for number, key in enumerate(value, start=1):
+            try:
+                Fernet(key)
+            except (ValueError, TypeError):
+                # Never the key itself in the message: it may land in a log.
+                which = f"key {number} of {len(value)}" if len(value) > 1 else "the key"
+                raise ValueError(
+                    f"{which} is not a Fernet key (44 characters of URL-safe base64); "
+                    'generate one with: python -c "from cryptography.fernet import Fernet; '
+                    'print(Fernet.generate_key().decode())"'
+                ) from None
+        return tuple(value)
 
     @field_validator("towns", mode="before")
     @classmethod

@@ -18,7 +18,7 @@ async def fill_with_demo_data(settings: Settings, families: int, weeks: int, see
         print("kim-bot: --families and --weeks must be at least 1", file=sys.stderr)
         return 2
     clock = Clock(settings.tz)
-    storage = await Storage.open(settings.database_path)
+    storage = await Storage.open(settings.database_path, settings.data_key)
     try:
         if not await storage.demo.is_empty():
             print(

@@ -61,6 +61,10 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "staff.revoke": lazy_gettext("Access revoked"),
     "staff.fte": lazy_gettext("Full-time share set"),
     "translation.personal_data_sent": lazy_gettext("Translated despite personal data"),
+    "contact.personal_data_kept": lazy_gettext("Note saved despite personal data"),
+    "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),
+    "request.personal_data_kept": lazy_gettext("Rejection reason saved despite personal data"),
+    "data_key.rotate": lazy_gettext("Encryption key rotated"),
 }
 
 

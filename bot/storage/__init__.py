@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.storage.audit import AuditLog
@@ -10,6 +11,7 @@ from bot.storage.contacts import ContactStore
 from bot.storage.database import Database
 from bot.storage.dataexport import DataExportStore
 from bot.storage.demo import DemoStore
+from bot.storage.encryption import EncryptionStore, TextCipher
 from bot.storage.exports import ExportStore
 from bot.storage.families import FamilyStore
 from bot.storage.figures import FigureStore
@@ -46,10 +48,22 @@ class Storage:
         self.reports = ReportStore(db)
         self.traces = TraceStore(db)
         self.dataexport = DataExportStore(db, self.families, self.audit)
+        self.encryption = EncryptionStore(db, self.audit)
 
     @classmethod
-    async def open(cls, path: Path) -> Storage:
-        return cls(await Database.open(path))
+    async def open(cls, path: Path, data_keys: Sequence[str] = ()) -> Storage:
+        """Open the database; `data_keys` (DATA_KEY) seal and open the free texts.
+
+        Raises UnsafeFileError for a database others can read, DataKeyError for keys that
+        cannot open what is stored.
+        """
+        storage = cls(await Database.open(path, TextCipher(data_keys)))
+        try:
+            await storage.encryption.check_key()
+        except BaseException:
+            await storage.close()
+            raise
+        return storage
 
     async def close(self) -> None:
         await self.db.close()

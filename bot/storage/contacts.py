@@ -17,10 +17,11 @@ from bot.casework.vocabulary import (
 )
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.encryption import TextCipher
 from bot.storage.flags import FlagStore
 
 
-def contact_from_row(row: sqlite3.Row) -> Contact:
+def contact_from_row(row: sqlite3.Row, cipher: TextCipher) -> Contact:
     return Contact(
         id=row["id"],
         family_id=row["family_id"],
@@ -29,7 +30,7 @@ def contact_from_row(row: sqlite3.Row) -> Contact:
         minutes=row["minutes"],
         contact_type=ContactType(row["contact_type"]),
         topics=tuple(topics_from_bits(row["topics"])),
-        note=row["note"],
+        note=cipher.open(row["note"]),
         referral=Service(row["referral"]) if row["referral"] else None,
         follow_up_on=date.fromisoformat(row["follow_up_on"]) if row["follow_up_on"] else None,
         created_at=from_db_time(row["created_at"]),
@@ -74,7 +75,7 @@ class ContactStore:
             draft.minutes,
             draft.contact_type.value,
             topics_to_bits(draft.topics),
-            draft.note,
+            self._db.cipher.seal(draft.note),
             draft.referral.value if draft.referral else None,
             draft.follow_up_on.isoformat() if draft.follow_up_on else None,
             to_db_time(now),
@@ -87,23 +88,23 @@ class ContactStore:
                     draft.family_id, FlagCategory.OTHER, draft.note, staff_id, now, rows[0]["id"]
                 )
         if rows:
-            return contact_from_row(rows[0]), True
+            return contact_from_row(rows[0], self._db.cipher), True
         existing = await self._db.fetch_one(
             "SELECT * FROM contacts WHERE source_chat_id = ? AND source_message_id = ?", source
         )
         assert existing is not None
-        return contact_from_row(existing), False
+        return contact_from_row(existing, self._db.cipher), False
 
     async def get(self, contact_id: int) -> Contact | None:
         row = await self._db.fetch_one("SELECT * FROM contacts WHERE id = ?", (contact_id,))
-        return None if row is None else contact_from_row(row)
+        return None if row is None else contact_from_row(row, self._db.cipher)
 
     async def last_created_by(self, staff_id: int) -> Contact | None:
         row = await self._db.fetch_one(
             "SELECT * FROM contacts WHERE staff_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
             (staff_id,),
         )
-        return None if row is None else contact_from_row(row)
+        return None if row is None else contact_from_row(row, self._db.cipher)
 
     async def delete(self, contact_id: int, by: int, now: datetime) -> None:
         """Undo: the contact and any flag raised from it are gone, the audit line stays."""
@@ -124,4 +125,4 @@ class ContactStore:
             """,
             (family_id, limit),
         )
-        return [contact_from_row(row) for row in rows]
+        return [contact_from_row(row, self._db.cipher) for row in rows]

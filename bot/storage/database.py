@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shlex
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -12,9 +15,72 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage.encryption import TextCipher
 from bot.storage.migrations import MIGRATIONS
 
 Params = Sequence[Any] | dict[str, Any]
+
+# Readable by the bot's user only: the file holds special-category data (GDPR Art. 9).
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+# Besides the database, SQLite keeps the write-ahead log and its index next to it.
+SIDE_FILES = ("-wal", "-shm")
+
+
+class UnsafeFileError(Exception):
+    """The database or its folder is open to other users of the machine."""
+
+
+def _in_memory(path: Path) -> bool:
+    return str(path) == ":memory:"
+
+
+def create_private(path: Path) -> None:
+    """Create the database's folder (0700) and an empty file (0600), if they do not exist.
+
+    SQLite gives the -wal and -shm files the mode of the database file, so creating the
+    file ourselves, before SQLite does, keeps those private too.
+    """
+    if _in_memory(path):
+        return
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        os.chmod(folder, PRIVATE_FOLDER)  # whatever the umask left of the mode
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(descriptor, PRIVATE_FILE)
+    finally:
+        os.close(descriptor)
+
+
+def refuse_unsafe_files(path: Path) -> None:
+    """Raise UnsafeFileError, naming the path and the fix, if others may touch the data."""
+    if _in_memory(path) or os.name != "posix":
+        return
+    folder = path.parent
+    if folder.exists() and _open_to_others(folder):
+        raise UnsafeFileError(
+            f"the database folder {folder} is open to other users "
+            f"(mode {_mode(folder)}): run chmod 700 {shlex.quote(str(folder))}"
+        )
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)):
+        if file.exists() and _open_to_others(file):
+            raise UnsafeFileError(
+                f"the database file {file} is open to other users "
+                f"(mode {_mode(file)}): run chmod 600 {shlex.quote(str(path))}*"
+            )
+
+
+def _open_to_others(path: Path) -> bool:
+    return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+def _mode(path: Path) -> str:
+    return f"{stat.S_IMODE(path.stat().st_mode):o}"
 
 
 def to_db_time(moment: datetime) -> str:
@@ -34,26 +100,34 @@ class Database:
     keeps other tasks' statements out of it.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, cipher: TextCipher | None = None) -> None:
         self._connection = connection
+        # The stores seal and open the free texts of SEALED_COLUMNS with it.
+        self.cipher = cipher or TextCipher()
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
         self._in_transaction = False
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
-        """Open (creating the folder and file if needed) and migrate the database."""
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+    async def open(cls, path: Path, cipher: TextCipher | None = None) -> Database:
+        """Open (creating the folder and file if needed, private) and migrate the database.
+
+        Raises UnsafeFileError if the file or its folder is open to other users.
+        """
+        create_private(path)
+        refuse_unsafe_files(path)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, never the sqlite3 module.
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = sqlite3.Row
-        database = cls(connection)
+        database = cls(connection, cipher)
         try:
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA synchronous = NORMAL")
             await connection.execute("PRAGMA busy_timeout = 5000")
+            # Deleted and overwritten rows are zeroed, not left in free pages: an erased or
+            # newly encrypted note must not survive in the file.
+            await connection.execute("PRAGMA secure_delete = ON")
             await database._migrate()
         except BaseException:
             await connection.close()

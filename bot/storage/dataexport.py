@@ -14,8 +14,8 @@ from bot.storage.audit import AuditLog
 from bot.storage.contacts import contact_from_row
 from bot.storage.database import Database, from_db_time
 from bot.storage.families import FamilyStore
-from bot.storage.flags import _flag as flag_from_row
-from bot.storage.requests import _request as request_from_row
+from bot.storage.flags import flag_from_row
+from bot.storage.requests import request_from_row
 
 
 class DataExportStore:
@@ -31,7 +31,7 @@ class DataExportStore:
         contact_rows = await self._db.fetch_all(
             "SELECT * FROM contacts WHERE family_id = ? ORDER BY contact_on, id", (family_id,)
         )
-        contacts = [contact_from_row(row) for row in contact_rows]
+        contacts = [contact_from_row(row, self._db.cipher) for row in contact_rows]
         follow_ups = [
             FollowUpEntry(
                 row["id"],
@@ -43,14 +43,14 @@ class DataExportStore:
             if row["follow_up_on"]
         ]
         requests = [
-            request_from_row(row)
+            request_from_row(row, self._db.cipher)
             for row in await self._db.fetch_all(
                 "SELECT * FROM interpreter_requests WHERE family_id = ? ORDER BY created_at, id",
                 (family_id,),
             )
         ]
         flags = [
-            flag_from_row(row)
+            flag_from_row(row, self._db.cipher)
             for row in await self._db.fetch_all(
                 "SELECT * FROM flags WHERE family_id = ? ORDER BY raised_at, id", (family_id,)
             )

@@ -22,6 +22,11 @@ class DemoStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def _sealed_flag(self, row: tuple) -> tuple:
+        # Demo contacts have no notes; demo flags have texts, sealed as real ones would be.
+        seal = self._db.cipher.seal
+        return (*row[:2], seal(row[2]), *row[3:6], seal(row[6]))
+
     async def is_empty(self) -> bool:
         return await self._db.fetch_value("SELECT count(*) FROM families") == 0
 
@@ -74,7 +79,7 @@ class DemoStore:
                     closed_at, outcome)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                data.flags,
+                [self._sealed_flag(row) for row in data.flags],
             )
             for statement in (*rollups.rebuild_statements(), *rollups.TRIGGERS):
                 await self._db.execute(statement)

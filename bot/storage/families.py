@@ -10,13 +10,14 @@ from bot.casework.vocabulary import BenefitSystem
 from bot.storage.audit import AuditLog
 from bot.storage.cache import RecordCache
 from bot.storage.database import Database, to_db_time
+from bot.storage.encryption import TextCipher
 
 
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _family(row: sqlite3.Row) -> Family:
+def _family(row: sqlite3.Row, cipher: TextCipher) -> Family:
     keys = row.keys()
     return Family(
         id=row["id"],
@@ -29,7 +30,7 @@ def _family(row: sqlite3.Row) -> Family:
         consent_on=_date(row["consent_on"]),
         opened_on=date.fromisoformat(row["opened_on"]),
         closed_on=_date(row["closed_on"]),
-        close_reason=row["close_reason"],
+        close_reason=cipher.open(row["close_reason"]),
         status=row["status"],
         case_manager_id=row["case_manager_id"],
         last_contact_on=_date(row["last_contact_on"]) if "last_contact_on" in keys else None,
@@ -86,7 +87,7 @@ class FamilyStore:
             row = await self._db.fetch_one("SELECT * FROM families WHERE id = ?", (family_id,))
             if row is None:
                 return None
-            family = _family(row)
+            family = _family(row, self._db.cipher)
             if not self._db.in_transaction:
                 self._cache.put(family_id, family)
         return family
@@ -119,7 +120,7 @@ class FamilyStore:
             """,
             [*params, limit, offset],
         )
-        return [_family(row) for row in rows], total
+        return [_family(row, self._db.cipher) for row in rows], total
 
     async def recently_logged_by(self, staff_id: int, limit: int) -> list[Family]:
         """Active families this person logged contacts for, most recent first."""
@@ -132,7 +133,7 @@ class FamilyStore:
             """,
             (staff_id, limit),
         )
-        return [_family(row) for row in rows]
+        return [_family(row, self._db.cipher) for row in rows]
 
     async def close(
         self, family_id: int, reason: str | None, closed_by: int, today: date, now: datetime
@@ -143,7 +144,7 @@ class FamilyStore:
                 UPDATE families SET status = 'closed', closed_on = ?, close_reason = ?
                 WHERE id = ?
                 """,
-                (today.isoformat(), reason, family_id),
+                (today.isoformat(), self._db.cipher.seal(reason), family_id),
             )
             await self._audit.record("family.close", now, closed_by, family_code(family_id))
         self._cache.forget(family_id)

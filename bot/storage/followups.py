@@ -36,7 +36,7 @@ class FollowUpStore:
             """,
             (case_manager_id, until.isoformat()),
         )
-        return [contact_from_row(row) for row in rows]
+        return [contact_from_row(row, self._db.cipher) for row in rows]
 
     async def follow_ups_to_remind(self, until: date) -> list[FollowUp]:
         """Open follow-ups due by `until` whose reminder has not been sent yet."""
@@ -53,7 +53,8 @@ class FollowUpStore:
             (until.isoformat(),),
         )
         return [
-            FollowUp(contact_from_row(row), row["case_manager_id"], row["locale"]) for row in rows
+            FollowUp(contact_from_row(row, self._db.cipher), row["case_manager_id"], row["locale"])
+            for row in rows
         ]
 
     async def mark_reminded(self, contact_id: int, now: datetime) -> None:

@@ -20,10 +20,11 @@ from bot.interpreting.requests import (
 )
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.encryption import TextCipher
 from bot.storage.funds import FundStore
 
 
-def _request(row: sqlite3.Row) -> InterpreterRequest:
+def request_from_row(row: sqlite3.Row, cipher: TextCipher) -> InterpreterRequest:
     return InterpreterRequest(
         id=row["id"],
         fund_id=row["fund_id"],
@@ -43,7 +44,7 @@ def _request(row: sqlite3.Row) -> InterpreterRequest:
         committed_cents=row["committed_cents"],
         spent_cents=row["spent_cents"],
         overrun=bool(row["overrun"]),
-        reason=row["reason"],
+        reason=cipher.open(row["reason"]),
         created_at=from_db_time(row["created_at"]),
     )
 
@@ -99,7 +100,7 @@ class RequestStore:
                 source,
             )
             if existing is not None:
-                return Submission(_request(existing), created=False)
+                return Submission(request_from_row(existing, self._db.cipher), created=False)
             # The fund as it is now, inside the write transaction: an amount changed a
             # moment ago counts.
             current = await self._funds.get(fund.id)
@@ -145,7 +146,7 @@ class RequestStore:
         row = await self._db.fetch_one(
             "SELECT * FROM interpreter_requests WHERE id = ?", (request_id,)
         )
-        return None if row is None else _request(row)
+        return None if row is None else request_from_row(row, self._db.cipher)
 
     async def approve(
         self, request_id: int, by: int, now: datetime, overrun: bool = False
@@ -198,7 +199,14 @@ class RequestStore:
                     decided_by = ?, decided_at = ?
                 WHERE id = ?
                 """,
-                (status.value, spent_cents, reason, by, to_db_time(now), request_id),
+                (
+                    status.value,
+                    spent_cents,
+                    self._db.cipher.seal(reason),
+                    by,
+                    to_db_time(now),
+                    request_id,
+                ),
             )
             await self._audit.record(f"request.{status.value}", now, by, str(request_id))
             return await self._changed(request_id, now)
@@ -247,7 +255,7 @@ class RequestStore:
             total = await self._db.fetch_value(
                 f"SELECT count(*) FROM interpreter_requests WHERE {' AND '.join(where)}", params
             )
-        return [_request(row) for row in rows], total
+        return [request_from_row(row, self._db.cipher) for row in rows], total
 
     async def starting_between(self, start: datetime, end: datetime) -> list[InterpreterRequest]:
         """Approved requests starting in [start, end) whose requester was not reminded yet."""
@@ -260,7 +268,7 @@ class RequestStore:
             """,
             (to_db_time(start), to_db_time(end)),
         )
-        return [_request(row) for row in rows]
+        return [request_from_row(row, self._db.cipher) for row in rows]
 
     async def mark_reminded(self, request_id: int, now: datetime) -> None:
         await self._db.execute(
