@@ -22,6 +22,7 @@ from bot.handlers import (
     approvals,
     caseload,
     contacts,
+    erasure,
     errors,
     exports,
     families,
@@ -62,6 +63,7 @@ CAPABILITIES = (
     reports,
     invitations,
     staff,
+    erasure,
     language,
     help,
 )
@@ -140,6 +142,7 @@ async def start_services(application: Application) -> None:
         followups.schedule_reminders(application)
         requests.schedule_reminders(application)
         reports.schedule_weekly_report(application)
+        erasure.schedule_retention(application)
 
 
 async def stop_services(application: Application) -> None:

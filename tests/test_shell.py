@@ -41,6 +41,7 @@ Ihre Befehle (Administrator*in)
 /invite – Kolleg*in einladen: /invite case_manager
 /users – Mitarbeitende mit Rolle, Team, Sprache und Status anzeigen
 /revoke – Zugang sofort deaktivieren: /revoke @benutzername
+/forget – Personenbezogene Angaben einer abgeschlossenen Familie sofort löschen: /forget F-0042
 /language – Sprache wechseln: Deutsch, English, Українська
 /help – Ihre verfügbaren Befehle anzeigen
 /cancel – Laufenden Dialog abbrechen

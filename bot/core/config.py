@@ -22,6 +22,10 @@ WARENDORF_TOWNS = (
 )  # fmt: skip
 
 
+# A hundred years: longer is a typo, and dates before year 1 cannot be computed.
+MAX_RETENTION_MONTHS = 1200
+
+
 class ConfigError(Exception):
     """A configuration value is missing or malformed; the message names the variable."""
 
@@ -61,6 +65,10 @@ class Settings(BaseSettings):
     rate_lines_per_page: int = 30
     rate_late_cancel_hours: int = 2
     rate_late_cancel_notice_hours: int = 24
+
+    # Retention (GDPR Art. 5(1)(e)); 0 switches the automatic erasure off (kept for ever).
+    retention_months: int = 24
+    audit_retention_months: int = 36
 
     @field_validator("telegram_bot_token", "deepl_auth_key", "deepl_server_url", mode="before")
     @classmethod
@@ -132,6 +140,15 @@ class Settings(BaseSettings):
     def _not_negative(cls, value: int) -> int:
         if value < 0:
             raise ValueError("must not be negative")
+        return value
+
+    @field_validator("retention_months", "audit_retention_months")
+    @classmethod
+    def _months(cls, value: int) -> int:
+        if not 0 <= value <= MAX_RETENTION_MONTHS:
+            raise ValueError(
+                f"must be a number of months from 0 (never erase) to {MAX_RETENTION_MONTHS}"
+            )
         return value
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from bot.storage.caseload import CaseloadStore
 from bot.storage.contacts import ContactStore
 from bot.storage.database import Database
 from bot.storage.demo import DemoStore
+from bot.storage.erasure import ErasureStore
 from bot.storage.exports import ExportStore
 from bot.storage.families import FamilyStore
 from bot.storage.figures import FigureStore
@@ -42,6 +43,7 @@ class Storage:
         self.caseload = CaseloadStore(db)
         self.exports = ExportStore(db)
         self.reports = ReportStore(db)
+        self.erasure = ErasureStore(db, self.audit, self.families, self.staff)
 
     @classmethod
     async def open(cls, path: Path) -> Storage:
