@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from bot.handlers.erasure import JOB_NAME
 from bot.privacy.erasure import months_before, retention_cutoffs
 from bot.reporting.periods import PeriodKind, period_containing
 from bot.staff.roles import Role
+from bot.storage.database import Database
+from bot.storage.migrations import MIGRATIONS
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR, START
 from tests.helpers.dates import BERLIN
 from tests.helpers.harness import BotHarness, FakeTime, only_text, texts
@@ -418,3 +421,44 @@ async def test_no_reported_figure_changes_when_retention_erases(bot: BotHarness)
     assert len(weeks) >= WEEKS and sum("@demo_cm_1" in week[0] for week in weeks) > WEEKS // 2
     for key in before:
         assert after[key] == before[key], key
+
+
+async def test_migration_keeps_the_household_sizes_of_an_existing_database(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "version-4.sqlite3"
+    with sqlite3.connect(path) as connection:
+        for migration in MIGRATIONS[:4]:
+            for statement in migration.statements:
+                connection.execute(statement)
+        connection.execute(
+            "INSERT INTO staff (telegram_id, role, team, locale, created_at) "
+            "VALUES (1, 'admin', 'administration', 'de', '2026-01-01T00:00:00+00:00')"
+        )
+        connection.execute(
+            "INSERT INTO families (town, origin, household_size, languages, fled_ukraine, "
+            "opened_on, case_manager_id, created_at) "
+            "VALUES ('Ahlen', 'UA', 4, 'uk', 1, '2026-01-01', 1, '2026-01-01T00:00:00+00:00')"
+        )
+        connection.execute("PRAGMA user_version = 4")
+    connection.close()
+
+    database = await Database.open(path)
+    try:
+        row = await database.fetch_one("SELECT household_size, origin, erased_at FROM families")
+        assert tuple(row) == (4, "UA", None)
+        with pytest.raises(sqlite3.IntegrityError):
+            await database.execute("UPDATE families SET household_size = 31")
+    finally:
+        await database.close()
+
+
+async def test_an_erased_family_still_exports_and_lists(casework: BotHarness) -> None:
+    bot = casework
+    await bot.send(ADMIN, "/forget F-0001")
+    await bot.press(ADMIN, de("Erase now"))
+
+    calls = await bot.send(COORDINATOR, "/export 01.11.2026 30.11.2026")
+
+    assert any(call.method == "sendDocument" for call in calls)
+    assert "F-0001" in only_text(await bot.send(ADMIN, "/family F-0001"))
