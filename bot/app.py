@@ -24,6 +24,7 @@ from bot.handlers import (
     caseload,
     contacts,
     dataexport,
+    erasure,
     errors,
     exports,
     families,
@@ -67,6 +68,7 @@ CAPABILITIES = (
     staff,
     audit,
     dataexport,
+    erasure,
     language,
     help,
     traces,
@@ -152,6 +154,7 @@ async def start_services(application: Application) -> None:
         requests.schedule_reminders(application)
         reports.schedule_weekly_report(application)
         traces.schedule_deletion(application)
+        erasure.schedule_retention(application)
 
 
 async def stop_services(application: Application) -> None:

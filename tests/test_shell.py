@@ -43,6 +43,7 @@ Ihre Befehle (Administrator*in)
 /revoke – Zugang sofort deaktivieren: /revoke @benutzername
 /audit – Wer hat was gelesen oder geändert: /audit [@name | F-0042] [von] [bis] [xlsx]
 /dataexport – Alles zu einer Familie Gespeicherte (Art. 15 DSGVO): /dataexport F-0042
+/forget – Personenbezogene Angaben einer abgeschlossenen Familie sofort löschen: /forget F-0042
 /language – Sprache wechseln: Deutsch, English, Українська
 /help – Ihre verfügbaren Befehle anzeigen
 /cancel – Laufenden Dialog abbrechen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.casework.vocabulary import BenefitSystem
 from bot.core.i18n import _, country_name, format_date, format_items, language_name
@@ -212,8 +212,7 @@ def family_card(family: Family, case_manager: StaffMember | None) -> str:
             if family.active
             else _("<b>Family {code}</b> (closed)")
         ).format(code=family.code),
-        *_facts(family),
-        consent_line(family),
+        *(_erased_facts(family) if family.erased_at else [*_facts(family), consent_line(family)]),
         _("Opened: {date}").format(date=format_date(family.opened_on)),
     ]
     if family.closed_on:
@@ -222,6 +221,15 @@ def family_card(family: Family, case_manager: StaffMember | None) -> str:
     if case_manager is not None:
         lines.append(_("Case manager: {name}").format(name=html.escape(case_manager.handle)))
     return "\n".join(lines)
+
+
+def _erased_facts(family: Family) -> list[str]:
+    """What an erased record still says: only what the figures count."""
+    return [
+        _("Personal data erased on {date}.").format(date=format_date(family.erased_at)),
+        _("Town: {town}").format(town=family.town),
+        _("Fled the war in Ukraine: {answer}").format(answer=yes_no(family.fled_ukraine)),
+    ]
 
 
 def consent_line(family: Family) -> str:
@@ -246,7 +254,8 @@ class Family:
     id: int
     town: str
     origin: str
-    household_size: int
+    # None once the family's personal data were erased (bot/privacy/erasure.py).
+    household_size: int | None
     languages: tuple[str, ...]
     fled_ukraine: bool
     benefit_system: BenefitSystem | None
@@ -257,6 +266,7 @@ class Family:
     status: str
     case_manager_id: int
     last_contact_on: date | None = None
+    erased_at: datetime | None = None
 
     @property
     def code(self) -> str:

@@ -23,6 +23,10 @@ WARENDORF_TOWNS = (
 )  # fmt: skip
 
 
+# A hundred years: longer is a typo, and dates before year 1 cannot be computed.
+MAX_RETENTION_MONTHS = 1200
+
+
 class ConfigError(Exception):
     """A configuration value is missing or malformed; the message names the variable."""
 
@@ -69,6 +73,9 @@ class Settings(BaseSettings):
     # Messages showing case details are deleted from the chat after this many hours; 0 keeps
     # them. Telegram lets a bot delete its own messages for 48 hours only.
     chat_retention_hours: int = 24
+    # Retention (GDPR Art. 5(1)(e)); 0 switches the automatic erasure off (kept for ever).
+    retention_months: int = 24
+    audit_retention_months: int = 36
 
     @field_validator("telegram_bot_token", "deepl_auth_key", "deepl_server_url", mode="before")
     @classmethod
@@ -168,6 +175,15 @@ class Settings(BaseSettings):
         # The deletion job runs every 15 minutes: 47 hours leaves it time within the 48.
         if not 0 <= value <= 47:
             raise ValueError("must be between 0 (keep) and 47 hours: Telegram allows 48")
+        return value
+
+    @field_validator("retention_months", "audit_retention_months")
+    @classmethod
+    def _months(cls, value: int) -> int:
+        if not 0 <= value <= MAX_RETENTION_MONTHS:
+            raise ValueError(
+                f"must be a number of months from 0 (never erase) to {MAX_RETENTION_MONTHS}"
+            )
         return value
 
     @model_validator(mode="after")

@@ -65,6 +65,8 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),
     "request.personal_data_kept": lazy_gettext("Rejection reason saved despite personal data"),
     "data_key.rotate": lazy_gettext("Encryption key rotated"),
+    "family.erase": lazy_gettext("Family's personal data erased"),
+    "staff.pseudonymise": lazy_gettext("Former staff member pseudonymised"),
 }
 
 

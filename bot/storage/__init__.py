@@ -12,6 +12,7 @@ from bot.storage.database import Database
 from bot.storage.dataexport import DataExportStore
 from bot.storage.demo import DemoStore
 from bot.storage.encryption import EncryptionStore, TextCipher
+from bot.storage.erasure import ErasureStore
 from bot.storage.exports import ExportStore
 from bot.storage.families import FamilyStore
 from bot.storage.figures import FigureStore
@@ -49,6 +50,7 @@ class Storage:
         self.traces = TraceStore(db)
         self.dataexport = DataExportStore(db, self.families, self.audit)
         self.encryption = EncryptionStore(db, self.audit)
+        self.erasure = ErasureStore(db, self.audit, self.families, self.staff)
 
     @classmethod
     async def open(cls, path: Path, data_keys: Sequence[str] = ()) -> Storage:

@@ -9,7 +9,7 @@ from bot.casework.families import Family, FamilyDraft, family_code
 from bot.casework.vocabulary import BenefitSystem
 from bot.storage.audit import AuditLog
 from bot.storage.cache import RecordCache
-from bot.storage.database import Database, to_db_time
+from bot.storage.database import Database, from_db_time, to_db_time
 from bot.storage.encryption import TextCipher
 
 
@@ -31,6 +31,7 @@ def _family(row: sqlite3.Row, cipher: TextCipher) -> Family:
         opened_on=date.fromisoformat(row["opened_on"]),
         closed_on=_date(row["closed_on"]),
         close_reason=cipher.open(row["close_reason"]),
+        erased_at=from_db_time(row["erased_at"]),
         status=row["status"],
         case_manager_id=row["case_manager_id"],
         last_contact_on=_date(row["last_contact_on"]) if "last_contact_on" in keys else None,
@@ -147,6 +148,10 @@ class FamilyStore:
                 (today.isoformat(), self._db.cipher.seal(reason), family_id),
             )
             await self._audit.record("family.close", now, closed_by, family_code(family_id))
+        self._cache.forget(family_id)
+
+    def forget_cached(self, family_id: int) -> None:
+        """After a change made elsewhere (erasure): read the family from the database again."""
         self._cache.forget(family_id)
 
     async def transfer(self, family_id: int, to_staff_id: int, by: int, now: datetime) -> None:

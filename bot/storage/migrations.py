@@ -275,4 +275,54 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX audit_log_subject ON audit_log (subject, at)",
         ),
     ),
+    Migration(
+        why="Retention and erasure (GDPR Art. 5(1)(e), 17): the household size may be erased "
+        "(NULL) while the family row stays for the figures, so its NOT NULL goes; "
+        "families and staff remember when they were erased or pseudonymised; and the audit "
+        "log becomes append-only in the database. Triggers refuse every UPDATE of audit_log "
+        "and every DELETE except of lines older than audit_retention.delete_before, a "
+        "one-row control table that only the retention job sets and resets inside its own "
+        "transaction (a TEMP flag would be invisible to triggers of the main schema).",
+        statements=(
+            # SQLite cannot drop a NOT NULL: rename, add the nullable column, copy, drop.
+            "ALTER TABLE families RENAME COLUMN household_size TO household_size_required",
+            """
+            ALTER TABLE families ADD COLUMN household_size INTEGER
+                CHECK (household_size BETWEEN 1 AND 30)
+            """,
+            "UPDATE families SET household_size = household_size_required",
+            "ALTER TABLE families DROP COLUMN household_size_required",
+            "ALTER TABLE families ADD COLUMN erased_at TEXT",
+            """
+            CREATE INDEX families_to_erase ON families (closed_on)
+            WHERE closed_on IS NOT NULL AND erased_at IS NULL
+            """,
+            "ALTER TABLE staff ADD COLUMN pseudonymised_at TEXT",
+            """
+            CREATE TABLE audit_retention (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                delete_before TEXT
+            )
+            """,
+            "INSERT INTO audit_retention (id, delete_before) VALUES (1, NULL)",
+            """
+            CREATE TRIGGER audit_retention_stays BEFORE DELETE ON audit_retention BEGIN
+                SELECT RAISE(ABORT, 'audit_retention keeps its one row');
+            END
+            """,
+            """
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+                SELECT RAISE(ABORT, 'audit_log is append-only');
+            END
+            """,
+            """
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            WHEN NOT OLD.at < coalesce(
+                (SELECT delete_before FROM audit_retention WHERE id = 1), '')
+            BEGIN
+                SELECT RAISE(ABORT, 'audit_log is append-only: only the retention job deletes');
+            END
+            """,
+        ),
+    ),
 )

@@ -162,6 +162,10 @@ class StaffStore:
             await self._audit.record("staff.language", now, telegram_id, detail=locale)
         self._cache.forget(telegram_id)
 
+    def forget_cached(self, telegram_id: int) -> None:
+        """After a change made elsewhere (pseudonymisation): read the person again."""
+        self._cache.forget(telegram_id)
+
     async def revoke(self, telegram_id: int, revoked_by: int, now: datetime) -> None:
         async with self._db.transaction():
             await self._db.execute(
