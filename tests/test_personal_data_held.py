@@ -360,3 +360,68 @@ async def test_after_the_reject_button_edit_asks_for_the_reason_again(
         "reason": "Termin fällt aus",
     }
     assert await stored_anywhere(bot, "Kovalenko") == []
+
+
+# Flag outcomes and close reasons ----------------------------------------------------------
+
+
+async def test_a_flag_outcome_with_personal_data_waits_for_save_anyway(
+    casework: BotHarness,
+) -> None:
+    bot = casework
+    await bot.send(CASE_MANAGER, "/flag F-0001 wartezeit: vier Monate Wartezeit bei der ABH")
+    command = "/closeflag 1 Herr Popov hat einen Termin am 12.12. bekommen"
+
+    [warning] = await bot.send(COORDINATOR, command)
+    assert warning.text == held_text(PersonalData.NAME)
+    [flag] = await rows(bot, "flags")
+    assert flag["closed_at"] is None
+    assert await stored_anywhere(bot, "Popov") == []
+
+    await bot.press(COORDINATOR, de("Save anyway"))
+
+    [flag] = await rows(bot, "flags")
+    assert flag["closed_at"] is not None
+    assert flag["outcome"] == "Herr Popov hat einen Termin am 12.12. bekommen"
+    assert await kept_audit(bot, "flag.personal_data_kept") == [("F-0001", "name")]
+
+
+async def test_edit_under_a_flag_outcome_leaves_the_flag_open(casework: BotHarness) -> None:
+    bot = casework
+    await bot.send(CASE_MANAGER, "/flag F-0001 wartezeit: vier Monate Wartezeit bei der ABH")
+    await bot.send(COORDINATOR, "/closeflag 1 Herr Popov hat einen Termin bekommen")
+
+    edited = await bot.press(COORDINATOR, de("Edit"))
+
+    assert "/closeflag" in edited[1].text
+    [flag] = await rows(bot, "flags")
+    assert (flag["closed_at"], flag["outcome"]) == (None, None)
+
+
+async def test_a_close_reason_with_personal_data_waits_for_save_anyway(
+    casework: BotHarness,
+) -> None:
+    bot = casework
+
+    [warning] = await bot.send(CASE_MANAGER, "/closefamily F-0001 Frau Kovalenko ist verzogen")
+    assert warning.text == held_text(PersonalData.NAME)
+    [family] = await rows(bot, "families")
+    assert family["status"] == "active"
+
+    await bot.press(CASE_MANAGER, de("Save anyway"))
+
+    [family] = await rows(bot, "families")
+    assert (family["status"], family["close_reason"]) == ("closed", "Frau Kovalenko ist verzogen")
+    assert await kept_audit(bot, "family.personal_data_kept") == [("F-0001", "name")]
+
+
+async def test_edit_under_a_close_reason_keeps_the_family_open(casework: BotHarness) -> None:
+    bot = casework
+    await bot.send(CASE_MANAGER, "/closefamily F-0001 Frau Kovalenko ist verzogen")
+
+    await bot.press(CASE_MANAGER, de("Edit"))
+
+    [family] = await rows(bot, "families")
+    assert (family["status"], family["close_reason"]) == ("active", None)
+    reply = only_text(await bot.send(CASE_MANAGER, "/closefamily F-0001 verzogen"))
+    assert reply == de("{code} is closed. Its records are kept.", code="F-0001")

@@ -4,6 +4,7 @@ family's record from start to end."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -21,6 +22,7 @@ from bot.casework.families import (
     FREQUENT_LANGUAGES,
     FREQUENT_ORIGINS,
     MAX_HOUSEHOLD,
+    Family,
     FamilyDraft,
     draft_summary,
     family_card,
@@ -41,12 +43,17 @@ from bot.core.parsing import ParseError
 from bot.handlers.common import (
     TownButton,
     answered_town,
+    audit_kept,
     button,
     cancel_row,
     command,
     dialog,
+    edit_text,
     end_dialog,
     find_family,
+    held_button_expired,
+    hold_back,
+    load_family,
     not_understood,
     page_count,
     page_row,
@@ -58,10 +65,12 @@ from bot.handlers.common import (
     rows,
     show,
     show_page,
+    take_held,
     town_keyboard,
     use_buttons,
 )
 from bot.handlers.notices import notify
+from bot.privacy.personal_data import HeldText, find_personal_data
 from bot.staff.roles import ALL_ROLES, CASEWORK_ROLES, Role, sees_all_families
 from bot.staff.staff import StaffMember
 
@@ -173,6 +182,23 @@ class SaveFamily(CallbackData, prefix="nf:save"):
 
 class CancelNewFamily(CallbackData, prefix="nf:cancel"):
     pass
+
+
+# Save anyway and Edit under a close reason held back for its personal data.
+class KeepCloseReason(CallbackData, prefix="closefamily:keep"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class EditCloseReason(CallbackData, prefix="closefamily:edit"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+@dataclass(frozen=True)
+class ClosedFamily:
+    """A /closefamily held back for its reason, until Save anyway or Edit."""
+
+    family_id: int
+    reason: str
 
 
 TOWN, ORIGIN, LANGUAGES, HOUSEHOLD, UKRAINE, BENEFITS, CONSENT, CONFIRM = range(8)
@@ -557,6 +583,49 @@ async def close_family(update: Update, context: BotContext) -> None:
     if family is None:
         return
     reason = " ".join(context.args[1:]).strip() or None
+    found = reason and find_personal_data(reason, context.clock.today(), allow_family_codes=True)
+    if found:
+        token = update.message.message_id
+        held = HeldText(token, tuple(found), ClosedFamily(family.id, reason))
+        await hold_back(
+            update, context, held, KeepCloseReason(token=token), EditCloseReason(token=token)
+        )
+        return
+    await _close(update, context, family, reason)
+
+
+async def keep_close_reason(update: Update, context: BotContext) -> None:
+    """Save anyway under a held close reason: the family is closed with it as typed."""
+    query = update.callback_query
+    held = take_held(context, KeepCloseReason.read(query.data).token, ClosedFamily)
+    if held is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await remove_buttons(query)
+    family = await load_family(update, context, held.record.family_id, active=True)
+    if family is not None:
+        await audit_kept(context, "family.personal_data_kept", held, family.code)
+        await _close(update, context, family, held.record.reason)
+
+
+async def edit_close_reason(update: Update, context: BotContext) -> None:
+    """Edit under a held close reason: it is forgotten; the person sends it again."""
+    query = update.callback_query
+    if take_held(context, EditCloseReason.read(query.data).token, ClosedFamily) is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await edit_text(
+        query,
+        _(
+            "Nothing was saved. Please send /closefamily again with a reason without personal "
+            "data, e.g. /closefamily F-0042 moved away"
+        ),
+    )
+
+
+async def _close(update: Update, context: BotContext, family: Family, reason: str | None) -> None:
     await context.storage.families.close(
         family.id, reason, context.member.telegram_id, context.clock.today(), context.clock.now()
     )
@@ -651,5 +720,7 @@ def handlers() -> list[BaseHandler]:
         new_family_dialog,
         command("consent", record_consent),
         command("closefamily", close_family),
+        CallbackQueryHandler(keep_close_reason, pattern=KeepCloseReason.matches),
+        CallbackQueryHandler(edit_close_reason, pattern=EditCloseReason.matches),
         command("transfer", transfer_family),
     ]

@@ -37,6 +37,7 @@ from bot.staff.roles import CASEWORK_ROLES, Role
 
 _FLAG_NUMBER = re.compile(r"^#?([0-9]{1,9})$")
 
+CLOSE_FLAG_EXAMPLE = "/closeflag 3 Termin-Kontingent mit der ABH vereinbart"
 # A flag line is at most about 270 characters: ten stay well within a message.
 PAGE_SIZE = 10
 
@@ -52,6 +53,22 @@ class KeepFlagText(CallbackData, prefix="flag:keep"):
 
 class EditFlagText(CallbackData, prefix="flag:edit"):
     token: int = Field(ge=0, le=999_999_999_999)
+
+
+class KeepOutcome(CallbackData, prefix="closeflag:keep"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class EditOutcome(CallbackData, prefix="closeflag:edit"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+@dataclass(frozen=True)
+class ClosedFlag:
+    """A /closeflag held back for its outcome, until Save anyway or Edit."""
+
+    flag_id: int
+    outcome: str
 
 
 @dataclass(frozen=True)
@@ -190,7 +207,7 @@ async def _show_flags(update: Update, context: BotContext, page: int) -> None:
 async def close_flag(update: Update, context: BotContext) -> None:
     """Close a flag with what came of it."""
     parts = update.message.text.split(maxsplit=2)
-    example = "/closeflag 3 Termin-Kontingent mit der ABH vereinbart"
+    example = CLOSE_FLAG_EXAMPLE
     number = _FLAG_NUMBER.match(parts[1]) if len(parts) > 1 else None
     if len(parts) < 3 or number is None:
         await reply(
@@ -212,10 +229,53 @@ async def close_flag(update: Update, context: BotContext) -> None:
     except ParseError as error:
         await reply(update, error.message)
         return
-    await context.storage.flags.close(
-        flag.id, outcome, context.member.telegram_id, context.clock.now()
+    found = find_personal_data(outcome, context.clock.today(), allow_family_codes=True)
+    if found:
+        token = update.message.message_id
+        held = HeldText(token, tuple(found), ClosedFlag(flag.id, outcome))
+        await hold_back(update, context, held, KeepOutcome(token=token), EditOutcome(token=token))
+        return
+    await _close_flag(update, context, flag.id, outcome)
+
+
+async def keep_outcome(update: Update, context: BotContext) -> None:
+    """Save anyway under a held outcome: the flag is closed with it as typed."""
+    query = update.callback_query
+    held = take_held(context, KeepOutcome.read(query.data).token, ClosedFlag)
+    if held is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await remove_buttons(query)
+    flag = await context.storage.flags.get(held.record.flag_id)
+    if flag is None or not flag.open:
+        await reply(update, _("Flag #{id} is closed already.").format(id=held.record.flag_id))
+        return
+    await audit_kept(context, "flag.personal_data_kept", held, flag.family_code)
+    await _close_flag(update, context, flag.id, held.record.outcome)
+
+
+async def edit_outcome(update: Update, context: BotContext) -> None:
+    """Edit under a held outcome: it is forgotten; the person sends it again."""
+    query = update.callback_query
+    if take_held(context, EditOutcome.read(query.data).token, ClosedFlag) is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await edit_text(
+        query,
+        _(
+            "Nothing was saved. Please send /closeflag again with an outcome without personal "
+            "data, e.g. {example}"
+        ).format(example=CLOSE_FLAG_EXAMPLE),
     )
-    await reply(update, _("Flag #{id} closed.").format(id=flag.id))
+
+
+async def _close_flag(update: Update, context: BotContext, flag_id: int, outcome: str) -> None:
+    await context.storage.flags.close(
+        flag_id, outcome, context.member.telegram_id, context.clock.now()
+    )
+    await reply(update, _("Flag #{id} closed.").format(id=flag_id))
 
 
 def handlers() -> list[BaseHandler]:
@@ -226,4 +286,6 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(keep_flag_text, pattern=KeepFlagText.matches),
         CallbackQueryHandler(edit_flag_text, pattern=EditFlagText.matches),
         command("closeflag", close_flag),
+        CallbackQueryHandler(keep_outcome, pattern=KeepOutcome.matches),
+        CallbackQueryHandler(edit_outcome, pattern=EditOutcome.matches),
     ]

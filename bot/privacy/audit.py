@@ -64,6 +64,7 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "contact.personal_data_kept": lazy_gettext("Note saved despite personal data"),
     "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),
     "request.personal_data_kept": lazy_gettext("Rejection reason saved despite personal data"),
+    "family.personal_data_kept": lazy_gettext("Close reason saved despite personal data"),
     "data_key.rotate": lazy_gettext("Encryption key rotated"),
     "family.erase": lazy_gettext("Family's personal data erased"),
     "staff.pseudonymise": lazy_gettext("Former staff member pseudonymised"),
