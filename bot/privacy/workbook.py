@@ -8,19 +8,12 @@ Synchronous and CPU-bound: handlers run `workbook_bytes` with `asyncio.to_thread
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from bot.core.i18n import current_locale
-
-DATE_FORMATS = {"de": "DD.MM.YYYY", "en": "DD/MM/YYYY", "uk": "DD.MM.YYYY"}
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_SHEET_NAME_LENGTH = 31
-# Excel cannot show more characters in a cell.
-_CELL_LIMIT = 32_767
+from bot.core.workbook import sheet_name, write_cell
 
 
 @dataclass(frozen=True)
@@ -58,7 +51,7 @@ def workbook_bytes(title: str, sheets: Sequence[Sheet]) -> bytes:
         for row_number, row in enumerate(sheet_data.rows, start=2):
             for number, value in enumerate(row, start=1):
                 cell = sheet.cell(row=row_number, column=number)
-                _write(cell, value, locale)
+                write_cell(cell, value, locale)
                 if isinstance(value, str) and "\n" in value:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A2"
@@ -69,22 +62,7 @@ def workbook_bytes(title: str, sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def _write(cell: Any, value: Any, locale: str) -> None:
-    if isinstance(value, datetime):
-        cell.value = value
-        cell.number_format = f"{DATE_FORMATS[locale]} HH:MM"
-    elif isinstance(value, date):
-        cell.value = value
-        cell.number_format = DATE_FORMATS[locale]
-    elif isinstance(value, str):
-        cell.value = value[:_CELL_LIMIT]
-        # openpyxl takes a text starting with "=" for a formula: keep it text.
-        cell.data_type = "s"
-    else:
-        cell.value = value
-
-
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = _SHEET_NAME_FORBIDDEN.sub("-", title)[:_SHEET_NAME_LENGTH] or "-"
+    name = sheet_name(title)
     used.add(name)
     return name

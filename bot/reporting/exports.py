@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +24,7 @@ from bot.casework.vocabulary import BenefitSystem, ContactType, Service, Topic, 
 from bot.core.i18n import _, country_name, current_locale, format_date, format_items, language_name
 from bot.core.parsing import ParseError, parse_full_date
 from bot.core.text import yes_no
+from bot.core.workbook import DATE_FORMATS, sheet_name, write_cell
 from bot.interpreting.requests import Mode, Purpose, Status, status_label
 
 if TYPE_CHECKING:
@@ -33,16 +33,12 @@ if TYPE_CHECKING:
 
 # Excel number formats are written in its neutral notation; Excel shows them with the
 # reader's separators ("1.234,50 €" in a German Excel).
-DATE_FORMATS = {"de": "DD.MM.YYYY", "en": "DD/MM/YYYY", "uk": "DD.MM.YYYY"}
 MONEY_FORMATS = {"de": '#,##0.00 "€"', "en": '"€"#,##0.00', "uk": '#,##0.00 "€"'}
 EXAMPLE = "/export 01.11.2026 30.11.2026"
 # A year at most: a longer export is rarely wanted and grows past what a chat carries.
 MAX_DAYS = 366
 # Typed years outside these are typing errors (and would reach the ends of the calendar).
 YEARS = (2000, 2100)
-# What Excel does not allow in a sheet name, and its length limit.
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_SHEET_NAME_LENGTH = 31
 # A text starting with one of these is a formula to Excel: never let one run.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -239,7 +235,7 @@ def _add_sheet(
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    sheet = workbook.create_sheet(_sheet_name(title))
+    sheet = workbook.create_sheet(sheet_name(title))
     bold = Font(bold=True)
     for number, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=number, value=column.header)
@@ -254,25 +250,11 @@ def _add_sheet(
 
 
 def _write(cell: Any, value: Any, locale: str) -> None:
-    if isinstance(value, datetime):
-        cell.value = value
-        cell.number_format = f"{DATE_FORMATS[locale]} HH:MM"
-    elif isinstance(value, date):
-        cell.value = value
-        cell.number_format = DATE_FORMATS[locale]
-    elif isinstance(value, _Money):
+    if isinstance(value, _Money):
         cell.value = value.euros
         cell.number_format = MONEY_FORMATS[locale]
-    elif isinstance(value, str):
-        cell.value = value
-        # openpyxl takes a text starting with "=" for a formula: keep it text.
-        cell.data_type = "s"
     else:
-        cell.value = value
-
-
-def _sheet_name(title: str) -> str:
-    return _SHEET_NAME_FORBIDDEN.sub("-", title)[:_SHEET_NAME_LENGTH] or "-"
+        write_cell(cell, value, locale)
 
 
 def contacts_csv_bytes(contacts: list[ContactRow]) -> bytes:

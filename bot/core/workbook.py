@@ -1,0 +1,39 @@
+"""Cells and sheet names as Excel wants them, for every workbook the bot writes.
+
+Dates are real date cells in the reader's format (Excel shows them with the reader's
+separators), and no text is ever taken for a formula.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+# Excel number formats are written in its neutral notation.
+DATE_FORMATS = {"de": "DD.MM.YYYY", "en": "DD/MM/YYYY", "uk": "DD.MM.YYYY"}
+# What Excel does not allow in a sheet name, and its length limit.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME_LENGTH = 31
+# Excel cannot show more characters in a cell.
+CELL_LIMIT = 32_767
+
+
+def sheet_name(title: str) -> str:
+    return _SHEET_NAME_FORBIDDEN.sub("-", title)[:_SHEET_NAME_LENGTH] or "-"
+
+
+def write_cell(cell: Any, value: Any, locale: str) -> None:
+    """Put a plain value (text, number, date, local datetime, None) into an openpyxl cell."""
+    if isinstance(value, datetime):
+        cell.value = value
+        cell.number_format = f"{DATE_FORMATS[locale]} HH:MM"
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMATS[locale]
+    elif isinstance(value, str):
+        cell.value = value[:CELL_LIMIT]
+        # openpyxl takes a text starting with "=" for a formula: keep it text.
+        cell.data_type = "s"
+    else:
+        cell.value = value
