@@ -91,7 +91,9 @@ def demo_database(
     size: Size, rebuild: bool = False, log: Callable[[str], None] = print
 ) -> DemoDatabase:
     """The cached demo database of `size`, built with `kim-bot demo-data` when missing or stale."""
-    CACHE.mkdir(exist_ok=True)
+    # Private like the bot's own data folder: the bot refuses a database others can read.
+    CACHE.mkdir(mode=0o700, exist_ok=True)
+    CACHE.chmod(0o700)
     path = CACHE / f"{size.name}.sqlite3"
     meta_path = CACHE / f"{size.name}.json"
     digest = _sources_digest(size)
@@ -154,6 +156,7 @@ def _described(size: Size, path: Path, meta: dict[str, Any]) -> DemoDatabase:
 
 def copy_database(source: Path, target: Path) -> Path:
     """A consistent copy (through SQLite's backup), for a run that writes to it."""
+    target.touch(mode=0o600)  # the bot opens only a database no one else can read
     with (
         sqlite3.connect(f"file:{source}?mode=ro", uri=True) as origin,
         sqlite3.connect(target) as copy,
