@@ -11,6 +11,7 @@ from bot.handlers.traces import JOB_NAME
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.texts import de
 
 
 async def casework(bot: BotHarness) -> None:
@@ -65,9 +66,11 @@ async def test_the_workbook_is_readable_and_guards_formulas(bot: BotHarness) -> 
     assert len(workbook.sheetnames) == 6
     contacts = workbook.worksheets[1]
     header = [cell.value for cell in contacts[1]]
-    note = contacts.cell(row=2, column=header.index("note") + 1)
+    # Headers in the reader's language (German here), not the stored field names.
+    note = contacts.cell(row=2, column=header.index(de("note")) + 1)
     assert note.value == "=HYPERLINK(x) Termin" and note.data_type == "s"
-    assert contacts.cell(row=2, column=header.index("contact_on") + 1).is_date
+    assert de("note") == "Notiz"
+    assert contacts.cell(row=2, column=header.index(de("contact on")) + 1).is_date
     audit = [row for row in workbook.worksheets[-1].iter_rows(values_only=True)]
     assert audit[1][3] == "dataexport"
 

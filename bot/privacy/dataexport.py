@@ -12,11 +12,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.i18n import _
+from bot.core.i18n import _, lazy_gettext
 from bot.core.text import yes_no
 from bot.privacy.audit import AuditLine, action_label, audit_sheet
 from bot.privacy.workbook import Sheet, workbook_bytes
@@ -91,8 +92,10 @@ def export_json(data: FamilyData, exported_at: datetime, exported_by: str) -> by
     return json.dumps(document, ensure_ascii=False, indent=2).encode()
 
 
-def _cell(value: Any, tz: ZoneInfo) -> Any:
-    """What a person reads: labels for codes, local times, yes/no, lists joined."""
+def _cell(value: Any, tz: ZoneInfo, name: str = "") -> Any:
+    """What a person reads: labels for codes, local times, yes/no, euros, lists joined."""
+    if name.endswith("_cents") and isinstance(value, int):
+        return Decimal(value).scaleb(-2)
     if isinstance(value, Enum):
         label = getattr(value, "label", None)
         return str(label) if label is not None else str(value.value)
@@ -108,8 +111,67 @@ def _cell(value: Any, tz: ZoneInfo) -> Any:
 def _records_sheet(title: str, records: Sequence[Any], tz: ZoneInfo, empty: type) -> Sheet:
     names = [field.name for field in dataclasses.fields(empty)]
     widths = [40 if name in _FREE_TEXT else 14 for name in names]
-    rows = [[_cell(value, tz) for value in fields_of(record).values()] for record in records]
-    return Sheet(title, names, widths, rows)
+    rows = [
+        [_cell(value, tz, name) for name, value in fields_of(record).items()] for record in records
+    ]
+    return Sheet(title, [field_label(name) for name in names], widths, rows)
+
+
+# Column headers of the workbook: what each stored field is, in the reader's language.
+FIELD_LABELS = {
+    "id": lazy_gettext("number"),
+    "town": lazy_gettext("town"),
+    "origin": lazy_gettext("country of origin"),
+    "household_size": lazy_gettext("household size"),
+    "languages": lazy_gettext("languages"),
+    "fled_ukraine": lazy_gettext("fled from Ukraine"),
+    "benefit_system": lazy_gettext("benefit system"),
+    "consent_on": lazy_gettext("written consent on"),
+    "opened_on": lazy_gettext("opened on"),
+    "closed_on": lazy_gettext("closed on"),
+    "close_reason": lazy_gettext("reason for closing"),
+    "status": lazy_gettext("status"),
+    "case_manager_id": lazy_gettext("case manager (Telegram ID)"),
+    "last_contact_on": lazy_gettext("last contact on"),
+    "erased_at": lazy_gettext("personal data erased at"),
+    "family_id": lazy_gettext("family"),
+    "staff_id": lazy_gettext("logged by (Telegram ID)"),
+    "contact_on": lazy_gettext("contact on"),
+    "minutes": lazy_gettext("minutes"),
+    "contact_type": lazy_gettext("kind of contact"),
+    "topics": lazy_gettext("topics"),
+    "note": lazy_gettext("note"),
+    "referral": lazy_gettext("referred to"),
+    "follow_up_on": lazy_gettext("follow-up on"),
+    "created_at": lazy_gettext("recorded at"),
+    "contact_id": lazy_gettext("contact"),
+    "reminded_at": lazy_gettext("reminded at"),
+    "fund_id": lazy_gettext("fund"),
+    "requested_by": lazy_gettext("requested by (Telegram ID)"),
+    "language": lazy_gettext("language"),
+    "mode": lazy_gettext("kind"),
+    "starts_at": lazy_gettext("appointment"),
+    "pages": lazy_gettext("pages"),
+    "purpose": lazy_gettext("purpose"),
+    "professional": lazy_gettext("professional interpreter"),
+    "urgent": lazy_gettext("urgent"),
+    "estimate_cents": lazy_gettext("estimate (€)"),
+    "committed_cents": lazy_gettext("committed (€)"),
+    "spent_cents": lazy_gettext("spent (€)"),
+    "overrun": lazy_gettext("approved as overrun"),
+    "reason": lazy_gettext("reason"),
+    "category": lazy_gettext("category"),
+    "description": lazy_gettext("description"),
+    "raised_by": lazy_gettext("reported by (Telegram ID)"),
+    "raised_at": lazy_gettext("reported at"),
+    "closed_at": lazy_gettext("closed at"),
+    "outcome": lazy_gettext("outcome"),
+}
+
+
+def field_label(name: str) -> str:
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else name
 
 
 # Free-text fields get wide columns.
@@ -128,7 +190,10 @@ def export_workbook(
             (_("Family"), data.code),
             (_("Exported at"), exported_at.astimezone(tz).replace(tzinfo=None)),
             (_("Exported by"), exported_by),
-            *((name, _cell(value, tz)) for name, value in fields_of(data.family).items()),
+            *(
+                (field_label(name), _cell(value, tz, name))
+                for name, value in fields_of(data.family).items()
+            ),
         ],
     )
     sheets = [record]
