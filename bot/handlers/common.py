@@ -34,6 +34,8 @@ Callback = Callable[[Update, BotContext], Awaitable[Any]]
 # A dialog's state: the step it waits in.
 State = TypeVar("State")
 Item = TypeVar("Item")
+Pressed = TypeVar("Pressed", bound=CallbackData)
+Answer = TypeVar("Answer")
 Record = TypeVar("Record")
 
 
@@ -218,15 +220,29 @@ def town_keyboard(
     return rows([button(town, pressed(town=town)) for town in towns], 3)
 
 
+def answered(
+    update: Update,
+    pressed: type[Pressed],
+    value_of: Callable[[Pressed], Answer],
+    parse: Callable[[str], Answer],
+) -> Answer:
+    """The answer to a dialog step that takes a button or typed text: the value of the
+    pressed button, or what `parse` reads from the text (raising ParseError, with an
+    example, for text that is no answer)."""
+    if update.callback_query is not None:
+        return value_of(pressed.read(update.callback_query.data))
+    return parse(update.message.text)
+
+
 def answered_town(update: Update, context: BotContext, pressed: type[TownButton]) -> str | None:
     """The town of a town button or of a typed name; None for a button of no configured town.
 
     Raises ParseError, with an example, for a typed name that is no town of the county.
     """
     towns = context.services.settings.towns
-    if update.callback_query is None:
-        return parse_town(update.message.text, towns)
-    town = pressed.read(update.callback_query.data).town
+    town = answered(
+        update, pressed, lambda button: button.town, lambda text: parse_town(text, towns)
+    )
     return town if town in towns else None
 
 

@@ -36,6 +36,7 @@ from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_minutes, lazy_gettext
 from bot.core.parsing import MAX_MINUTES, ParseError, check_note, parse_duration
 from bot.handlers.common import (
+    answered,
     audit_kept,
     button,
     cancel_row,
@@ -250,13 +251,10 @@ async def ask_duration(update: Update, context: BotContext) -> int:
 
 async def on_duration(update: Update, context: BotContext) -> int:
     """A duration button, or a typed duration."""
-    if update.callback_query:
-        minutes = DurationChosen.read(update.callback_query.data).minutes
-    else:
-        try:
-            minutes = parse_duration(update.message.text)
-        except ParseError as error:
-            return await not_understood(update, DURATION, error.message)
+    try:
+        minutes = answered(update, DurationChosen, lambda pressed: pressed.minutes, parse_duration)
+    except ParseError as error:
+        return await not_understood(update, DURATION, error.message)
     _draft(context).minutes = minutes
     return await ask_topics(update, context)
 

@@ -42,6 +42,7 @@ from bot.core.names import find_country, find_language
 from bot.core.parsing import ParseError
 from bot.handlers.common import (
     TownButton,
+    answered,
     answered_town,
     audit_kept,
     button,
@@ -368,13 +369,12 @@ async def ask_origin(update: Update, context: BotContext) -> int:
 async def on_origin(update: Update, context: BotContext) -> int:
     """An origin button, or a typed country."""
     draft = _draft(context)
-    if update.callback_query:
-        draft.origin = OriginChosen.read(update.callback_query.data).country
-    else:
-        try:
-            draft.origin = parse_country(update.message.text)
-        except ParseError as error:
-            return await not_understood(update, ORIGIN, error.message)
+    try:
+        draft.origin = answered(
+            update, OriginChosen, lambda pressed: pressed.country, parse_country
+        )
+    except ParseError as error:
+        return await not_understood(update, ORIGIN, error.message)
     if draft.origin == "UA" and not draft.languages:
         draft.languages = ("uk",)
     return await ask_languages(update, context)
@@ -438,13 +438,10 @@ async def ask_household(update: Update, context: BotContext) -> int:
 
 async def on_household(update: Update, context: BotContext) -> int:
     """A household size button, or a typed number."""
-    if update.callback_query:
-        size = SizeChosen.read(update.callback_query.data).people
-    else:
-        try:
-            size = parse_household_size(update.message.text)
-        except ParseError as error:
-            return await not_understood(update, HOUSEHOLD, error.message)
+    try:
+        size = answered(update, SizeChosen, lambda pressed: pressed.people, parse_household_size)
+    except ParseError as error:
+        return await not_understood(update, HOUSEHOLD, error.message)
     _draft(context).household_size = size
     return await ask_ukraine(update, context)
 
