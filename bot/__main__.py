@@ -8,8 +8,6 @@ import asyncio
 import logging
 import sys
 
-from telegram import Update
-
 from bot.core.config import ConfigError, load_settings
 from bot.core.i18n import MissingTranslationsError
 from bot.staff.roles import Role
@@ -23,7 +21,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Telegram assistant for the KIM case management of the Kreis Warendorf.",
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="long polling with TELEGRAM_BOT_TOKEN, else the shell")
+    commands.add_parser(
+        "run", help="serve Telegram (long polling, or TELEGRAM_WEBHOOK_URL), else the shell"
+    )
     demo = commands.add_parser("demo-data", help="fill an empty database with demo data")
     demo.add_argument("--families", type=int, default=380, help="number of families (380)")
     demo.add_argument("--weeks", type=int, default=52, help="weeks of contacts up to today (52)")
@@ -83,8 +83,9 @@ def _run(arguments: argparse.Namespace, settings) -> int:
     )
     # httpx logs every request line, including the token in the URL.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    from bot.delivery.runner import serve
+
+    asyncio.run(serve(build_application(settings)))
     return 0
 
 

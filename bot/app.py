@@ -6,15 +6,17 @@ import logging
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.context import BotContext, Services, Session
 from bot.core.clock import Clock
 from bot.core.commands import CommandRegistry
 from bot.core.config import Settings
 from bot.core.i18n import load_catalogs
-from bot.core.updates import ChatOrderedUpdateProcessor
+from bot.delivery.inbox import schedule_forgetting
+from bot.delivery.outbox import DeliveryLimiter, Outbox
 from bot.funds.funds import TRANSLATION_FUND_NAME
 from bot.funds.money import euros_to_cents
 from bot.handlers import (
@@ -83,7 +85,10 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
 ) -> Application:
-    """The bot, ready to run: against Telegram, or against `request` (shell and tests)."""
+    """The bot, ready to run: against Telegram, or against `request` (shell and tests).
+
+    Updates reach it through the inbox (bot/delivery), not PTB's Updater: there is none.
+    """
     load_catalogs()
     builder = (
         ApplicationBuilder()
@@ -96,11 +101,20 @@ def build_application(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .concurrent_updates(ChatOrderedUpdateProcessor())
+        .updater(None)
+        # Against Telegram: its flood limits are respected; offline, nothing is throttled.
+        .rate_limiter(DeliveryLimiter(throttle=request is None))
         .post_init(start_services)
         .post_shutdown(stop_services)
     )
-    if request is not None:
+    if request is None:
+        timeout = settings.telegram_timeout
+        builder = builder.request(
+            HTTPXRequest(read_timeout=timeout, write_timeout=timeout, connect_timeout=timeout)
+        ).get_updates_request(
+            HTTPXRequest(read_timeout=timeout, write_timeout=timeout, connect_timeout=timeout)
+        )
+    else:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
 
@@ -146,10 +160,17 @@ async def start_services(application: Application) -> None:
         services.clock.now(),
     )
     services.translator = open_translator(settings)
-    await publish_default_menus(application.bot, services.commands, settings.default_locale)
-    for member in await storage.staff.active_members():
-        await publish_member_menu(application.bot, services.commands, member)
+    services.outbox = Outbox(application.bot, storage.outbox, services.clock)
+    application.bot.rate_limiter.outbox = services.outbox
+    try:
+        await publish_default_menus(application.bot, services.commands, settings.default_locale)
+        for member in await storage.staff.active_members():
+            await publish_member_menu(application.bot, services.commands, member)
+    except TelegramError as exc:
+        # Kept in the outbox if Telegram is unwell: the bot starts all the same.
+        log.warning("command menus not published yet: %s", exc)
     if application.job_queue is not None:
+        schedule_forgetting(application)
         followups.schedule_reminders(application)
         requests.schedule_reminders(application)
         reports.schedule_weekly_report(application)
@@ -159,6 +180,9 @@ async def start_services(application: Application) -> None:
 
 async def stop_services(application: Application) -> None:
     services: Services = application.bot_data
+    if services.outbox is not None:
+        application.bot.rate_limiter.outbox = None
+        services.outbox = None
     if services.translator is not None:
         services.translator.close()
         services.translator = None

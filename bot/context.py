@@ -7,12 +7,16 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.storage.database import Database
+
 if TYPE_CHECKING:
     from bot.casework.contacts import ContactDraft
     from bot.casework.families import FamilyDraft
     from bot.core.clock import Clock
     from bot.core.commands import CommandRegistry
     from bot.core.config import Settings
+    from bot.delivery.inbox import Inbox
+    from bot.delivery.outbox import Outbox
     from bot.interpreting.rates import Rates
     from bot.interpreting.requests import RequestDraft
     from bot.privacy.personal_data import HeldText
@@ -33,6 +37,10 @@ class Services:
     base_rates: Rates
     storage: Storage | None = None
     translator: MachineTranslator | None = None
+    # Replies Telegram could not take yet (start_services); the inbox only while the bot
+    # serves Telegram (bot/delivery/runner.py), not in the shell or the tests.
+    outbox: Outbox | None = None
+    inbox: Inbox | None = None
 
 
 @dataclass
@@ -71,6 +79,13 @@ class BotContext(CallbackContext[ExtBot[None], Session, dict, Services]):
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.staff: StaffMember | None = None
+
+    @classmethod
+    def from_update(cls, update: object, application: Application) -> BotContext:
+        """Made once per update, before its first handler: nothing is written for it yet
+        (the error handler asks `Database.wrote()` whether to say "try again")."""
+        Database.start_unit_of_work()
+        return super().from_update(update, application)
 
     @property
     def services(self) -> Services:

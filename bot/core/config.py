@@ -43,6 +43,16 @@ class Settings(BaseSettings):
 
     telegram_bot_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    # Seconds to wait for Telegram to answer a call before it is retried (then kept in the
+    # outbox); long polls wait this much longer than they ask Telegram to hold them.
+    telegram_timeout: float = Field(default=10, gt=0, le=120)
+    # Webhook mode instead of long polling: the public HTTPS address Telegram posts to (a
+    # reverse proxy forwards it to WEBHOOK_LISTEN:WEBHOOK_PORT), and the secret Telegram
+    # sends with every post; a post without it is refused (403).
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = Field(default=None, repr=False)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
     database_path: Path = Path("data/kim-bot.sqlite3")
     admin_telegram_ids: Annotated[tuple[int, ...], NoDecode] = ()
     timezone: str = "Europe/Berlin"
@@ -77,7 +87,14 @@ class Settings(BaseSettings):
     retention_months: int = 24
     audit_retention_months: int = 36
 
-    @field_validator("telegram_bot_token", "deepl_auth_key", "deepl_server_url", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "deepl_auth_key",
+        "deepl_server_url",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # An empty line in .env (`TELEGRAM_BOT_TOKEN=`) means "not set", e.g. to start the shell.
@@ -90,7 +107,7 @@ class Settings(BaseSettings):
             raise ValueError("does not look like a token from @BotFather (123456789:AAE...)")
         return value.strip() if value else value
 
-    @field_validator("telegram_api_url", "deepl_server_url")
+    @field_validator("telegram_api_url", "deepl_server_url", "telegram_webhook_url")
     @classmethod
     def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
@@ -185,6 +202,26 @@ class Settings(BaseSettings):
                 f"must be a number of months from 0 (never erase) to {MAX_RETENTION_MONTHS}"
             )
         return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        # Telegram's rule for secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+            raise ValueError(
+                "must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -, e.g. from "
+                'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET: must be set with TELEGRAM_WEBHOOK_URL, so that only "
+                "Telegram can post updates"
+            )
+        return self
 
     @model_validator(mode="after")
     def _fund_period(self) -> Settings:

@@ -13,8 +13,10 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.core.telegram_rules import (
@@ -23,6 +25,54 @@ from bot.core.telegram_rules import (
     check_reply_markup,
     check_text,
 )
+
+
+class FaultKind(StrEnum):
+    """What a bad network or an unwell Telegram does to a call."""
+
+    FLOOD = "flood"  # 429 Too Many Requests, retry after a second
+    SERVER_ERROR = "server_error"  # 500
+    STALL = "stall"  # no answer before the bot's timeout
+    RESET = "reset"  # the connection is dropped
+    BLOCKED = "blocked"  # 403: the person blocked the bot
+
+
+# The answer Telegram gives for each fault that has one: (HTTP status, body).
+FAULT_ANSWERS: dict[FaultKind, tuple[int, dict[str, Any]]] = {
+    FaultKind.FLOOD: (
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        },
+    ),
+    FaultKind.SERVER_ERROR: (
+        500,
+        {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+    ),
+    FaultKind.BLOCKED: (
+        403,
+        {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+    ),
+}
+
+
+@dataclass
+class Fault:
+    """The next `times` calls of `method` (any, if None) to `chat_id` (any, if None) fail;
+    `times=None` fails them for good. A failed call changes nothing and is not recorded."""
+
+    kind: FaultKind
+    method: str | None = None
+    chat_id: int | None = None
+    times: int | None = 1
+
+    def hits(self, method: str, params: dict[str, Any]) -> bool:
+        if self.method is not None and method != self.method:
+            return False
+        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
 
 
 @dataclass(frozen=True)
@@ -121,6 +171,9 @@ class OfflineTelegram:
         # Calls Telegram would refuse, with its description; they are not in `calls`.
         self.refused: list[tuple[BotCall, str]] = []
         self.refusal_listeners: list[Callable[[BotCall, str], None]] = []
+        # Faults still to come (`fail`), and the calls they hit, in order.
+        self.faults: list[Fault] = []
+        self.failed: list[tuple[str, FaultKind]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -190,6 +243,22 @@ class OfflineTelegram:
         return {"id": chat_id, "type": kind, "title": title}
 
     # What the bot does ------------------------------------------------------------------
+
+    def fail(self, fault: Fault) -> None:
+        """Let calls fail as `fault` says (see Fault); faults are used up in order."""
+        self.faults.append(fault)
+
+    def fault_for(self, method: str, params: dict[str, Any]) -> FaultKind | None:
+        """The fault this call runs into, if any; the transport acts it out."""
+        for fault in self.faults:
+            if fault.hits(method, params):
+                if fault.times is not None:
+                    fault.times -= 1
+                    if not fault.times:
+                        self.faults.remove(fault)
+                self.failed.append((method, fault.kind))
+                return fault.kind
+        return None
 
     def call(
         self, method: str, params: dict[str, Any], uploads: dict[str, Upload] | None = None
@@ -384,6 +453,14 @@ class OfflineRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        fault = self.telegram.fault_for(endpoint, params)
+        if fault is FaultKind.STALL:
+            raise TimedOut
+        if fault is FaultKind.RESET:
+            raise NetworkError("httpx.RemoteProtocolError: Server disconnected")
+        if fault is not None:
+            status, body = FAULT_ANSWERS[fault]
+            return status, json.dumps(body).encode()
         uploads = {}
         if request_data is not None and request_data.contains_files:
             for name, (filename, content, mimetype) in request_data.multipart_data.items():

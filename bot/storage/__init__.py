@@ -19,7 +19,9 @@ from bot.storage.figures import FigureStore
 from bot.storage.flags import FlagStore
 from bot.storage.followups import FollowUpStore
 from bot.storage.funds import FundStore
+from bot.storage.inbox import InboxStore
 from bot.storage.invitations import InvitationStore
+from bot.storage.outbox import OutboxStore
 from bot.storage.reports import ReportStore
 from bot.storage.requests import RequestStore
 from bot.storage.staff import StaffStore
@@ -48,6 +50,8 @@ class Storage:
         self.exports = ExportStore(db)
         self.reports = ReportStore(db)
         self.traces = TraceStore(db)
+        self.inbox = InboxStore(db)
+        self.outbox = OutboxStore(db)
         self.dataexport = DataExportStore(db, self.families, self.audit)
         self.encryption = EncryptionStore(db, self.audit)
         self.erasure = ErasureStore(db, self.audit, self.families, self.staff)

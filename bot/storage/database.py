@@ -9,6 +9,7 @@ import sqlite3
 import stat
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,11 @@ PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
 # Besides the database, SQLite keeps the write-ahead log and its index next to it.
 SIDE_FILES = ("-wal", "-shm")
+
+
+# Whether the current task (in the bot: the update being handled) has written anything. The
+# error handler reads it: a person is told to try again only if nothing was stored.
+_wrote: ContextVar[bool] = ContextVar("wrote", default=False)
 
 
 class UnsafeFileError(Exception):
@@ -146,10 +152,13 @@ class Database:
             return
         async with self._lock:
             self._owner = task
+            changes = self._connection.total_changes
             try:
                 yield True
             finally:
                 self._owner = None
+                if self._connection.total_changes != changes:
+                    _wrote.set(True)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -188,6 +197,16 @@ class Database:
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         async with self._exclusive():
             await self._connection.executemany(sql, rows)
+
+    @staticmethod
+    def start_unit_of_work() -> None:
+        """From here on, the current task has written nothing (see `wrote`)."""
+        _wrote.set(False)
+
+    @staticmethod
+    def wrote() -> bool:
+        """Whether a statement of the current task changed rows since `start_unit_of_work`."""
+        return _wrote.get()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """The first row; the queries that use it return one row at most."""

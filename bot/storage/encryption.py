@@ -38,6 +38,9 @@ SEALED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("flags", "outcome"),
     ("families", "close_reason"),
     ("interpreter_requests", "reason"),
+    # Updates and replies in transit: message texts of every kind, for seconds as a rule.
+    ("inbox", "payload"),
+    ("outbox", "params"),
 )
 
 GENERATE_KEY = (
@@ -157,7 +160,7 @@ class EncryptionStore:
                 f"""
                 SELECT {column} FROM {table}
                 WHERE {column} IS NOT NULL AND {column} != ''
-                ORDER BY id DESC LIMIT 1
+                ORDER BY rowid DESC LIMIT 1
                 """
             )
             self._db.cipher.open(value)
@@ -180,8 +183,8 @@ class EncryptionStore:
                 last_id = 0
                 while True:
                     rows = await self._db.fetch_all(
-                        f"SELECT id, {', '.join(columns)} FROM {table} "
-                        "WHERE id > ? ORDER BY id LIMIT ?",
+                        f"SELECT rowid AS id, {', '.join(columns)} FROM {table} "
+                        "WHERE rowid > ? ORDER BY rowid LIMIT ?",
                         (last_id, _BATCH),
                     )
                     if not rows:
@@ -200,7 +203,7 @@ class EncryptionStore:
                                 changes.append((new, row["id"]))
                         if changes:
                             await self._db.execute_many(
-                                f"UPDATE {table} SET {column} = ? WHERE id = ?", changes
+                                f"UPDATE {table} SET {column} = ? WHERE rowid = ?", changes
                             )
                 rotations = [ColumnRotation(table, column, *counts[column]) for column in columns]
                 # That it happened and how much, never what.

@@ -325,4 +325,35 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        why="Delivery that survives a crash: every update is stored in the inbox before "
+        "Telegram is told it arrived, and handled from there; a reply Telegram could not "
+        "take (timeouts, 5xx, flood limits) waits in the outbox until it is delivered. Both "
+        "hold message texts, sealed with DATA_KEY, and only until they are handled or sent.",
+        statements=(
+            """
+            CREATE TABLE inbox (
+                update_id INTEGER PRIMARY KEY,
+                payload TEXT,
+                received_at TEXT NOT NULL,
+                handled_at TEXT
+            )
+            """,
+            "CREATE INDEX inbox_pending ON inbox (update_id) WHERE handled_at IS NULL",
+            "CREATE INDEX inbox_handled ON inbox (handled_at) WHERE handled_at IS NOT NULL",
+            """
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                method TEXT NOT NULL,
+                chat_id INTEGER,
+                params TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT
+            )
+            """,
+            "CREATE INDEX outbox_due ON outbox (next_attempt_at)",
+        ),
+    ),
 )
