@@ -102,8 +102,11 @@ def build_application(
             )
         )
         .updater(None)
-        # Against Telegram: its flood limits are respected; offline, nothing is throttled.
-        .rate_limiter(DeliveryLimiter(throttle=request is None))
+        # Against Telegram: its flood limits are respected and retries back off; offline
+        # (shell, tests), nothing is throttled and a retry follows at once.
+        .rate_limiter(
+            DeliveryLimiter(throttle=request is None, first_backoff=0.5 if request is None else 0)
+        )
         .post_init(start_services)
         .post_shutdown(stop_services)
     )

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.storage.database import Database
-
 if TYPE_CHECKING:
     from bot.casework.contacts import ContactDraft
     from bot.casework.families import FamilyDraft
@@ -79,13 +77,6 @@ class BotContext(CallbackContext[ExtBot[None], Session, dict, Services]):
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.staff: StaffMember | None = None
-
-    @classmethod
-    def from_update(cls, update: object, application: Application) -> BotContext:
-        """Made once per update, before its first handler: nothing is written for it yet
-        (the error handler asks `Database.wrote()` whether to say "try again")."""
-        Database.start_unit_of_work()
-        return super().from_update(update, application)
 
     @property
     def services(self) -> Services:

@@ -27,6 +27,8 @@ _GONE = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
 
 async def gate(update: Update, context: BotContext) -> None:
     """Admit active staff in private chats; refuse everyone and everything else once."""
+    # A new update: nothing is stored for it yet (the error handler asks, see errors.py).
+    context.storage.db.start_unit_of_work()
     user = update.effective_user
     chat = update.effective_chat
     set_locale(

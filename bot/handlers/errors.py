@@ -10,7 +10,6 @@ from telegram.error import TelegramError
 from bot.context import BotContext
 from bot.core.i18n import _
 from bot.delivery.outbox import ReplyQueued, transient
-from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     if isinstance(error, TelegramError) and transient(error):
         return
-    if Database.wrote():
+    if context.storage.db.wrote():
         text = _(
             "Sorry, something went wrong on our side after your entry was saved. Please "
             "check it (e.g. with /family or /requests) before sending it again; if this keeps "
