@@ -8,9 +8,11 @@ from pathlib import Path
 
 import deepl
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.core.config import Settings
 from bot.core.offline import Person
+from bot.staff.roles import Role
 from tests.fake_deepl import FakeDeepL
 from tests.helpers.harness import BotHarness, FakeTime
 
@@ -19,6 +21,9 @@ COORDINATOR = Person(1002, "Konrad", "konrad_koord", "de")
 CASE_MANAGER = Person(1003, "Anna", "anna_kim", "de")
 COLLEAGUE = Person(1004, "Oksana", "oksana_cm", "uk")
 STRANGER = Person(666, "Fremd", "fremd", "de")
+
+# A DATA_KEY for the tests that encrypt free texts at rest.
+KEY_A = Fernet.generate_key().decode()
 
 # 24 November 2026, 09:00 in Berlin: a Tuesday in ISO week 48.
 START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
@@ -64,3 +69,17 @@ async def fake_deepl(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDeepL
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+def sealed_settings(settings: Settings) -> Settings:
+    """The settings with DATA_KEY set: free texts are encrypted at rest."""
+    return settings.model_copy(update={"data_key": (KEY_A,)})
+
+
+@pytest.fixture
+async def sealed_bot(sealed_settings: Settings, time: FakeTime) -> AsyncIterator[BotHarness]:
+    async with BotHarness(sealed_settings, time) as harness:
+        await harness.register(CASE_MANAGER, Role.CASE_MANAGER)
+        await harness.register(COORDINATOR, Role.COORDINATOR)
+        yield harness

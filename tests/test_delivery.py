@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +16,8 @@ from bot.core.config import Settings
 from bot.core.offline import Fault, FaultKind
 from bot.delivery.inbox import Inbox
 from bot.staff.roles import Role
-from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
+from tests.conftest import CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, FakeTime, texts
-from tests.test_storage_protection import KEY_A
 
 LOG = "/log F-0001 45m hausbesuch arbeit"
 SAVED = "✅ Kontakt gespeichert:"
@@ -148,23 +145,6 @@ async def test_handled_update_ids_are_forgotten_after_48_hours(
 
     assert kept == 1
     assert await bot.storage.db.fetch_value("SELECT count(*) FROM inbox") == 0
-
-
-@pytest.fixture
-def sealed_settings(tmp_path: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        database_path=tmp_path / "kim-bot.sqlite3",
-        admin_telegram_ids=(ADMIN.id,),
-        data_key=(KEY_A,),
-    )
-
-
-@pytest.fixture
-async def sealed_bot(sealed_settings: Settings, time: FakeTime) -> AsyncIterator[BotHarness]:
-    async with BotHarness(sealed_settings, time) as harness:
-        await harness.register(CASE_MANAGER, Role.CASE_MANAGER)
-        yield harness
 
 
 async def test_with_a_key_updates_and_replies_in_transit_are_sealed(

@@ -6,7 +6,7 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +18,9 @@ from bot.staff.roles import Role
 from bot.storage import Storage
 from bot.storage.database import Database, UnsafeFileError
 from bot.storage.encryption import SEALED_COLUMNS, SEALED_PREFIX, DataKeyError, TextCipher
-from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR, START
+from tests.conftest import CASE_MANAGER, COORDINATOR, KEY_A, START
 from tests.helpers.harness import BotHarness, FakeTime
 
-KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
 KEY_C = Fernet.generate_key().decode()
 
@@ -207,24 +206,6 @@ def test_a_wrong_or_missing_key_is_a_clear_error_not_garbage() -> None:
 
 
 # Encryption at rest, through the bot ------------------------------------------------------
-
-
-@pytest.fixture
-def sealed_settings(tmp_path: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        database_path=tmp_path / "kim-bot.sqlite3",
-        admin_telegram_ids=(ADMIN.id,),
-        data_key=(KEY_A,),
-    )
-
-
-@pytest.fixture
-async def sealed_bot(sealed_settings: Settings, time: FakeTime) -> AsyncIterator[BotHarness]:
-    async with BotHarness(sealed_settings, time) as harness:
-        await harness.register(CASE_MANAGER, Role.CASE_MANAGER)
-        await harness.register(COORDINATOR, Role.COORDINATOR)
-        yield harness
 
 
 async def fill_every_free_text(bot: BotHarness) -> None:
