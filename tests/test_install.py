@@ -11,13 +11,25 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # What an sdist is built from; MANIFEST.in decides what of it the sdist carries.
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "babel.cfg", "bot", "locales")
-CATALOGS = {f"bot/locales/{locale}/LC_MESSAGES/messages.mo" for locale in ("de", "en", "uk")}
+SOURCES = (
+    "pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "babel.cfg", ".env.example",
+    "bot", "locales", "deploy",
+)  # fmt: skip
+LOCALES = ("de", "en", "uk")
+CATALOGS = {f"bot/locales/{locale}/LC_MESSAGES/messages.mo" for locale in LOCALES}
+# Besides the code, the sdist carries the catalogs' sources and what an operator needs.
+SDIST_FILES = {
+    *(f"locales/{locale}/LC_MESSAGES/messages.po" for locale in LOCALES),
+    ".env.example",
+    "deploy/kim-bot.service",
+    "deploy/README.md",
+}
 
 
 def run(*command: str | Path, **options) -> subprocess.CompletedProcess[str]:
@@ -40,6 +52,9 @@ def build_wheel(tmp_path: Path) -> Path:
             shutil.copy2(ROOT / name, source / name)
     dist = tmp_path / "dist"
     run(sys.executable, "-m", "build", "--no-isolation", "--outdir", dist, source)
+    (sdist,) = dist.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        assert {name.split("/", 1)[1] for name in archive.getnames() if "/" in name} >= SDIST_FILES
     (wheel,) = dist.glob("*.whl")
     return wheel
 
