@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from bot.core.config import ConfigError, load_settings
 from bot.core.i18n import MissingTranslationsError
+from bot.core.logs import configure_logging
 from bot.staff.roles import Role
 from bot.storage.database import UnsafeFileError, refuse_unsafe_files
 from bot.storage.encryption import DataKeyError
@@ -78,11 +78,7 @@ def _run(arguments: argparse.Namespace, settings) -> int:
         )
         return asyncio.run(run_shell(settings, Role.ADMIN))
 
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
-    )
-    # httpx logs every request line, including the token in the URL.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_format)
     from bot.delivery.runner import serve
 
     asyncio.run(serve(build_application(settings)))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.core import i18n
@@ -171,13 +175,60 @@ def test_telegram_language_code_is_mapped_to_a_supported_locale(
     assert i18n.guess_locale(telegram_code, default="de") == expected
 
 
-def test_a_missing_compiled_catalog_stops_with_a_clear_error(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+@pytest.fixture
+def catalog_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[Path]]:
+    """Look for catalogs in the folders a test puts into the list, first found first."""
+    dirs: list[Path] = []
+    monkeypatch.setattr(i18n, "CATALOG_DIRS", dirs)
     i18n._catalog.cache_clear()
-    try:
-        with pytest.raises(i18n.MissingTranslationsError, match="make locales"):
-            i18n.load_catalogs()
-    finally:
-        i18n._catalog.cache_clear()
+    yield dirs
+    i18n._catalog.cache_clear()
+
+
+def catalog_folder(root: Path, locale: str) -> Path:
+    folder = root / locale / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def test_a_missing_catalog_stops_with_a_clear_error(
+    catalog_dirs: list[Path], tmp_path: Path
+) -> None:
+    catalog_dirs.append(tmp_path)
+
+    with pytest.raises(i18n.MissingTranslationsError, match="make locales"):
+        i18n.load_catalogs()
+
+
+def test_without_compiled_catalogs_the_po_files_are_read(
+    catalog_dirs: list[Path], tmp_path: Path
+) -> None:
+    for locale in SUPPORTED_LOCALES:
+        shutil.copy(
+            ROOT / "locales" / locale / "LC_MESSAGES" / "messages.po",
+            catalog_folder(tmp_path, locale),
+        )
+    catalog_dirs.append(tmp_path)
+
+    i18n.load_catalogs()
+    with use_locale("uk"):
+        assert i18n._("Your figures") == "Ваші показники"
+
+
+def test_the_packaged_catalogs_come_before_the_repositorys(
+    catalog_dirs: list[Path], tmp_path: Path
+) -> None:
+    packaged, repository = tmp_path / "packaged", tmp_path / "repository"
+    for root, translation in ((packaged, "Packaged"), (repository, "Repository")):
+        for locale in SUPPORTED_LOCALES:
+            catalog = Catalog(locale=locale)
+            catalog.add("Your figures", translation)
+            with (catalog_folder(root, locale) / "messages.mo").open("wb") as handle:
+                write_mo(handle, catalog)
+    catalog_dirs.extend([packaged, repository])
+
+    assert i18n._("Your figures") == "Packaged"
+
+
+def test_the_catalogs_are_looked_for_in_the_package_then_in_the_repository() -> None:
+    assert i18n.CATALOG_DIRS == (ROOT / "bot" / "locales", ROOT / "locales")

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet
@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[tuple[int, ...], NoDecode] = ()
     timezone: str = "Europe/Berlin"
     default_locale: str = "de"
+    # How `kim-bot run` writes its log to stderr: a text line or a JSON object per event.
+    log_format: Literal["text", "json"] = "text"
     towns: Annotated[tuple[str, ...], NoDecode] = WARENDORF_TOWNS
     deepl_auth_key: str | None = None
     deepl_server_url: str | None = None

@@ -12,18 +12,27 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
 from babel.units import format_unit
 
 from bot.core.config import SUPPORTED_LOCALES
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+# Where the catalogs are, first found first: inside the package when installed from a wheel
+# or sdist (setup.py compiles them there), else the repository's locales/ (an editable
+# install: `make locales` compiles them, and without that the .po files are read directly).
+CATALOG_DIRS = (
+    Path(__file__).resolve().parents[1] / "locales",
+    Path(__file__).resolve().parents[2] / "locales",
+)
 DOMAIN = "messages"
 
 # The Babel locale used for formatting each language: German and Ukrainian as used in
@@ -34,16 +43,33 @@ _current_locale: ContextVar[str] = ContextVar("locale", default=SUPPORTED_LOCALE
 
 
 class MissingTranslationsError(RuntimeError):
-    """A compiled catalog is missing: run `make locales`."""
+    """No catalog of a supported language was found: run `make locales` or reinstall."""
 
 
 @functools.cache
 def _catalog(locale: str) -> Translations:
-    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    if not path.is_file():
-        raise MissingTranslationsError(f"{path} is missing: run `make locales` to compile it")
-    with path.open("rb") as handle:
-        return Translations(handle, domain=DOMAIN)
+    for directory in CATALOG_DIRS:
+        compiled = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        source = compiled.with_suffix(".po")
+        if compiled.is_file():
+            with compiled.open("rb") as handle:
+                return Translations(handle, domain=DOMAIN)
+        if source.is_file():
+            return Translations(_compile(source, locale), domain=DOMAIN)
+    places = " or ".join(str(directory) for directory in CATALOG_DIRS)
+    raise MissingTranslationsError(
+        f"no {locale} catalog in {places}: run `make locales`, or reinstall the package"
+    )
+
+
+def _compile(source: Path, locale: str) -> BytesIO:
+    """A .po file compiled in memory, as `pybabel compile` would (fuzzy entries left out)."""
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=locale, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return compiled
 
 
 def load_catalogs() -> None:
