@@ -21,6 +21,7 @@ from bot.handlers import (
     access,
     approvals,
     audit,
+    backups,
     caseload,
     contacts,
     dataexport,
@@ -39,6 +40,7 @@ from bot.handlers import (
     reports,
     requests,
     staff,
+    status,
     traces,
     translations,
 )
@@ -69,6 +71,8 @@ CAPABILITIES = (
     audit,
     dataexport,
     erasure,
+    status,
+    backups,
     language,
     help,
     traces,
@@ -128,6 +132,7 @@ async def start_services(application: Application) -> None:
     settings = services.settings
     storage = await Storage.open(settings.database_path, settings.data_key)
     services.storage = storage
+    services.started_at = services.clock.now()
     if not settings.data_key:
         log.warning(
             "DATA_KEY is not set: notes, flag texts and reasons are stored unencrypted "
@@ -155,6 +160,7 @@ async def start_services(application: Application) -> None:
         reports.schedule_weekly_report(application)
         traces.schedule_deletion(application)
         erasure.schedule_retention(application)
+        backups.schedule_backups(application)
 
 
 async def stop_services(application: Application) -> None:

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.operations.status import QueueLengths
+
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.casework.contacts import ContactDraft
     from bot.casework.families import FamilyDraft
     from bot.core.clock import Clock
@@ -33,6 +37,16 @@ class Services:
     base_rates: Rates
     storage: Storage | None = None
     translator: MachineTranslator | None = None
+    # When start_services ran, for the uptime /status shows.
+    started_at: datetime | None = None
+
+    async def queue_lengths(self) -> QueueLengths:
+        """Updates waiting in the inbox and replies waiting in the outbox, for /status.
+
+        The inbox and outbox replace this (assign an async function returning
+        QueueLengths to `services.queue_lengths`, or fill in this body); until then: none.
+        """
+        return QueueLengths(inbox=0, outbox=0)
 
 
 @dataclass
