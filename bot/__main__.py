@@ -1,17 +1,20 @@
 """Command line: `kim-bot` runs the bot (or the shell without a token), `kim-bot shell`,
-`kim-bot demo-data`, `kim-bot rotate-key`."""
+`kim-bot demo-data`, `kim-bot rotate-key`, `kim-bot check`, `kim-bot backup`,
+`kim-bot restore FILE`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 from bot.core.config import ConfigError, load_settings
 from bot.core.i18n import MissingTranslationsError
 from bot.core.logs import configure_logging
+from bot.operations.lock import BotIsRunning, run_lock
 from bot.staff.roles import Role
-from bot.storage.database import UnsafeFileError, refuse_unsafe_files
+from bot.storage.database import UnsafeFileError, refuse_unsafe_backups, refuse_unsafe_files
 from bot.storage.encryption import DataKeyError
 
 
@@ -40,15 +43,34 @@ def _parser() -> argparse.ArgumentParser:
         default=Role.ADMIN.value,
         help="the role you chat as (default: admin)",
     )
+    commands.add_parser(
+        "check", help="check settings, database, file modes, Telegram and DeepL (exit 0: all ok)"
+    )
+    commands.add_parser("backup", help="back up the database into BACKUP_DIR now (online)")
+    restore = commands.add_parser(
+        "restore", help="replace the database by a backup (the bot must be stopped)"
+    )
+    restore.add_argument("file", type=Path, help="the backup file, e.g. from BACKUP_DIR")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
+        if arguments.command == "check":
+            # A bad setting is the first failed check there, not a reason to stop.
+            from bot.operations.cli import check
+
+            return asyncio.run(check())
         settings = load_settings()
         return _run(arguments, settings)
-    except (ConfigError, MissingTranslationsError, UnsafeFileError, DataKeyError) as exc:
+    except (
+        ConfigError,
+        MissingTranslationsError,
+        UnsafeFileError,
+        DataKeyError,
+        BotIsRunning,
+    ) as exc:
         print(f"kim-bot: {exc}", file=sys.stderr)
         return 2
 
@@ -60,10 +82,18 @@ def _run(arguments: argparse.Namespace, settings) -> int:
 
     # Before anything else starts (or reaches Telegram): the database must be private.
     refuse_unsafe_files(settings.database_path)
+    refuse_unsafe_backups(settings.backup_dir)
+    if arguments.command in {"backup", "restore"}:
+        from bot.operations import cli
+
+        if arguments.command == "backup":
+            return cli.backup(settings)
+        return cli.restore(settings, arguments.file)
     if arguments.command == "rotate-key":
         return asyncio.run(rotate_key(settings))
     if arguments.command == "shell":
-        return asyncio.run(run_shell(settings, Role(arguments.role)))
+        with run_lock(settings.database_path):
+            return asyncio.run(run_shell(settings, Role(arguments.role)))
     if arguments.command == "demo-data":
         from bot.demo.cli import fill_with_demo_data
 
@@ -76,12 +106,15 @@ def _run(arguments: argparse.Namespace, settings) -> int:
             "(see README: Running against Telegram).",
             file=sys.stderr,
         )
-        return asyncio.run(run_shell(settings, Role.ADMIN))
+        with run_lock(settings.database_path):
+            return asyncio.run(run_shell(settings, Role.ADMIN))
 
     configure_logging(settings.log_format)
     from bot.delivery.runner import serve
 
-    asyncio.run(serve(build_application(settings)))
+    # Held while the bot runs: `kim-bot restore` refuses to replace the database under it.
+    with run_lock(settings.database_path):
+        asyncio.run(serve(build_application(settings)))
     return 0
 
 

@@ -23,6 +23,7 @@ from bot.handlers import (
     access,
     approvals,
     audit,
+    backups,
     caseload,
     contacts,
     dataexport,
@@ -41,6 +42,7 @@ from bot.handlers import (
     reports,
     requests,
     staff,
+    status,
     traces,
     translations,
 )
@@ -71,6 +73,8 @@ CAPABILITIES = (
     audit,
     dataexport,
     erasure,
+    status,
+    backups,
     language,
     help,
     traces,
@@ -145,6 +149,7 @@ async def start_services(application: Application) -> None:
     settings = services.settings
     storage = await Storage.open(settings.database_path, settings.data_key)
     services.storage = storage
+    services.started_at = services.clock.now()
     if not settings.data_key:
         log.warning(
             "DATA_KEY is not set: notes, flag texts and reasons are stored unencrypted "
@@ -179,6 +184,7 @@ async def start_services(application: Application) -> None:
         reports.schedule_weekly_report(application)
         traces.schedule_deletion(application)
         erasure.schedule_retention(application)
+        backups.schedule_backups(application)
 
 
 async def stop_services(application: Application) -> None:

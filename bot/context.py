@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.operations.status import QueueLengths
+
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.casework.contacts import ContactDraft
     from bot.casework.families import FamilyDraft
     from bot.core.clock import Clock
@@ -39,6 +43,18 @@ class Services:
     # serves Telegram (bot/delivery/runner.py), not in the shell or the tests.
     outbox: Outbox | None = None
     inbox: Inbox | None = None
+
+    # When start_services ran, for the uptime /status shows.
+    started_at: datetime | None = None
+
+    async def queue_lengths(self) -> QueueLengths:
+        """Updates stored and not yet handled, replies waiting for Telegram: for /status."""
+        if self.storage is None:
+            return QueueLengths(inbox=0, outbox=0)
+        return QueueLengths(
+            inbox=await self.storage.inbox.pending_count(),
+            outbox=await self.storage.outbox.pending_count(),
+        )
 
 
 @dataclass

@@ -81,10 +81,15 @@ RULES = (
         ("bot.core.config", "pydantic_settings"),
     ),
     Rule(
-        "storage imports no i18n, parsing, handlers or telegram",
+        "storage imports no i18n, parsing, handlers, operations or telegram",
         lambda module: within(module, "bot.storage"),
         lambda _, imported: within(
-            imported, "bot.core.i18n", "bot.core.parsing", "bot.handlers", "telegram"
+            imported,
+            "bot.core.i18n",
+            "bot.core.parsing",
+            "bot.handlers",
+            "bot.operations",
+            "telegram",
         ),
         ("bot.storage.contacts", "bot.core.parsing"),
         ("bot.storage.contacts", "bot.casework.contacts"),
@@ -118,6 +123,7 @@ RULES = (
             *DOMAINS,
             "bot.handlers",
             "bot.storage",
+            "bot.operations",
             "bot.app",
             "bot.shell",
             "bot.context",
@@ -125,6 +131,15 @@ RULES = (
         ),
         ("bot.core.commands", "bot.staff.roles"),
         ("bot.core.commands", "telegram"),
+    ),
+    Rule(
+        "operations (backups, checks, status) import no handlers, app, shell, context or menus",
+        lambda module: within(module, "bot.operations"),
+        lambda _, imported: within(
+            imported, "bot.handlers", "bot.app", "bot.shell", "bot.context", "bot.menus"
+        ),
+        ("bot.operations.status", "bot.handlers.common"),
+        ("bot.operations.checks", "bot.storage.backups"),
     ),
 )
 

@@ -25,8 +25,8 @@ EXPECTED = {
     ],
     Role.ADMIN: [
         "families", "family", "requests", "invoice", "budget", "fund", "rates", *FIGURES,
-        *MANAGING, "invite", "users", "revoke", "audit", "dataexport", "forget", "language",
-        "help", "cancel",
+        *MANAGING, "invite", "users", "revoke", "audit", "dataexport", "forget", "status",
+        "backup", "language", "help", "cancel",
     ],
 }  # fmt: skip
 PERSON = {Role.CASE_MANAGER: CASE_MANAGER, Role.COORDINATOR: COORDINATOR, Role.ADMIN: ADMIN}

@@ -44,6 +44,8 @@ Ihre Befehle (Administrator*in)
 /audit – Wer hat was gelesen oder geändert: /audit [@name | F-0042] [von] [bis] [xlsx]
 /dataexport – Alles zu einer Familie Gespeicherte (Art. 15 DSGVO): /dataexport F-0042
 /forget – Personenbezogene Angaben einer abgeschlossenen Familie sofort löschen: /forget F-0042
+/status – Zustand des Bots: Prüfungen, Laufzeit, Warteschlangen, letzte Sicherung
+/backup – Datenbank jetzt sichern, in den Sicherungsordner auf dem Server
 /language – Sprache wechseln: Deutsch, English, Українська
 /help – Ihre verfügbaren Befehle anzeigen
 /cancel – Laufenden Dialog abbrechen

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     database_path: Path = Path("data/kim-bot.sqlite3")
+    # Default (unset or empty): a `backups` folder next to the database.
+    backup_dir: Path = Field(default=None, validate_default=True)
+    # Local time (TIMEZONE) of the daily backup.
+    backup_time: time = time(2, 30)
     admin_telegram_ids: Annotated[tuple[int, ...], NoDecode] = ()
     timezone: str = "Europe/Berlin"
     default_locale: str = "de"
@@ -224,6 +228,25 @@ class Settings(BaseSettings):
                 "Telegram can post updates"
             )
         return self
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _backups_next_to_the_database(cls, value: object, info: ValidationInfo) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            # DATABASE_PATH is validated before (field order); if it failed, so does this.
+            database_path = info.data.get("database_path")
+            return None if database_path is None else Path(database_path).parent / "backups"
+        return value
+
+    @field_validator("backup_time", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value.strip()):
+                raise ValueError("must be a time of day as HH:MM, e.g. 02:30")
+            hours, minutes = value.strip().split(":")
+            return time(int(hours), int(minutes))
+        return value
 
     @model_validator(mode="after")
     def _fund_period(self) -> Settings:

@@ -10,7 +10,7 @@ import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -177,6 +177,41 @@ def format_minutes(minutes: int) -> str:
     if rest or not hours:
         parts.append(format_unit(rest, "duration-minute", length="short", locale=locale))
     return format_list(parts, style="unit-short", locale=locale)
+
+
+def format_duration(duration: timedelta) -> str:
+    """A longer span in its two largest units: "3 Tg., 4 Std.", "4 Std., 5 Min.", "5 Min."."""
+    locale = _format_locale()
+    minutes = max(0, int(duration.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    units = [("duration-day", days), ("duration-hour", hours), ("duration-minute", minutes)]
+    while len(units) > 1 and units[0][1] == 0:
+        units.pop(0)
+    parts = [
+        format_unit(value, unit, length="short", locale=locale)
+        for unit, value in units[:2]
+        if value or len(units) == 1
+    ]
+    return format_list(parts, style="unit-short", locale=locale)
+
+
+# Decimal units, as file managers and `ls --si` show sizes.
+_SIZE_UNITS = (
+    (10**9, "digital-gigabyte"),
+    (10**6, "digital-megabyte"),
+    (10**3, "digital-kilobyte"),
+)
+
+
+def format_size(size: int) -> str:
+    """A file size: "512 Byte", "340 kB", "1,2 MB"."""
+    locale = _format_locale()
+    for factor, unit in _SIZE_UNITS:
+        if size >= factor:
+            value = (Decimal(size) / factor).quantize(Decimal("0.1"))
+            return format_unit(value.normalize(), unit, length="short", locale=locale)
+    return format_unit(size, "digital-byte", length="short", locale=locale)
 
 
 def format_items(items: list[str]) -> str:

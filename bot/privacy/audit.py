@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "access.denied_command": lazy_gettext("Command not allowed for the role"),
     "audit.view": lazy_gettext("Audit log viewed"),
     "audit.export": lazy_gettext("Audit log exported"),
+    "backup.create": lazy_gettext("Database backed up"),
     "contact.create": lazy_gettext("Contact logged"),
     "contact.undo": lazy_gettext("Contact undone"),
     "dataexport": lazy_gettext("Family data exported (Art. 15)"),

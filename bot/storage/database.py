@@ -49,10 +49,7 @@ def create_private(path: Path) -> None:
     """
     if _in_memory(path):
         return
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
-        os.chmod(folder, PRIVATE_FOLDER)  # whatever the umask left of the mode
+    create_private_folder(path.parent)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     except FileExistsError:
@@ -63,29 +60,54 @@ def create_private(path: Path) -> None:
         os.close(descriptor)
 
 
+def create_private_folder(folder: Path) -> None:
+    """Create `folder` (0700) with its parents, if it does not exist."""
+    if not folder.exists():
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        os.chmod(folder, PRIVATE_FOLDER)  # whatever the umask left of the mode
+
+
 def refuse_unsafe_files(path: Path) -> None:
     """Raise UnsafeFileError, naming the path and the fix, if others may touch the data."""
     if _in_memory(path) or os.name != "posix":
         return
     folder = path.parent
-    if folder.exists() and _open_to_others(folder):
+    if folder.exists() and open_to_others(folder):
         raise UnsafeFileError(
             f"the database folder {folder} is open to other users "
-            f"(mode {_mode(folder)}): run chmod 700 {shlex.quote(str(folder))}"
+            f"(mode {file_mode(folder)}): run chmod 700 {shlex.quote(str(folder))}"
         )
     for file in (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)):
-        if file.exists() and _open_to_others(file):
+        if file.exists() and open_to_others(file):
             raise UnsafeFileError(
                 f"the database file {file} is open to other users "
-                f"(mode {_mode(file)}): run chmod 600 {shlex.quote(str(path))}*"
+                f"(mode {file_mode(file)}): run chmod 600 {shlex.quote(str(path))}*"
             )
 
 
-def _open_to_others(path: Path) -> bool:
+def refuse_unsafe_backups(folder: Path) -> None:
+    """Raise UnsafeFileError if the backup folder, or a file in it, is open to other users:
+    every backup holds what the database holds."""
+    if os.name != "posix" or not folder.is_dir():
+        return
+    if open_to_others(folder):
+        raise UnsafeFileError(
+            f"the backup folder {folder} is open to other users "
+            f"(mode {file_mode(folder)}): run chmod 700 {shlex.quote(str(folder))}"
+        )
+    for file in sorted(folder.iterdir()):
+        if file.is_file() and open_to_others(file):
+            raise UnsafeFileError(
+                f"the backup file {file} is open to other users "
+                f"(mode {file_mode(file)}): run chmod 600 {shlex.quote(str(folder))}/*"
+            )
+
+
+def open_to_others(path: Path) -> bool:
     return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
 
 
-def _mode(path: Path) -> str:
+def file_mode(path: Path) -> str:
     return f"{stat.S_IMODE(path.stat().st_mode):o}"
 
 

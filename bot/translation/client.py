@@ -30,6 +30,18 @@ class TranslationResult:
 
 
 @dataclass(frozen=True)
+class TranslationUsage:
+    """Characters translated in the current billing period, and the account's limit."""
+
+    characters: int
+    limit: int | None
+
+    @property
+    def limit_reached(self) -> bool:
+        return self.limit is not None and self.characters >= self.limit
+
+
+@dataclass(frozen=True)
 class TargetLanguage:
     """A language DeepL translates into: `code` as DeepL spells it (UK, EN-GB, ZH-HANS)."""
 
@@ -83,6 +95,11 @@ class MachineTranslator:
                 for language in languages
             ]
         return self._targets
+
+    async def usage(self) -> TranslationUsage:
+        """What the account has used this billing period; raises DeepLException."""
+        usage = await asyncio.to_thread(self._client.get_usage)
+        return TranslationUsage(usage.character.count or 0, usage.character.limit)
 
     def close(self) -> None:
         self._client.close()
