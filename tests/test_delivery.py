@@ -107,6 +107,21 @@ async def test_updates_stored_before_a_crash_are_handled_after_the_restart_in_or
     assert await bot.storage.inbox.pending_count() == 0
 
 
+async def test_an_update_the_bot_cannot_read_is_set_aside_and_the_others_are_handled(
+    family_bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = family_bot
+    inbox = inbox_of(bot)
+    unreadable = {"update_id": 999_999, "message": {"message_id": "not a number"}}
+
+    await inbox.receive([unreadable, bot.telegram.message_update(CASE_MANAGER, LOG)])
+    await inbox.settled()
+
+    assert await contacts(bot) == 1
+    assert await bot.storage.inbox.pending_count() == 0
+    assert "update 999999 cannot be read" in caplog.text
+
+
 async def test_a_stop_finishes_what_runs_and_leaves_the_rest_for_the_next_start(
     family_bot: BotHarness,
 ) -> None:

@@ -63,9 +63,18 @@ class Inbox:
         return len(pending)
 
     def _start(self, payload: dict[str, Any]) -> None:
-        update = Update.de_json(payload, self._application.bot)
+        try:
+            update = Update.de_json(payload, self._application.bot)
+        except Exception:
+            # Not an update python-telegram-bot can read, now or after a restart: logged
+            # and set aside as handled, so that it does not come back at every start.
+            log.exception("update %s cannot be read", payload["update_id"])
+            now = self._application.bot_data.clock.now()
+            work = self._store.handled(payload["update_id"], now)
+        else:
+            work = self._processor.process_update(update, self._handle(update))
         # Tasks start in update_id order, so each chat's lock is taken in that order.
-        task = asyncio.create_task(self._processor.process_update(update, self._handle(update)))
+        task = asyncio.create_task(work)
         self._running.add(task)
         task.add_done_callback(self._running.discard)
 

@@ -12,7 +12,7 @@ import contextlib
 import logging
 
 from telegram import Bot, Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery.inbox import Inbox
 
@@ -35,7 +35,10 @@ class Poller:
 
     async def start(self) -> None:
         # A webhook left from an earlier run would make every getUpdates fail (409).
-        await self._bot.delete_webhook(drop_pending_updates=False)
+        try:
+            await self._bot.delete_webhook(drop_pending_updates=False)
+        except TelegramError as exc:
+            log.warning("could not remove a webhook: %s", exc)
         self._task = asyncio.create_task(self._run(), name="polling")
 
     async def stop(self) -> None:
@@ -69,8 +72,15 @@ class Poller:
                 break  # stopped while waiting
             backoff = FIRST_BACKOFF
             if updates:
-                # Stored before the next getUpdates tells Telegram they arrived.
-                await self._inbox.receive(update.to_dict() for update in updates)
+                try:
+                    # Stored before the next getUpdates tells Telegram they arrived.
+                    await self._inbox.receive(update.to_dict() for update in updates)
+                except Exception:
+                    # Not stored (the disk, a lock): the same offset asks for them again.
+                    log.exception("updates could not be stored; asking for them again")
+                    await self._pause(backoff)
+                    backoff = min(backoff * 2, MAX_BACKOFF)
+                    continue
                 offset = updates[-1].update_id + 1
 
     async def _until_stopped(self, call):  # type: ignore[no-untyped-def]
