@@ -79,6 +79,12 @@ class CrashReport:
         reply and before the update was marked handled, so it handled it again."""
         return sorted(n for n in self.sent if self.saved_replies[n] + self.already_replies[n] > 1)
 
+    @property
+    def saved_twice(self) -> list[int]:
+        """Contacts the bot said it saved ("✅") more than once: it would have stored them
+        twice. A second confirmation must be the "already saved" of a repeated handling."""
+        return sorted(n for n in self.sent if self.saved_replies[n] > 1)
+
     def lines(self) -> list[str]:
         startups = self.startup_seconds or [0.0]
         return [

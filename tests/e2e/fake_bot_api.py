@@ -168,7 +168,11 @@ class FakeBotApi:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         method = request.match_info["method"]
-        params, uploads = await self._parameters(request)
+        try:
+            params, uploads = await self._parameters(request)
+        except ConnectionResetError:
+            # The bot was killed while sending: nobody reads an answer, nothing was called.
+            return web.Response(status=400)
         fault = self.telegram.fault_for(method, params)
         if fault is not None:
             return await self._act_out(fault, request)

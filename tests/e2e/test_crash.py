@@ -40,6 +40,7 @@ async def test_no_message_is_lost_or_stored_twice_when_the_bot_is_killed_20_time
     assert report.stored_twice == []
     assert report.unexpected_rows == 0
     assert report.unconfirmed == []
+    assert report.saved_twice == []
     assert len(report.confirmed_twice) <= MOST_CONFIRMED_TWICE
     assert report.integrity == "ok"
     assert report.inbox_pending == 0
