@@ -174,6 +174,9 @@ class OfflineTelegram:
         # Faults still to come (`fail`), and the calls they hit, in order.
         self.faults: list[Fault] = []
         self.failed: list[tuple[str, FaultKind]] = []
+        # The webhook set with setWebhook ("" for none) and its secret token.
+        self.webhook_url = ""
+        self.webhook_secret: str | None = None
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -368,8 +371,18 @@ class OfflineTelegram:
     def _deleteMyCommands(self, call: BotCall) -> bool:
         return True
 
-    def _deleteWebhook(self, call: BotCall) -> bool:
+    def _setWebhook(self, call: BotCall) -> bool:
+        # An empty url removes the webhook, as deleteWebhook does.
+        self.webhook_url = str(call.params.get("url", ""))
+        self.webhook_secret = call.params.get("secret_token") if self.webhook_url else None
         return True
+
+    def _deleteWebhook(self, call: BotCall) -> bool:
+        self.webhook_url, self.webhook_secret = "", None
+        return True
+
+    def _getWebhookInfo(self, call: BotCall) -> dict[str, Any]:
+        return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": 0}
 
     def _leaveChat(self, call: BotCall) -> bool:
         return True

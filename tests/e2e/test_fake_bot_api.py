@@ -7,6 +7,7 @@ here PTB's own HTTP client (HTTPXRequest) talks to it as it would to api.telegra
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import struct
 import zlib
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 from telegram import (
     Bot,
     BotCommand,
@@ -22,11 +24,22 @@ from telegram import (
     InlineKeyboardMarkup,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, InvalidToken
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
 
-from bot.core.offline import BotCall, Person, Upload
+from bot.core.offline import BotCall, FaultKind, Person, Upload
 from tests.e2e.conftest import TOKEN
-from tests.e2e.fake_bot_api import FakeBotApi, person_json
+from tests.e2e.fake_bot_api import SECRET_HEADER, FakeBotApi, person_json
+from tests.helpers.servers import serve_on_loopback
 
 pytestmark = pytest.mark.e2e
 
@@ -428,3 +441,97 @@ async def test_test_calls_route_returns_the_calls_from_index_since_on(
         "sendDocument",
         "deleteWebhook",
     ]
+
+
+# Faults ---------------------------------------------------------------------------------
+
+
+async def test_each_fault_reaches_python_telegram_bot_as_from_telegram_or_the_network(
+    fake_api: FakeBotApi, http: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # RetryAfter.retry_after as a timedelta, without PTB's warning about the int it was.
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    fake_api.stall_seconds = 1.0
+    impatient = Bot(TOKEN, base_url=f"{fake_api.url}/bot", request=HTTPXRequest(read_timeout=0.3))
+    kinds = [FaultKind.FLOOD, FaultKind.SERVER_ERROR, FaultKind.BLOCKED, FaultKind.STALL]
+    caught: list[Exception] = []
+    async with impatient:
+        for kind in [*kinds, FaultKind.RESET]:
+            await post_test_route(
+                http, fake_api, "fault", {"kind": kind.value, "method": "sendMessage"}
+            )
+            with pytest.raises(TelegramError) as error:
+                await impatient.send_message(PERSON.id, "Hallo")
+            caught.append(error.value)
+        sent = await impatient.send_message(PERSON.id, "Hallo")
+
+    flood, server_error, blocked, stall, reset = caught
+    assert isinstance(flood, RetryAfter) and flood.retry_after == dt.timedelta(seconds=1)
+    assert type(server_error) is NetworkError and "Internal Server Error" in str(server_error)
+    assert isinstance(blocked, Forbidden) and "bot was blocked by the user" in str(blocked)
+    assert isinstance(stall, TimedOut)
+    assert type(reset) is NetworkError and "disconnected" in str(reset)
+    assert [call.method for call in calls_after_get_me(fake_api)] == ["sendMessage"]
+    assert sent.text == "Hallo"
+    assert fake_api.telegram.failed == [("sendMessage", kind) for kind in [*kinds, FaultKind.RESET]]
+
+
+async def test_a_fault_for_one_chat_and_for_good_spares_the_others(
+    bot: Bot, fake_api: FakeBotApi, http: aiohttp.ClientSession
+) -> None:
+    other = Person(2003, "Olga", None, "de")
+    await post_test_route(
+        http,
+        fake_api,
+        "fault",
+        {"kind": "blocked", "method": "sendMessage", "chat_id": PERSON.id, "times": None},
+    )
+
+    for _ in range(3):
+        with pytest.raises(Forbidden):
+            await bot.send_message(PERSON.id, "Hallo")
+    await bot.send_message(other.id, "Hallo")
+
+    assert [call.params["chat_id"] for call in calls_after_get_me(fake_api)] == [other.id]
+    assert len(fake_api.telegram.failed) == 3
+
+
+# Webhook --------------------------------------------------------------------------------
+
+
+async def test_with_a_webhook_updates_are_posted_in_order_until_answered_200(
+    bot: Bot, fake_api: FakeBotApi, http: aiohttp.ClientSession
+) -> None:
+    posts: list[tuple[int, str | None]] = []
+
+    async def receive(request: web.Request) -> web.Response:
+        update = await request.json()
+        posts.append((update["update_id"], request.headers.get(SECRET_HEADER)))
+        # The first post fails, as a bot that is not yet up would.
+        return web.Response(status=500 if len(posts) == 1 else 200)
+
+    app = web.Application()
+    app.router.add_post("/hook", receive)
+    runner, url = await serve_on_loopback(app)
+    try:
+        assert await bot.set_webhook(f"{url}/hook", secret_token="s3cret-token_0123") is True
+        first = await send_as(http, fake_api, PERSON, "Eins")
+        second = await send_as(http, fake_api, PERSON, "Zwei")
+        await asyncio.wait_for(fake_api.wait_until(lambda: fake_api.pending == 0, None), GUARD)
+        with pytest.raises(Conflict, match="webhook is active"):
+            await bot.get_updates(timeout=0)
+        info = await bot.get_webhook_info()
+        assert await bot.delete_webhook() is True
+        after_deleting = await bot.get_updates(timeout=0)
+    finally:
+        await runner.cleanup()
+
+    secret = "s3cret-token_0123"
+    assert posts == [
+        (first["update_id"], secret),
+        (first["update_id"], secret),
+        (second["update_id"], secret),
+    ]
+    assert info.url == f"{url}/hook"
+    assert info.pending_update_count == 0
+    assert after_deleting == ()
