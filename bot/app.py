@@ -48,6 +48,7 @@ from bot.handlers import (
 )
 from bot.interpreting.rates import Rates
 from bot.menus import publish_default_menus, publish_member_menu
+from bot.privacy.traces import kept
 from bot.storage import Storage
 from bot.translation.client import open_translator
 
@@ -168,7 +169,12 @@ async def start_services(application: Application) -> None:
         services.clock.now(),
     )
     services.translator = open_translator(settings)
-    services.outbox = Outbox(application.bot, storage.outbox, services.clock)
+    services.outbox = Outbox(
+        application.bot,
+        storage.outbox,
+        services.clock,
+        None if kept(settings.chat_retention_hours) else storage.traces,
+    )
     application.bot.rate_limiter.outbox = services.outbox
     try:
         await publish_default_menus(application.bot, services.commands, settings.default_locale)

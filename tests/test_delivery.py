@@ -278,3 +278,35 @@ async def test_the_error_handler_says_try_again_only_when_nothing_was_stored(
     assert TRY_AGAIN not in saved_first
     assert "nach dem Speichern" in saved_first and "prüfen" in saved_first
     assert await contacts(bot) == 1
+
+
+async def test_a_reply_kept_in_the_outbox_does_not_stop_what_follows_it(
+    family_bot: BotHarness, time: FakeTime
+) -> None:
+    bot = family_bot
+    bot.telegram.fail(Fault(FaultKind.SERVER_ERROR, "sendMessage", CASE_MANAGER.id, times=4))
+
+    calls = await bot.send(CASE_MANAGER, f"{LOG}: #struktur Wartezeit beim Amt")
+
+    # The case manager's confirmation waits; the coordination hears of the gap at once.
+    [notice] = [call.params["text"] for call in calls if call.params["chat_id"] == COORDINATOR.id]
+    assert "Wartezeit beim Amt" in notice
+    assert await bot.storage.outbox.pending_count() == 1
+    traces = await bot.storage.traces.count()
+    time.advance(seconds=2)
+    assert await bot.application.bot_data.outbox.deliver_due() == 1
+    # The confirmation shows the note: once delivered, it leaves the chat like the others.
+    assert await bot.storage.traces.count() == traces + 1
+
+
+async def test_while_stopping_a_failing_reply_goes_to_the_outbox_without_retries(
+    family_bot: BotHarness,
+) -> None:
+    bot = family_bot
+    bot.telegram.fail(Fault(FaultKind.STALL, "sendMessage", CASE_MANAGER.id, times=1))
+    bot.application.bot.rate_limiter.stopping = True
+
+    await bot.send(CASE_MANAGER, LOG)
+
+    assert len(bot.telegram.failed) == 1
+    assert await bot.storage.outbox.pending_count() == 1

@@ -7,17 +7,19 @@ import asyncio
 import inspect
 import json
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InputFile, TelegramObject
+from telegram import Bot, InputFile, Message, TelegramObject
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
 
 from bot.core.clock import Clock
 from bot.storage.outbox import OutboxStore
+from bot.storage.traces import TraceStore
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,19 @@ QUEUED_METHODS = frozenset(
 
 # Set while the outbox itself makes a call: a failure then stays in the outbox, not a copy.
 _from_outbox: ContextVar[bool] = ContextVar("from_outbox", default=False)
+# Set while a message showing case details is sent (`showing_case_details`).
+_case_details: ContextVar[bool] = ContextVar("case_details", default=False)
+
+
+@contextmanager
+def showing_case_details() -> Iterator[None]:
+    """Calls made inside send case details: if one is kept in the outbox, the message it
+    becomes is remembered in chat_traces when it is delivered, like any other such message."""
+    token = _case_details.set(True)
+    try:
+        yield
+    finally:
+        _case_details.reset(token)
 
 
 class ReplyQueued(TelegramError):
@@ -70,10 +85,14 @@ def transient(error: Exception) -> bool:
 class Outbox:
     """The calls Telegram could not take, and the task that makes them again."""
 
-    def __init__(self, bot: Bot, store: OutboxStore, clock: Clock) -> None:
+    def __init__(
+        self, bot: Bot, store: OutboxStore, clock: Clock, traces: TraceStore | None
+    ) -> None:
         self._bot = bot
         self._store = store
         self._clock = clock
+        # Where a delivered message with case details is remembered; None: they stay.
+        self._traces = traces
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -90,6 +109,7 @@ class Outbox:
             method,
             chat_id if isinstance(chat_id, int) else None,
             json.dumps(params),
+            _case_details.get(),
             now,
             now + OUTBOX_FIRST_DELAY,
         )
@@ -142,7 +162,7 @@ class Outbox:
                 break
             token = _from_outbox.set(True)
             try:
-                await _replay(self._bot, call.method, json.loads(call.params))
+                sent = await _replay(self._bot, call.method, json.loads(call.params))
             except TelegramError as error:
                 if not transient(error):
                     # Blocked, or refused: waiting will not change it.
@@ -160,6 +180,8 @@ class Outbox:
             finally:
                 _from_outbox.reset(token)
             await self._store.delivered(call.id)
+            if call.case_details and self._traces is not None and isinstance(sent, Message):
+                await self._traces.remember(sent.chat_id, sent.message_id, self._clock.now())
             delivered += 1
         return delivered
 
@@ -207,6 +229,9 @@ class DeliveryLimiter(AIORateLimiter):
         self._first_backoff = first_backoff
         # Set once the database is open (start_services); until then failures are raised.
         self.outbox: Outbox | None = None
+        # Set when the bot stops: a failing call goes to the outbox at once, not after
+        # retries that would hold up the stop.
+        self.stopping = False
 
     async def process_request(
         self,
@@ -227,7 +252,7 @@ class DeliveryLimiter(AIORateLimiter):
                 failure: TelegramError = error  # already waited out FLOOD_RETRIES times
                 break
             except NetworkError as error:
-                if not transient(error) or attempt == NETWORK_RETRIES:
+                if not transient(error) or attempt == NETWORK_RETRIES or self.stopping:
                     failure = error
                     break
                 log.info("%s failed (%s); retrying in %.1f s", endpoint, _describe(error), backoff)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import warnings
@@ -20,6 +21,7 @@ from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.i18n import _, format_date
 from bot.core.parsing import ParseError
+from bot.delivery.outbox import ReplyQueued, showing_case_details
 from bot.interpreting.requests import InterpreterRequest
 from bot.privacy.personal_data import HeldText, audit_detail, held_back_warning
 from bot.privacy.traces import kept
@@ -45,21 +47,31 @@ def command(name: str, callback: Callback) -> CommandHandler:
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> None:
-    """Answer in the chat the update came from (message or button press)."""
+    """Answer in the chat the update came from (message or button press).
+
+    An answer Telegram cannot take now waits in the outbox (ReplyQueued): the handler goes
+    on, so that what follows the reply (notices, traces, dialog state) still happens.
+    """
     message = update.effective_message
     if message is not None:
-        await message.reply_text(text, **kwargs)
+        with contextlib.suppress(ReplyQueued):
+            await message.reply_text(text, **kwargs)
 
 
 async def reply_with_case_details(
     update: Update, context: BotContext, text: str, **kwargs: Any
 ) -> Message | None:
     """Answer with a message that shows case details: it leaves the chat after
-    CHAT_RETENTION_HOURS (see `remember_case_message`)."""
+    CHAT_RETENTION_HOURS (see `remember_case_message`; a reply from the outbox is
+    remembered when it is delivered)."""
     message = update.effective_message
     if message is None:
         return None
-    sent = await message.reply_text(text, **kwargs)
+    try:
+        with showing_case_details():
+            sent = await message.reply_text(text, **kwargs)
+    except ReplyQueued:
+        return None
     await remember_case_message(context, sent)
     return sent
 
@@ -134,6 +146,8 @@ async def edit_text(
     (a second press of the same button): the message then already shows it."""
     try:
         await query.edit_message_text(text, reply_markup=markup)
+    except ReplyQueued:
+        pass  # the edit is made from the outbox
     except BadRequest as error:
         if not _unchanged(error):
             raise
@@ -143,6 +157,8 @@ async def remove_buttons(query: CallbackQuery) -> None:
     """Take the buttons off the pressed message; a second press finds them gone already."""
     try:
         await query.edit_message_reply_markup(None)
+    except ReplyQueued:
+        pass  # the edit is made from the outbox
     except BadRequest as error:
         if not _unchanged(error):
             raise

@@ -445,13 +445,9 @@ async def _store(
     if not family.consent_on:
         lines.append(consent_line(family))
     undo = InlineKeyboardMarkup([[button(_("Undo (30 min)"), UndoContact(contact_id=contact.id))]])
-    try:
-        await reply_with_case_details(update, context, "\n".join(lines), reply_markup=undo)
-    finally:
-        # The gap is stored: the coordination hears of it even when the reply could not be
-        # sent now (ReplyQueued: it waits in the outbox, and this handler ends there).
-        if flag is not None:
-            await notify_flag(context, flag)
+    await reply_with_case_details(update, context, "\n".join(lines), reply_markup=undo)
+    if flag is not None:
+        await notify_flag(context, flag)
 
 
 async def undo_button(update: Update, context: BotContext) -> None:

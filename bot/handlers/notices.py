@@ -7,6 +7,7 @@ already happened.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from bot.casework.flags import Flag, flag_line
 from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.i18n import _, format_money, use_locale
+from bot.delivery.outbox import ReplyQueued, showing_case_details
 from bot.funds.funds import FundAlert
 from bot.handlers.common import button, remember_case_message
 from bot.interpreting.requests import InterpreterRequest, Status, request_details
@@ -64,7 +66,10 @@ async def notify(
             notice = compose()
         text, markup = notice if isinstance(notice, tuple) else (notice, None)
         try:
-            sent = await context.bot.send_message(person.telegram_id, text, reply_markup=markup)
+            with showing_case_details() if case_details else contextlib.nullcontext():
+                sent = await context.bot.send_message(person.telegram_id, text, reply_markup=markup)
+        except ReplyQueued:
+            continue  # delivered from the outbox (and remembered there if need be)
         except TelegramError as exc:
             log.warning("could not notify %s: %s", person.telegram_id, exc)
             continue

@@ -329,7 +329,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         why="Delivery that survives a crash: every update is stored in the inbox before "
         "Telegram is told it arrived, and handled from there; a reply Telegram could not "
         "take (timeouts, 5xx, flood limits) waits in the outbox until it is delivered. Both "
-        "hold message texts, sealed with DATA_KEY, and only until they are handled or sent.",
+        "hold message texts, sealed with DATA_KEY, and only until they are handled or sent; a "
+        "reply that shows case details is remembered in chat_traces once it is delivered.",
         statements=(
             """
             CREATE TABLE inbox (
@@ -350,7 +351,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                 created_at TEXT NOT NULL,
                 attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
                 next_attempt_at TEXT NOT NULL,
-                last_error TEXT
+                last_error TEXT,
+                case_details INTEGER NOT NULL DEFAULT 0 CHECK (case_details IN (0, 1))
             )
             """,
             "CREATE INDEX outbox_due ON outbox (next_attempt_at)",

@@ -17,6 +17,8 @@ class QueuedCall:
     params: str
     created_at: datetime
     attempts: int
+    # Shows case details: once delivered, it leaves the chat after CHAT_RETENTION_HOURS.
+    case_details: bool
 
 
 class OutboxStore:
@@ -24,17 +26,24 @@ class OutboxStore:
         self._db = db
 
     async def add(
-        self, method: str, chat_id: int | None, params: str, now: datetime, first_attempt: datetime
+        self,
+        method: str,
+        chat_id: int | None,
+        params: str,
+        case_details: bool,
+        now: datetime,
+        first_attempt: datetime,
     ) -> int:
         return await self._db.execute(
             """
-            INSERT INTO outbox (method, chat_id, params, created_at, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?)
+            INSERT INTO outbox (method, chat_id, params, case_details, created_at, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?)
             """,
             (
                 method,
                 chat_id,
                 self._db.cipher.seal(params),
+                int(case_details),
                 to_db_time(now),
                 to_db_time(first_attempt),
             ),
@@ -53,6 +62,7 @@ class OutboxStore:
                 self._db.cipher.open(row["params"]),
                 from_db_time(row["created_at"]),
                 row["attempts"],
+                bool(row["case_details"]),
             )
             for row in rows
         ]
