@@ -191,6 +191,7 @@ async def test_a_reply_that_fails_for_a_moment_is_sent_again_and_nothing_is_blam
     family_bot: BotHarness,
 ) -> None:
     bot = family_bot
+    bot.telegram.fail(Fault(FaultKind.FLOOD, "sendMessage", times=1))
     bot.telegram.fail(Fault(FaultKind.SERVER_ERROR, "sendMessage", times=1))
     bot.telegram.fail(Fault(FaultKind.STALL, "sendMessage", times=1))
     bot.telegram.fail(Fault(FaultKind.RESET, "sendMessage", times=1))
@@ -199,6 +200,7 @@ async def test_a_reply_that_fails_for_a_moment_is_sent_again_and_nothing_is_blam
 
     assert [text.splitlines()[0] for text in texts(calls)] == [SAVED]
     assert [kind for _, kind in bot.telegram.failed] == [
+        FaultKind.FLOOD,  # waited out (retry after 1 s), as Telegram asks
         FaultKind.SERVER_ERROR,
         FaultKind.STALL,
         FaultKind.RESET,
