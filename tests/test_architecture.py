@@ -81,7 +81,7 @@ RULES = (
         ("bot.core.config", "pydantic_settings"),
     ),
     Rule(
-        "storage imports no i18n, parsing, handlers, operations or telegram",
+        "storage imports no i18n, parsing, handlers, operations, delivery or telegram",
         lambda module: within(module, "bot.storage"),
         lambda _, imported: within(
             imported,
@@ -89,6 +89,7 @@ RULES = (
             "bot.core.parsing",
             "bot.handlers",
             "bot.operations",
+            "bot.delivery",
             "telegram",
         ),
         ("bot.storage.contacts", "bot.core.parsing"),
@@ -124,6 +125,7 @@ RULES = (
             "bot.handlers",
             "bot.storage",
             "bot.operations",
+            "bot.delivery",
             "bot.app",
             "bot.shell",
             "bot.context",
@@ -131,6 +133,16 @@ RULES = (
         ),
         ("bot.core.commands", "bot.staff.roles"),
         ("bot.core.commands", "telegram"),
+    ),
+    Rule(
+        "delivery (inbox, outbox, polling, webhook) imports no handlers, domains, app, shell "
+        "or menus: handlers lean on it, never the other way",
+        lambda module: within(module, "bot.delivery"),
+        lambda _, imported: within(
+            imported, "bot.handlers", *DOMAINS, "bot.app", "bot.shell", "bot.menus"
+        ),
+        ("bot.delivery.outbox", "bot.handlers.common"),
+        ("bot.delivery.outbox", "bot.storage.outbox"),
     ),
     Rule(
         "operations (backups, checks, status) import no handlers, app, shell, context or menus",
