@@ -18,7 +18,14 @@ from tests.helpers.texts import de
 TODAY = date(2026, 11, 24)
 
 
-TOO_LONG = "“{text}” is more than 12 hours. Please log a contact of at most 12 hours, e.g. 8h."
+TOO_LONG = (
+    "“{text}” is more than {hours} hours: a contact or an appointment lasts at most {hours} "
+    "hours. Example: 1:30"
+)
+TIME_OF_DAY = (
+    "“{text}” looks like a time of day, not a duration. Please give the duration instead, e.g. "
+    "45m or 1:30."
+)
 NOT_UNDERSTOOD = "I did not understand “{token}”. Example: {example}"
 NOT_A_CODE = "“{text}” is not a family code. Family codes look like F-0042."
 TOPICS_MISSING = (
@@ -109,11 +116,16 @@ async def test_the_same_text_sent_twice_is_two_contacts(caseload: BotHarness) ->
     ("text", "expected"),
     [
         ("/log F-0001 25.11. 45m hausbesuch arbeit", "25.11.2026"),
-        ("/log F-0001 13h hausbesuch arbeit", de(TOO_LONG, text="13h")),
+        ("/log F-0001 13h hausbesuch arbeit", de(TOO_LONG, text="13h", hours=8)),
         ("/log F-0001 45m hausbesuch", de(TOPICS_MISSING, example=LOG_EXAMPLE)),
         ("/log F-0001 45m arbeit", "hausbesuch, beratung"),
         ("/log F-0001 45m hb x", de(NOT_UNDERSTOOD, token="x", example=LOG_EXAMPLE)),
         ("/log 45m hausbesuch arbeit", de(NOT_A_CODE, text="45m")),
+        # A time of day is no duration (it stored 720 minutes), nor is a working day and more.
+        ("/log F-0001 12:00 hausbesuch arbeit", de(TIME_OF_DAY, text="12:00")),
+        ("/log F-0001 08:00 hausbesuch arbeit", de(TIME_OF_DAY, text="08:00")),
+        ("/log F-0001 8:30 hausbesuch arbeit", de(TOO_LONG, text="8:30", hours=8)),
+        ("/log F-0001 600m hausbesuch arbeit", de(TOO_LONG, text="600m", hours=8)),
     ],
 )  # fmt: skip
 async def test_each_bad_quick_form_names_its_problem_and_stores_nothing(
@@ -301,6 +313,22 @@ async def test_the_dialog_accepts_typed_family_code_and_duration(caseload: BotHa
         "phone",
         "",
     )
+
+
+async def test_the_dialog_refuses_a_time_of_day_as_duration_and_asks_again(
+    caseload: BotHarness,
+) -> None:
+    bot = caseload
+    await bot.send(CASE_MANAGER, "/log")
+    await bot.send(CASE_MANAGER, "F-0001")
+    await bot.press(CASE_MANAGER, ContactType.PHONE.label)
+
+    refused = await bot.send(CASE_MANAGER, "12:00")
+    accepted = await bot.send(CASE_MANAGER, "1:30")
+
+    assert texts(refused)[0] == de(TIME_OF_DAY, text="12:00")
+    assert texts(accepted)[0].startswith("F-0001 (4/5)")
+    assert await contact_rows(bot) == []
 
 
 async def test_topics_are_required_in_the_dialog(caseload: BotHarness) -> None:
