@@ -104,6 +104,52 @@ async def test_the_same_update_delivered_twice_stores_one_contact(caseload: BotH
     assert only_text(again).startswith(de("This contact was already saved:"))
 
 
+@pytest.mark.parametrize("undo", ["/undo", "button"])
+async def test_an_undone_contact_stays_undone_when_its_update_comes_again(
+    caseload: BotHarness, undo: str
+) -> None:
+    bot = caseload
+    update = await log_and_undo(bot, by_button=undo == "button")
+
+    again = await bot.process(update)
+
+    assert await contact_rows(bot) == []
+    lines = only_text(again).splitlines()
+    assert lines[0] == de("This contact was undone, so it is not saved again:")
+    assert lines[1].startswith("F-0001 · 24.11.2026")
+    assert lines[-1] == de("To log it after all, please send /log again.")
+    assert await bot.storage.audit.actions(CASE_MANAGER.id) == [
+        "family.create",
+        "family.create",
+        "contact.create",
+        "contact.undo",
+    ]
+
+
+async def test_the_source_of_an_undone_contact_is_forgotten_after_a_week(
+    caseload: BotHarness,
+) -> None:
+    bot = caseload
+    await log_and_undo(bot, by_button=False)
+    assert await bot.storage.db.fetch_value("SELECT count(*) FROM undone_contacts") == 1
+
+    bot.time.advance(days=7, minutes=1)
+    await bot.run_job("retention")
+
+    assert await bot.storage.db.fetch_value("SELECT count(*) FROM undone_contacts") == 0
+
+
+async def log_and_undo(bot: BotHarness, by_button: bool) -> dict:
+    """Log a contact from one message and undo it; the message's update, to deliver again."""
+    update = bot.telegram.message_update(CASE_MANAGER, "/log F-0001 30m telefon arbeit")
+    await bot.process(update)
+    if by_button:
+        await bot.press(CASE_MANAGER, de("Undo (30 min)"))
+    else:
+        await bot.send(CASE_MANAGER, "/undo")
+    return update
+
+
 async def test_the_same_text_sent_twice_is_two_contacts(caseload: BotHarness) -> None:
     """Two real messages are two visits, even with the same words."""
     await caseload.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit")

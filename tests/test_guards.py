@@ -25,6 +25,7 @@ SHIPPED_CHECKSUMS = {
     4: "460a4cc49d3eb844da1d54a010ce5cbeb4954ac193d2dd16a86e1ccd689d6d0d",
     5: "3af5052d144712ef851616953d461ef6af3984a94d76bb9bf5d38b871c266175",
     6: "b139eb67c3345bd9544f1f6b24382607f95b933eb2f17f1f3c5e44f3bbb4995a",
+    7: "469846b1bce75bebdfae9e0df891740195709d16dbd065c114a0fcbb7d1d1334",
 }
 
 # The topics in the order of their stored bits, as shipped: new topics go at the end.
