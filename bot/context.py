@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.commands import CommandRegistry
     from bot.core.config import Settings
+    from bot.core.flood import FloodLimit
     from bot.interpreting.rates import Rates
     from bot.interpreting.requests import RequestDraft
     from bot.privacy.personal_data import HeldText
@@ -31,6 +32,7 @@ class Services:
     clock: Clock
     commands: CommandRegistry
     base_rates: Rates
+    flood: FloodLimit
     storage: Storage | None = None
     translator: MachineTranslator | None = None
 

@@ -132,9 +132,14 @@ class OfflineTelegram:
     # What people do ---------------------------------------------------------------------
 
     def message_update(
-        self, person: Person, text: str, chat: dict[str, Any] | None = None
+        self,
+        person: Person,
+        text: str | None,
+        chat: dict[str, Any] | None = None,
+        **content: Any,
     ) -> dict[str, Any]:
-        """The update Telegram delivers when `person` sends `text` (commands marked up)."""
+        """The update Telegram delivers when `person` sends `text` (commands marked up), or
+        a message without text with other `content` (a document, a photo, a location …)."""
         chat = chat or self.private_chat(person)
         self._chats[chat["id"]] = chat
         message: dict[str, Any] = {
@@ -142,13 +147,27 @@ class OfflineTelegram:
             "date": int(self._clock()),
             "chat": chat,
             "from": person.to_dict(),
-            "text": text,
+            **content,
         }
-        if text.startswith("/"):
-            length = len(text.split(maxsplit=1)[0]) if text.strip() else 1
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                length = len(text.split(maxsplit=1)[0]) if text.strip() else 1
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         self._messages[(chat["id"], message["message_id"])] = message
-        return {"update_id": next(self._update_ids), "message": message}
+        return self.update(message=message)
+
+    def update(self, **kind: Any) -> dict[str, Any]:
+        """An update of any kind (`poll=…`, `inline_query=…`) with the next update id."""
+        return {"update_id": next(self._update_ids), **kind}
+
+    def edit_update(
+        self, person: Person, message_id: int, text: str, chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """The update Telegram delivers when `person` edits their message to read `text`."""
+        message = self._messages[(person.id if chat_id is None else chat_id, message_id)]
+        message.update(text=text, edit_date=int(self._clock()))
+        return self.update(edited_message=dict(message))
 
     def callback_update(
         self, person: Person, message_id: int, data: str, chat_id: int | None = None
@@ -156,16 +175,19 @@ class OfflineTelegram:
         """The update Telegram delivers when `person` presses a button of a bot message."""
         chat_id = person.id if chat_id is None else chat_id
         message = self._messages[(chat_id, message_id)]
-        return {
-            "update_id": next(self._update_ids),
-            "callback_query": {
+        return self.update(
+            callback_query={
                 "id": str(next(self._callback_ids)),
                 "from": person.to_dict(),
                 "chat_instance": str(chat_id),
                 "message": message,
                 "data": data,
-            },
-        }
+            }
+        )
+
+    def has_message(self, chat_id: int, message_id: int) -> bool:
+        """Whether the message is still in the chat (not deleted)."""
+        return (chat_id, message_id) in self._messages
 
     def find_button(self, chat_id: int, text: str) -> tuple[int, dict[str, Any]] | None:
         """The latest bot message in the chat with a button labelled `text`, and that button."""
