@@ -18,6 +18,7 @@ from typing import Any
 from telegram.request import BaseRequest, RequestData
 
 from bot.core.telegram_rules import (
+    FormattedText,
     TelegramRefusal,
     check_caption,
     check_reply_markup,
@@ -253,7 +254,7 @@ class OfflineTelegram:
 
     def _sendMessage(self, call: BotCall) -> dict[str, Any]:
         shown = self._shown_text(call)
-        message = self._new_bot_message(call, text=call.params["text"])
+        message = self._new_bot_message(call, **_as_message_text(shown))
         self._shown[(int(call.params["chat_id"]), message["message_id"])] = shown
         return message
 
@@ -288,7 +289,8 @@ class OfflineTelegram:
         shown = self._shown_text(call)
         if shown == self._shown.get(key):
             self._refuse_unless_markup_changes(message, call)
-        message["text"] = call.params["text"]
+        message.pop("entities", None)
+        message.update(_as_message_text(shown))
         message["edit_date"] = int(self._clock())
         self._set_markup(message, call)
         self._shown[key] = shown
@@ -349,6 +351,9 @@ class OfflineTelegram:
 
     @staticmethod
     def _bot_message_key(call: BotCall) -> tuple[int, int]:
+        if "chat_id" not in call.params:
+            # An inline message (inline_message_id): the bot never sends one.
+            raise TelegramRefusal("Bad Request: MESSAGE_ID_INVALID")
         return int(call.params["chat_id"]), int(call.params["message_id"])
 
     @staticmethod
@@ -366,6 +371,26 @@ class OfflineTelegram:
             message["reply_markup"] = markup
         else:
             message.pop("reply_markup", None)
+
+
+def _as_message_text(shown: object) -> dict[str, Any]:
+    """A text as Telegram shows it in a message: the visible text and its entities (with
+    checks), or the text as sent (without)."""
+    if not isinstance(shown, FormattedText):
+        return {"text": shown}
+    content: dict[str, Any] = {"text": shown.text}
+    entities = []
+    for entity in shown.entities:
+        described = {"type": entity.kind, "offset": entity.offset, "length": entity.length}
+        if entity.argument:
+            described[_ENTITY_ARGUMENTS.get(entity.kind, "language")] = entity.argument
+        entities.append(described)
+    if entities:
+        content["entities"] = entities
+    return content
+
+
+_ENTITY_ARGUMENTS = {"text_link": "url", "custom_emoji": "custom_emoji_id"}
 
 
 def _inline_keyboard(markup: dict[str, Any] | None) -> list[list[dict[str, Any]]]:

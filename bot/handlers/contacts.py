@@ -483,7 +483,7 @@ async def undo_button(update: Update, context: BotContext) -> None:
         return
     await _remove(context, contact)
     await query.answer()
-    await query.edit_message_text(_removed_text(contact))
+    await edit_text(query, _removed_text(contact))
 
 
 async def undo_last(update: Update, context: BotContext) -> None:

@@ -202,14 +202,14 @@ async def invite_button(update: Update, context: BotContext) -> None:
     inviter = context.member
     await query.answer()
     if not may_invite(inviter.role, role):
-        await query.edit_message_text(
-            _("As {role} you may invite case managers only.").format(role=inviter.role.label)
+        await edit_text(
+            query, _("As {role} you may invite case managers only.").format(role=inviter.role.label)
         )
         return
     invitation = await context.storage.invitations.create(
         role, role.default_team, inviter.telegram_id, context.clock.now()
     )
-    await query.edit_message_text(_invitation_text(context, invitation))
+    await edit_text(query, _invitation_text(context, invitation))
 
 
 def _invitation_text(context: BotContext, invitation: Invitation) -> str:
