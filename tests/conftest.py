@@ -10,15 +10,13 @@ import deepl
 import pytest
 
 from bot.core.config import Settings
-from bot.core.offline import Person
 from tests.fake_deepl import FakeDeepL
 from tests.helpers.harness import BotHarness, FakeTime
-
-ADMIN = Person(1001, "Amira", "amira_admin", "de")
-COORDINATOR = Person(1002, "Konrad", "konrad_koord", "de")
-CASE_MANAGER = Person(1003, "Anna", "anna_kim", "de")
-COLLEAGUE = Person(1004, "Oksana", "oksana_cm", "uk")
-STRANGER = Person(666, "Fremd", "fremd", "de")
+from tests.helpers.people import ADMIN as ADMIN
+from tests.helpers.people import CASE_MANAGER as CASE_MANAGER
+from tests.helpers.people import COLLEAGUE as COLLEAGUE
+from tests.helpers.people import COORDINATOR as COORDINATOR
+from tests.helpers.people import STRANGER as STRANGER
 
 # 24 November 2026, 09:00 in Berlin: a Tuesday in ISO week 48.
 START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
