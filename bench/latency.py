@@ -87,7 +87,8 @@ class Bot:
     def __init__(self, database: DemoDatabase) -> None:
         self.database = database
         self.telegram = OfflineTelegram(OFFLINE_TOKEN, checks=False)
-        settings = Settings(_env_file=None, database_path=database.path)
+        # One coordinator sends every run at one instant: no flood limit.
+        settings = Settings(_env_file=None, database_path=database.path, flood_burst=0)
         built_at = database.built_at
         self.application = build_application(
             settings,

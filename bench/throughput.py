@@ -192,7 +192,8 @@ async def _case_manager_and_family(application: Application) -> None:
 
 async def kim_contender(folder: Path) -> Contender:
     telegram = OfflineTelegram(OFFLINE_TOKEN, checks=False)
-    settings = Settings(_env_file=None, database_path=folder / "kim-bot.sqlite3")
+    # One case manager sends thousands of updates a second: no flood limit.
+    settings = Settings(_env_file=None, database_path=folder / "kim-bot.sqlite3", flood_burst=0)
     application = build_application(settings, request=OfflineRequest(telegram))
     await application.initialize()
     try:

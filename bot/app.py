@@ -14,6 +14,7 @@ from bot.context import BotContext, Services, Session
 from bot.core.clock import Clock
 from bot.core.commands import CommandRegistry
 from bot.core.config import Settings
+from bot.core.flood import FloodLimit
 from bot.core.i18n import load_catalogs
 from bot.delivery.inbox import schedule_forgetting
 from bot.delivery.outbox import DeliveryLimiter, Outbox
@@ -130,11 +131,13 @@ def build_application(
     services.settings = settings
     services.clock = clock or Clock(settings.tz)
     services.base_rates = Rates.from_settings(settings)
+    services.flood = FloodLimit(settings.flood_burst)
     services.commands = CommandRegistry(
         spec for capability in CAPABILITIES for spec in capability.COMMANDS
     )
 
-    # The gate runs first and alone in its group: it may stop the update for all others.
+    # The gate runs first and alone in its group: it may stop the update for all others
+    # (strangers, group chats, edits, floods).
     application.add_handlers(access.handlers(), group=access.GATE_GROUP)
     for capability in CAPABILITIES:
         application.add_handlers(capability.handlers())

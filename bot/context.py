@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.commands import CommandRegistry
     from bot.core.config import Settings
+    from bot.core.flood import FloodLimit
     from bot.delivery.inbox import Inbox
     from bot.delivery.outbox import Outbox
     from bot.interpreting.rates import Rates
@@ -37,6 +38,7 @@ class Services:
     clock: Clock
     commands: CommandRegistry
     base_rates: Rates
+    flood: FloodLimit
     storage: Storage | None = None
     translator: MachineTranslator | None = None
     # Replies Telegram could not take yet (start_services); the inbox only while the bot

@@ -121,6 +121,8 @@ async def run_shell(
     input_stream = input_stream or sys.stdin
     output = output or sys.stdout
     telegram = OfflineTelegram(OFFLINE_TOKEN)
+    # One person at their own terminal, perhaps piping in a script: nobody to hold back.
+    settings = settings.model_copy(update={"flood_burst": 0})
     application = build_application(settings, request=OfflineRequest(telegram))
     person = SHELL_PEOPLE[role]
     chat = ShellChat(telegram, person, settings.database_path.parent / "shell-files", output)

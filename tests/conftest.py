@@ -11,16 +11,14 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.core.config import Settings
-from bot.core.offline import Person
 from bot.staff.roles import Role
 from tests.fake_deepl import FakeDeepL
 from tests.helpers.harness import BotHarness, FakeTime
-
-ADMIN = Person(1001, "Amira", "amira_admin", "de")
-COORDINATOR = Person(1002, "Konrad", "konrad_koord", "de")
-CASE_MANAGER = Person(1003, "Anna", "anna_kim", "de")
-COLLEAGUE = Person(1004, "Oksana", "oksana_cm", "uk")
-STRANGER = Person(666, "Fremd", "fremd", "de")
+from tests.helpers.people import ADMIN as ADMIN
+from tests.helpers.people import CASE_MANAGER as CASE_MANAGER
+from tests.helpers.people import COLLEAGUE as COLLEAGUE
+from tests.helpers.people import COORDINATOR as COORDINATOR
+from tests.helpers.people import STRANGER as STRANGER
 
 # A DATA_KEY for the tests that encrypt free texts at rest.
 KEY_A = Fernet.generate_key().decode()
@@ -43,6 +41,9 @@ def settings(tmp_path: Path) -> Settings:
         _env_file=None,
         database_path=tmp_path / "kim-bot.sqlite3",
         admin_telegram_ids=(ADMIN.id,),
+        # Tests send many updates at one instant of their clock; the flood limit has its own
+        # tests (test_flood.py), and the fuzzer runs with it.
+        flood_burst=0,
     )
 
 

@@ -6,6 +6,7 @@ from bot.core.offline import Person
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR, STRANGER
 from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.texts import de
 
 NOT_REGISTERED = (
     "Sie sind bei KIM-Bot nicht registriert. Bitte fragen Sie die "
@@ -118,7 +119,15 @@ async def test_a_command_addressed_to_the_bot_by_name_is_checked_too(bot: BotHar
     assert reply.startswith("/users ist für Ihre Rolle (Case Manager*in) nicht freigegeben.")
 
 
-async def test_an_edited_command_does_not_run_again(bot: BotHarness) -> None:
+EDITS_NOT_READ = (
+    "I do not pick up edited messages: what you sent first counts. Please send the change as a "
+    "new message."
+)
+
+
+async def test_an_edited_command_does_not_run_again_and_the_person_is_told(
+    bot: BotHarness,
+) -> None:
     sent = bot.telegram.message_update(ADMIN, "/invite case_manager")
     edited = {
         "update_id": sent["update_id"] + 1000,
@@ -127,7 +136,7 @@ async def test_an_edited_command_does_not_run_again(bot: BotHarness) -> None:
 
     calls = await bot.process(edited)
 
-    assert calls == []
+    assert only_text(calls) == de(EDITS_NOT_READ)
     assert await bot.storage.db.fetch_value("SELECT count(*) FROM invitations") == 0
 
 
@@ -166,3 +175,42 @@ async def test_leaving_a_group_or_being_blocked_needs_no_answer(bot: BotHarness)
     assert await bot.process(membership_update(group, "left")) == []
     assert await bot.process(membership_update(private, "kicked", 5001)) == []
     assert await bot.storage.audit.actions(STRANGER.id) == []
+
+
+async def test_a_button_of_an_inline_message_is_ignored(bot: BotHarness) -> None:
+    """Found by the fuzzer: a press without a message (the bot sends no inline messages) made
+    the Undo handler edit a message Telegram does not know, and fail."""
+    await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
+    press = {
+        "id": "1",
+        "from": CASE_MANAGER.to_dict(),
+        "chat_instance": "1",
+        "inline_message_id": "AAAA",
+        "data": "undo:1",
+    }
+
+    calls = await bot.process(bot.telegram.update(callback_query=press))
+
+    assert calls == []
+    assert bot.telegram.refused == []
+
+
+async def test_an_edit_while_a_dialog_waits_for_text_is_not_read_and_the_dialog_goes_on(
+    bot: BotHarness,
+) -> None:
+    """It made the duration step read the text of a message that was not there, and fail."""
+    await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
+    await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk,ru")
+    await bot.send(CASE_MANAGER, "/log")
+    await bot.send(CASE_MANAGER, "F-0001")
+    typed = bot.telegram.message_update(CASE_MANAGER, "Hausbesuch")
+    await bot.process(typed)
+    await bot.press(CASE_MANAGER, "Hausbesuch")
+
+    edited = bot.telegram.edit_update(CASE_MANAGER, typed["message"]["message_id"], "45m")
+    calls = await bot.process(edited)
+
+    assert only_text(calls) == de(EDITS_NOT_READ)
+    assert await bot.storage.db.fetch_value("SELECT count(*) FROM contacts") == 0
+    # The dialog still waits for the duration.
+    assert only_text(await bot.send(CASE_MANAGER, "45m")).startswith("F-0001 (4/5)")

@@ -7,12 +7,14 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.privacy.audit import ACTION_LABELS, parse_audit_query
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.texts import de
 
 BOT_SOURCE = Path(__file__).parent.parent / "bot"
 
@@ -153,3 +155,21 @@ async def test_reading_the_open_flags_is_audited_with_the_families_shown(bot: Bo
 
     [line] = await bot.storage.audit.lines(COORDINATOR.id, limit=1)
     assert (line.action, line.detail) == ("flags.view", "F-0002")
+
+
+@pytest.mark.parametrize(
+    "data", ["audit:3::::9999-12-31", "audit:0:::0001-01-01:", "auditx:::9999-12-31:"]
+)
+async def test_a_forged_filter_with_a_day_at_the_ends_of_the_calendar_is_stale(
+    bot: BotHarness, data: str
+) -> None:
+    """Found by the fuzzer: the last day 9999-12-31 overflowed the calendar, and the handler
+    failed."""
+    await bot.send(ADMIN, "/audit")
+    message_id, _button = bot.telegram.find_button(ADMIN.id, "Als Excel")
+
+    pressed = await bot.process(bot.telegram.callback_update(ADMIN, message_id, data))
+
+    assert [(call.method, call.params.get("text")) for call in pressed] == [
+        ("answerCallbackQuery", de("This button is no longer active."))
+    ]

@@ -18,7 +18,14 @@ from tests.helpers.texts import de
 TODAY = date(2026, 11, 24)
 
 
-TOO_LONG = "“{text}” is more than 12 hours. Please log a contact of at most 12 hours, e.g. 8h."
+TOO_LONG = (
+    "“{text}” is more than {hours} hours: a contact or an appointment lasts at most {hours} "
+    "hours. Example: 1:30"
+)
+TIME_OF_DAY = (
+    "“{text}” looks like a time of day, not a duration. Please give the duration instead, e.g. "
+    "45m or 1:30."
+)
 NOT_UNDERSTOOD = "I did not understand “{token}”. Example: {example}"
 NOT_A_CODE = "“{text}” is not a family code. Family codes look like F-0042."
 TOPICS_MISSING = (
@@ -97,6 +104,52 @@ async def test_the_same_update_delivered_twice_stores_one_contact(caseload: BotH
     assert only_text(again).startswith(de("This contact was already saved:"))
 
 
+@pytest.mark.parametrize("undo", ["/undo", "button"])
+async def test_an_undone_contact_stays_undone_when_its_update_comes_again(
+    caseload: BotHarness, undo: str
+) -> None:
+    bot = caseload
+    update = await log_and_undo(bot, by_button=undo == "button")
+
+    again = await bot.process(update)
+
+    assert await contact_rows(bot) == []
+    lines = only_text(again).splitlines()
+    assert lines[0] == de("This contact was undone, so it is not saved again:")
+    assert lines[1].startswith("F-0001 · 24.11.2026")
+    assert lines[-1] == de("To log it after all, please send /log again.")
+    assert await bot.storage.audit.actions(CASE_MANAGER.id) == [
+        "family.create",
+        "family.create",
+        "contact.create",
+        "contact.undo",
+    ]
+
+
+async def test_the_source_of_an_undone_contact_is_forgotten_after_a_week(
+    caseload: BotHarness,
+) -> None:
+    bot = caseload
+    await log_and_undo(bot, by_button=False)
+    assert await bot.storage.db.fetch_value("SELECT count(*) FROM undone_contacts") == 1
+
+    bot.time.advance(days=7, minutes=1)
+    await bot.run_job("retention")
+
+    assert await bot.storage.db.fetch_value("SELECT count(*) FROM undone_contacts") == 0
+
+
+async def log_and_undo(bot: BotHarness, by_button: bool) -> dict:
+    """Log a contact from one message and undo it; the message's update, to deliver again."""
+    update = bot.telegram.message_update(CASE_MANAGER, "/log F-0001 30m telefon arbeit")
+    await bot.process(update)
+    if by_button:
+        await bot.press(CASE_MANAGER, de("Undo (30 min)"))
+    else:
+        await bot.send(CASE_MANAGER, "/undo")
+    return update
+
+
 async def test_the_same_text_sent_twice_is_two_contacts(caseload: BotHarness) -> None:
     """Two real messages are two visits, even with the same words."""
     await caseload.send(CASE_MANAGER, "/log F-0001 30m telefon arbeit")
@@ -109,11 +162,16 @@ async def test_the_same_text_sent_twice_is_two_contacts(caseload: BotHarness) ->
     ("text", "expected"),
     [
         ("/log F-0001 25.11. 45m hausbesuch arbeit", "25.11.2026"),
-        ("/log F-0001 13h hausbesuch arbeit", de(TOO_LONG, text="13h")),
+        ("/log F-0001 13h hausbesuch arbeit", de(TOO_LONG, text="13h", hours=8)),
         ("/log F-0001 45m hausbesuch", de(TOPICS_MISSING, example=LOG_EXAMPLE)),
         ("/log F-0001 45m arbeit", "hausbesuch, beratung"),
         ("/log F-0001 45m hb x", de(NOT_UNDERSTOOD, token="x", example=LOG_EXAMPLE)),
         ("/log 45m hausbesuch arbeit", de(NOT_A_CODE, text="45m")),
+        # A time of day is no duration (it stored 720 minutes), nor is a working day and more.
+        ("/log F-0001 12:00 hausbesuch arbeit", de(TIME_OF_DAY, text="12:00")),
+        ("/log F-0001 08:00 hausbesuch arbeit", de(TIME_OF_DAY, text="08:00")),
+        ("/log F-0001 8:30 hausbesuch arbeit", de(TOO_LONG, text="8:30", hours=8)),
+        ("/log F-0001 600m hausbesuch arbeit", de(TOO_LONG, text="600m", hours=8)),
     ],
 )  # fmt: skip
 async def test_each_bad_quick_form_names_its_problem_and_stores_nothing(
@@ -301,6 +359,22 @@ async def test_the_dialog_accepts_typed_family_code_and_duration(caseload: BotHa
         "phone",
         "",
     )
+
+
+async def test_the_dialog_refuses_a_time_of_day_as_duration_and_asks_again(
+    caseload: BotHarness,
+) -> None:
+    bot = caseload
+    await bot.send(CASE_MANAGER, "/log")
+    await bot.send(CASE_MANAGER, "F-0001")
+    await bot.press(CASE_MANAGER, ContactType.PHONE.label)
+
+    refused = await bot.send(CASE_MANAGER, "12:00")
+    accepted = await bot.send(CASE_MANAGER, "1:30")
+
+    assert texts(refused)[0] == de(TIME_OF_DAY, text="12:00")
+    assert texts(accepted)[0].startswith("F-0001 (4/5)")
+    assert await contact_rows(bot) == []
 
 
 async def test_topics_are_required_in_the_dialog(caseload: BotHarness) -> None:

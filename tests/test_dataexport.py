@@ -75,6 +75,25 @@ async def test_the_workbook_is_readable_and_guards_formulas(bot: BotHarness) -> 
     assert audit[1][3] == "dataexport"
 
 
+async def test_a_control_character_in_a_stored_text_becomes_a_space_in_the_workbook(
+    bot: BotHarness,
+) -> None:
+    """Found by the fuzzer: a note with a form feed made the workbook writer fail, so the
+    family's data could not be exported at all."""
+    await casework(bot)
+    await bot.send(CASE_MANAGER, "/log F-0001 10m telefon arbeit: Seite 1\x0cSeite 2\tEnde")
+
+    files = uploads(await bot.send(ADMIN, "/dataexport F-0001"))
+
+    contacts = load_workbook(io.BytesIO(files["xlsx"])).worksheets[1]
+    column = [cell.value for cell in contacts[1]].index(de("note"))
+    notes = [row[column] for row in contacts.iter_rows(min_row=2, values_only=True)]
+    assert "Seite 1 Seite 2\tEnde" in notes
+    # The JSON keeps the text as it is stored.
+    stored = [contact["note"] for contact in json.loads(files["json"])["contacts"]]
+    assert "Seite 1\x0cSeite 2\tEnde" in stored
+
+
 async def test_the_export_is_audited_admin_only_and_leaves_the_chat(bot: BotHarness) -> None:
     await casework(bot)
 

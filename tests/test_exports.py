@@ -323,8 +323,10 @@ async def test_a_period_starting_after_its_end_is_refused_with_an_example(
         ("01.11.2026 30.11.2026 mehr",
          ("Examples: /export (this month), /export 01.11.2026, {example}",
           {"example": "/export 01.11.2026 30.11.2026"})),
-        ("31.12.9999", ("Please give days from the year {first} to {last}. Example: {example}",
-                        {"first": 2000, "last": 2100, "example": "/export 01.11.2026 30.11.2026"})),
+        ("31.12.9999", ("“{text}” is out of range: please give a year from {first} to {last}. "
+                        "Example: {example}",
+                        {"text": "31.12.9999", "first": 2000, "last": 2100,
+                         "example": "/export 01.11.2026 30.11.2026"})),
         ("01.01.2025 30.11.2026", ("An export covers at most {days} days. Example: {example}",
                                    {"days": 366, "example": "/export 01.11.2026 30.11.2026"})),
     ],

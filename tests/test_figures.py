@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.casework.contacts import ContactDraft
 from bot.casework.families import FamilyDraft
 from bot.casework.vocabulary import ContactType, FlagCategory, Topic
+from bot.core.config import Settings
 from bot.core.i18n import use_locale
 from bot.core.parsing import ParseError
 from bot.reporting.figures import Count
@@ -19,6 +20,7 @@ from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.dates import berlin_midnight
 from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.invariants import row_counts
 from tests.helpers.texts import de, in_locale
 
 NOW = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
@@ -255,6 +257,44 @@ def test_impossible_weeks_are_refused(text: str) -> None:
 def test_impossible_months_are_refused(text: str) -> None:
     with pytest.raises(ParseError):
         parse_month(text, date(2027, 1, 20))
+
+
+OUT_OF_RANGE = (
+    "“{text}” is out of range: please give a year from {first} to {last}. Example: {example}"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "typed", "example"),
+    [
+        # These overflowed Python's calendar and failed the handler (issue 10's fuzzing).
+        ("/week", "0001-01-01", "/week 24.11.2026"),
+        ("/week", "9999-12-31", "/week 24.11.2026"),
+        ("/month", "12.9999", "/month 11.2026"),
+        ("/week", "9999-W52", "/week 24.11.2026"),
+        ("/week", "31.12.1999", "/week 24.11.2026"),
+        ("/month", "Mai 99999", "/month 11.2026"),
+        ("/month", "0000-01", "/month 11.2026"),
+        ("/year", "9999", "/year 2026"),
+    ],
+)
+async def test_a_period_outside_the_years_says_so_with_an_example_and_stores_nothing(
+    county: BotHarness, settings: Settings, command: str, typed: str, example: str
+) -> None:
+    before = row_counts(settings.database_path)
+
+    reply = only_text(await county.send(COORDINATOR, f"{command} {typed}"))
+
+    assert reply == de(OUT_OF_RANGE, text=typed, first=2000, last=2100, example=example)
+    assert row_counts(settings.database_path) == before
+
+
+@pytest.mark.parametrize("typed", ["01.01.2000", "2100-12-31", "2000-W01", "12.2100"])
+def test_the_first_and_last_years_are_in_range(typed: str) -> None:
+    parse = parse_month if "." in typed and typed.count(".") == 1 else parse_week
+    period = parse(typed, date(2027, 1, 20))
+
+    assert period.start < period.end
 
 
 async def test_a_bad_period_is_answered_with_examples(county: BotHarness) -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.core.config import Settings
 from bot.core.i18n import use_locale
-from bot.core.parsing import ParseError
+from bot.core.parsing import MAX_MINUTES, ParseError
 from bot.funds.funds import FundFigures, reached_thresholds
 from bot.funds.money import AmountError, micro_to_cents, parse_amount
 from bot.interpreting.rates import (
@@ -520,8 +520,8 @@ EXAMPLE = {"example": INTERPRETER_EXAMPLE}
         ("uk 03.12. 10:00 90m vor-ort Ahlen abh jc",
          "I did not understand “{token}”. Example: {example}", {"token": "jc", **EXAMPLE}),
         ("uk 03.12. 10:00 13h telefon abh",
-         "“{text}” is more than 12 hours. Please log a contact of at most 12 hours, e.g. 8h.",
-         {"text": "13h"}),
+         "“{text}” is more than {hours} hours: a contact or an appointment lasts at most "
+         "{hours} hours. Example: 1:30", {"text": "13h", "hours": 8}),
         ("F-0000 uk 03.12. 10:00 90m telefon abh",
          "“{text}” is not a family code. Family codes look like F-0042.", {"text": "F-0000"}),
     ],
@@ -571,4 +571,4 @@ def test_any_text_gives_a_request_draft_or_a_parse_error(text: str, today: date)
     assert parsed.day >= today
     assert (parsed.pages is not None) == (parsed.mode is Mode.WRITTEN)
     assert (parsed.town is not None) == (parsed.mode is Mode.ON_SITE)
-    assert parsed.mode is Mode.WRITTEN or 1 <= parsed.minutes <= 720
+    assert parsed.mode is Mode.WRITTEN or 1 <= parsed.minutes <= MAX_MINUTES

@@ -57,3 +57,19 @@ async def test_a_forged_language_button_is_not_accepted(bot: BotHarness) -> None
         ("answerCallbackQuery", "Diese Schaltfläche ist nicht mehr aktiv.")
     ]
     assert (await bot.storage.staff.get(ADMIN.id)).locale == "de"
+
+
+async def test_pressing_the_same_language_twice_edits_once_and_fails_nothing(
+    bot: BotHarness,
+) -> None:
+    """Found by the fuzzer: the second press edited the message to the text it showed, which
+    Telegram refuses ("message is not modified"), and the handler failed."""
+    await bot.send(ADMIN, "/language")
+    message_id, _ = bot.telegram.find_button(ADMIN.id, "English")
+    await bot.press(ADMIN, "English")
+
+    again = await bot.process(bot.telegram.callback_update(ADMIN, message_id, "language:en"))
+
+    assert "editMessageText" not in [call.method for call in again]
+    assert bot.telegram.refused == []
+    assert (await bot.storage.staff.get(ADMIN.id)).locale == "en"

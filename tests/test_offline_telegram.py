@@ -382,8 +382,25 @@ def test_an_edit_that_changes_text_formatting_or_keyboard_is_accepted(
 
     edited = edit_text(telegram, message_id, text, **extra)
 
-    assert edited["text"] == text
+    shown = parse_html(text)
+    assert edited["text"] == shown.text
+    assert edited["entities"] == [
+        {"type": entity.kind, "offset": entity.offset, "length": entity.length}
+        for entity in shown.entities
+    ]
     assert edited.get("reply_markup") == markup
+
+
+def test_a_message_shows_its_visible_text_and_entities_as_telegram_does(
+    telegram: OfflineTelegram,
+) -> None:
+    message = send(telegram, '<b>F-0001</b> &amp; <a href="https://t.me/x">Link</a>')
+
+    assert message["text"] == "F-0001 & Link"
+    assert message["entities"] == [
+        {"type": "bold", "offset": 0, "length": 6},
+        {"type": "text_link", "offset": 9, "length": 4, "url": "https://t.me/x"},
+    ]
 
 
 def test_a_refused_edit_changes_nothing(telegram: OfflineTelegram) -> None:

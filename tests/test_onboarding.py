@@ -10,7 +10,7 @@ from bot.core.offline import Person
 from bot.staff.roles import Role, Team
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR, STRANGER
 from tests.helpers.harness import BotHarness, only_text, texts
-from tests.helpers.texts import invitation_code
+from tests.helpers.texts import de, invitation_code
 
 
 async def invite(bot: BotHarness, inviter: Person, arguments: str) -> str:
@@ -236,3 +236,45 @@ async def test_start_without_code(bot: BotHarness) -> None:
         "Willkommen bei KIM-Bot. Für die Nutzung brauchen Sie eine Einladung"
     )
     assert await bot.storage.staff.get(STRANGER.id) is None
+
+
+TOO_MANY_TRIES = (
+    "You have tried {count} invitation codes that did not work within an hour. To protect the "
+    "bot against guessing, I check no code until {time}, not even a correct one. Please send "
+    "it again then."
+)
+
+
+async def test_after_five_codes_that_did_not_work_no_code_is_checked_for_an_hour(
+    bot: BotHarness,
+) -> None:
+    expired = await invite(bot, ADMIN, "case_manager")
+    bot.time.advance(days=7, minutes=1)
+    code = await invite(bot, ADMIN, "case_manager")
+    guesses = ["AAAAAAAAAAAAAAAA", "zz", expired, "BBBBBBBBBBBBBBBB", "<b>&"]
+    for guess in guesses:
+        await bot.send(STRANGER, f"/start {guess}")
+        bot.time.advance(minutes=5)
+
+    refused = only_text(await bot.send(STRANGER, f"/start {code}"))
+
+    # The first guess was 25 minutes ago, at 09:01 on 1 December in Berlin.
+    assert refused == de(TOO_MANY_TRIES, count=5, time="01.12.2026, 10:01")
+    assert await bot.storage.staff.get(STRANGER.id) is None
+    assert (await bot.storage.invitations.get(code)).used_by is None
+
+    bot.time.advance(minutes=35)
+    welcome = texts(await bot.send(STRANGER, f"/start {code}"))[0]
+
+    assert welcome.startswith("Willkommen bei KIM-Bot, Fremd!")
+    assert (await bot.storage.staff.get(STRANGER.id)).role is Role.CASE_MANAGER
+
+
+async def test_four_codes_that_did_not_work_leave_the_right_one_working(bot: BotHarness) -> None:
+    code = await invite(bot, ADMIN, "case_manager")
+    for _ in range(4):
+        await bot.send(STRANGER, "/start AAAAAAAAAAAAAAAA")
+
+    await bot.send(STRANGER, f"/start {code}")
+
+    assert (await bot.storage.staff.get(STRANGER.id)).role is Role.CASE_MANAGER

@@ -363,3 +363,19 @@ async def test_a_page_of_families_with_the_longest_lines_fits(bot: BotHarness) -
     assert "Dr. &lt;b&gt;Müller&lt;/b&gt; &amp; Söhne" in pages[0].text
     with use_locale("de"):
         assert pages[0].text.count(f"{town} · {country_name(longest_country())} · ") == 10
+
+
+async def test_a_page_button_for_the_page_shown_sends_no_edit(bot: BotHarness) -> None:
+    """Found by the fuzzer: ▶ pressed twice before the first edit arrived (or an old button
+    for the page shown) edited the message to what it showed; Telegram refuses that."""
+    await many_flags(bot, 40)
+    await bot.send(COORDINATOR, "/flags")
+    message_id, forward = bot.telegram.find_button(COORDINATOR.id, "▶")
+    await bot.press(COORDINATOR, "▶")
+
+    again = await bot.process(
+        bot.telegram.callback_update(COORDINATOR, message_id, forward["callback_data"])
+    )
+
+    assert [call.method for call in again] == ["answerCallbackQuery"]
+    assert bot.telegram.refused == []

@@ -45,7 +45,7 @@ from bot.casework.vocabulary import (
 from bot.core import names as core_names
 from bot.core import parsing, terms
 from bot.core.config import WARENDORF_TOWNS
-from bot.core.i18n import SUPPORTED_LOCALES, language_name, use_locale
+from bot.core.i18n import SUPPORTED_LOCALES, _, language_name, use_locale
 from bot.core.names import country_codes, find_country, find_language, search_languages
 from bot.core.parsing import (
     MAX_MINUTES,
@@ -331,7 +331,7 @@ def quick_families(draw: st.DrawFn) -> tuple[str, FamilyDraft]:
         ("1 H", 60), ("2std", 120), ("1 hour", 60),
         ("1,5h", 90), ("1.5h", 90), ("1.5 h", 90), ("1,5 h", 90), ("0,25h", 15),
         ("1.75h", 105), ("1:30", 90), ("0:45", 45), ("1h30", 90), ("1h30m", 90),
-        ("1h05min", 65), ("1 h 30", 90), ("1", 1), ("720", 720), ("12h", 720), ("12:00", 720),
+        ("1h05min", 65), ("1 h 30", 90), ("1", 1), ("480", 480), ("8h", 480), ("8:00", 480),
         # Fractions of an hour round to the nearest minute.
         ("0,01h", 1), ("1.999h", 120), ("0.3h", 18),
     ],
@@ -345,12 +345,22 @@ def test_parse_duration_refuses_no_time_at_all_with_one_message(text: str) -> No
     assert error_of(parse_duration, text) == error_of(parse_duration, "0")
 
 
-@pytest.mark.parametrize("text", ["721", "721m", "12:01", "12,5h", "13h", "13 h", "99999"])
-def test_parse_duration_refuses_more_than_twelve_hours_naming_the_input(text: str) -> None:
+@pytest.mark.parametrize("text", ["481", "481m", "8:01", "8,5h", "9h", "9 h", "8h1", "99999"])
+def test_parse_duration_refuses_more_than_eight_hours_naming_the_input(text: str) -> None:
     message = error_of(parse_duration, text)
 
     assert text in message
     assert message.replace(text, "…") == error_of(parse_duration, "13h").replace("13h", "…")
+
+
+@pytest.mark.parametrize("text", ["12:00", "08:00", "09:30", "00:45", "23:59", " 10:15 "])
+def test_parse_duration_refuses_a_time_of_day_with_an_example(text: str) -> None:
+    message = error_of(parse_duration, text)
+
+    assert message == _(
+        "“{text}” looks like a time of day, not a duration. Please give the duration instead, "
+        "e.g. 45m or 1:30."
+    ).format(text=text)
 
 
 @pytest.mark.parametrize(
@@ -376,10 +386,11 @@ def test_parse_duration_has_its_own_message_for_nonsense_zero_and_too_long() -> 
         return error_of(parse_duration, text).replace(text, "…")
 
     nonsense, too_long, zero = template("xyz"), template("13h"), error_of(parse_duration, "0")
+    time_of_day = template("12:00")
 
     assert template("abc") == nonsense
-    assert template("721") == too_long
-    assert len({nonsense, too_long, zero}) == 3
+    assert template("481") == too_long
+    assert len({nonsense, too_long, zero, time_of_day}) == 4
 
 
 def test_parse_duration_escapes_what_it_quotes() -> None:
@@ -391,7 +402,7 @@ def test_parse_duration_escapes_what_it_quotes() -> None:
 
 @checked(300)
 @given(ANY_TEXT)
-def test_parse_duration_gives_one_to_720_minutes_or_a_parse_error(text: str) -> None:
+def test_parse_duration_gives_one_minute_to_eight_hours_or_a_parse_error(text: str) -> None:
     minutes = value_or_none(parse_duration, text)
 
     assert minutes is None or 1 <= minutes <= MAX_MINUTES
@@ -411,7 +422,7 @@ def test_parse_duration_reads_back_every_spelling_of_a_valid_duration(
 
 @checked()
 @given(st.integers(min_value=MAX_MINUTES + 1, max_value=10**6), st.sampled_from(["", "m", "min"]))
-def test_parse_duration_refuses_every_count_of_minutes_over_twelve_hours(
+def test_parse_duration_refuses_every_count_of_minutes_over_eight_hours(
     minutes: int, unit: str
 ) -> None:
     assert value_or_none(parse_duration, f"{minutes}{unit}") is None
@@ -781,7 +792,7 @@ def test_parse_log_reads_an_optional_contact_date(arguments: str, contact_on: da
     ("duration", "minutes"),
     [("45", 45), ("45m", 45), ("45min", 45), ("45 min", 45), ("1h", 60), ("1 h", 60),
      ("1,5h", 90), ("1.5h", 90), ("1.5 h", 90), ("1,5 h", 90), ("1:30", 90), ("1h30", 90),
-     ("2 Stunden", 120), ("12 h", 720)],
+     ("2 Stunden", 120), ("8 h", 480)],
 )  # fmt: skip
 def test_parse_log_reads_a_duration_as_one_or_two_tokens(duration: str, minutes: int) -> None:
     assert parse_log(f"F-0042 {duration} beratung arbeit", TODAY).minutes == minutes

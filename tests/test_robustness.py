@@ -7,22 +7,12 @@ from hypothesis import strategies as st
 
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
+from tests.helpers.fuzzing import COMMANDS
+from tests.helpers.fuzzing import WORDS as FUZZ_WORDS
 from tests.helpers.harness import BotHarness
 
-COMMANDS = [
-    "log", "newfamily", "family", "families", "closefamily", "consent", "transfer", "flag",
-    "flags", "closeflag", "due", "undo", "invite", "users", "revoke", "start", "help",
-    "language", "cancel", "week", "month", "year", "caseload", "fte", "export", "subscribe",
-    "unsubscribe", "interpreter", "requests", "approve", "reject", "invoice", "cancelrequest",
-    "budget", "fund", "rates", "translate",
-]  # fmt: skip
-# Text of every kind, and text made of the words the parsers look for.
-WORDS = st.sampled_from(
-    ["F-0001", "F-1", "45m", "1:30", "1,5h", "13h", "heute", "gestern", "24.11.", "31.02.",
-     "hausbesuch", "telefon", "aufenthalt,arbeit", "ref", "jobcenter", "next", "morgen", ":",
-     "#struktur", "Ahlen", "UA", "Syrien", "4", "uk,ru", "asylblg", "einwilligung", "@anna_kim",
-     "1003", "-1", "wartezeit:", "<b>", "&", "￿", "٤٥", "²", "9" * 30]
-)  # fmt: skip
+# Every command, and text made of the words the parsers look for (the fuzzer's vocabulary).
+WORDS = st.sampled_from(FUZZ_WORDS)
 ARGUMENTS = st.one_of(
     st.text(max_size=80),
     st.lists(WORDS, max_size=8).map(" ".join),

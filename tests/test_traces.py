@@ -7,13 +7,16 @@ import logging
 
 import pytest
 
+from bot.casework.vocabulary import ContactType, Topic
 from bot.core.config import Settings
+from bot.core.i18n import use_locale
 from bot.core.offline import OfflineTelegram, Person
 from bot.core.telegram_rules import TelegramRefusal
 from bot.handlers.traces import JOB_NAME
 from bot.staff.roles import Role
 from tests.conftest import CASE_MANAGER, COORDINATOR, START
 from tests.helpers.harness import BotHarness, FakeTime
+from tests.helpers.texts import de
 
 LOGGER = "bot.handlers.traces"
 
@@ -135,6 +138,35 @@ async def test_traces_left_by_a_stopped_bot_are_deleted_at_start_up(
         await restarted.run_job(f"{JOB_NAME} (catch-up)")
         assert len(restarted.telegram.refused) == len(recorded)
         assert await traces(restarted) == []
+
+
+async def test_a_dialog_message_leaves_the_chat_counted_from_when_it_was_sent(
+    settings: Settings, time: FakeTime
+) -> None:
+    """The /log dialog's message was sent when the dialog began and shows the note from Save
+    on; at 47 hours it must go by the time Telegram counts, not from Save (found by the
+    fuzzer: counted from Save, the deletion came after Telegram's 48 hours and was refused)."""
+    async with BotHarness(settings.model_copy(update={"chat_retention_hours": 47}), time) as bot:
+        await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
+        await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk,ru")
+        await bot.send(CASE_MANAGER, "/log")
+        with use_locale("de"):
+            await bot.press(CASE_MANAGER, "F-0001 · Ahlen")
+            await bot.press(CASE_MANAGER, ContactType.OFFICE.label)
+            await bot.press(CASE_MANAGER, "45 Min.")
+            await bot.press(CASE_MANAGER, Topic.WORK.label)
+            await bot.press(CASE_MANAGER, de("Done"))
+            await bot.send(CASE_MANAGER, "Bewerbung besprochen")
+            bot.time.advance(hours=2)
+            await bot.press(CASE_MANAGER, de("Save"))
+
+        bot.time.advance(hours=45, minutes=15)
+        calls = await bot.run_job(JOB_NAME)
+
+        # The contact's source is the dialog's message, where Save was pressed.
+        dialog = await bot.storage.db.fetch_value("SELECT source_message_id FROM contacts")
+        assert (CASE_MANAGER.id, dialog) in deleted(calls)
+        assert bot.telegram.refused == []
 
 
 async def test_the_coordinators_notice_of_a_flag_is_a_trace(bot: BotHarness) -> None:

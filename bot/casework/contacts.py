@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from bot.casework.families import family_code, parse_family_code
 from bot.casework.vocabulary import ContactType, Service, Topic
@@ -196,6 +197,18 @@ def _parse_service(word: str) -> Service:
 
 # A saved contact can be taken back this long, by the person who saved it.
 UNDO_WINDOW = timedelta(minutes=30)
+# How long the source of an undone contact is remembered, so that the update it came from,
+# delivered again, stores nothing. Telegram redelivers for a day; a week covers a bot that
+# was down over a long weekend.
+UNDONE_KEPT = timedelta(days=7)
+
+
+class Saved(StrEnum):
+    """What storing a contact from a source (a chat and a message) did."""
+
+    NEW = "new"
+    AGAIN = "again"  # the source was stored before: nothing new
+    UNDONE = "undone"  # the source was stored and undone: undo is final, nothing stored
 
 
 def may_undo(author_id: int, created_at: datetime, staff_id: int, now: datetime) -> bool:

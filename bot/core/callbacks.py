@@ -14,15 +14,28 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+
+from bot.core.parsing import YEARS
 
 # Telegram refuses callback_data longer than this (in UTF-8 bytes).
 MAX_CALLBACK_BYTES = 64
 SEPARATOR = ":"
 
 _prefixes: dict[str, type[CallbackData]] = {}
+
+
+def _in_years(day: date) -> date:
+    # A forged day at the ends of the calendar would reach past them in date arithmetic.
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError("not a year of the bot")
+    return day
+
+
+# A day a button carries: one of the years the bot works with, like every typed date.
+Day = Annotated[date, AfterValidator(_in_years)]
 
 
 class CallbackData(BaseModel):

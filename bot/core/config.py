@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     # Retention (GDPR Art. 5(1)(e)); 0 switches the automatic erasure off (kept for ever).
     retention_months: int = 24
     audit_retention_months: int = 36
+    # Updates one person may send at once before the bot asks them to slow down (then about
+    # one a second); 0 switches the flood limit off.
+    flood_burst: int = 12
 
     @field_validator(
         "telegram_bot_token",
@@ -185,6 +188,7 @@ class Settings(BaseSettings):
         "rate_lines_per_page",
         "rate_late_cancel_hours",
         "rate_late_cancel_notice_hours",
+        "flood_burst",
     )
     @classmethod
     def _not_negative(cls, value: int) -> int:

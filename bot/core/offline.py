@@ -20,6 +20,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.core.telegram_rules import (
+    FormattedText,
     TelegramRefusal,
     check_caption,
     check_reply_markup,
@@ -188,9 +189,14 @@ class OfflineTelegram:
     # What people do ---------------------------------------------------------------------
 
     def message_update(
-        self, person: Person, text: str, chat: dict[str, Any] | None = None
+        self,
+        person: Person,
+        text: str | None,
+        chat: dict[str, Any] | None = None,
+        **content: Any,
     ) -> dict[str, Any]:
-        """The update Telegram delivers when `person` sends `text` (commands marked up)."""
+        """The update Telegram delivers when `person` sends `text` (commands marked up), or
+        a message without text with other `content` (a document, a photo, a location …)."""
         chat = chat or self.private_chat(person)
         self._chats[chat["id"]] = chat
         message: dict[str, Any] = {
@@ -198,13 +204,27 @@ class OfflineTelegram:
             "date": int(self._clock()),
             "chat": chat,
             "from": person.to_dict(),
-            "text": text,
+            **content,
         }
-        if text.startswith("/"):
-            length = len(text.split(maxsplit=1)[0]) if text.strip() else 1
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                length = len(text.split(maxsplit=1)[0]) if text.strip() else 1
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         self._messages[(chat["id"], message["message_id"])] = message
-        return {"update_id": next(self._update_ids), "message": message}
+        return self.update(message=message)
+
+    def update(self, **kind: Any) -> dict[str, Any]:
+        """An update of any kind (`poll=…`, `inline_query=…`) with the next update id."""
+        return {"update_id": next(self._update_ids), **kind}
+
+    def edit_update(
+        self, person: Person, message_id: int, text: str, chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """The update Telegram delivers when `person` edits their message to read `text`."""
+        message = self._messages[(person.id if chat_id is None else chat_id, message_id)]
+        message.update(text=text, edit_date=int(self._clock()))
+        return self.update(edited_message=dict(message))
 
     def callback_update(
         self, person: Person, message_id: int, data: str, chat_id: int | None = None
@@ -212,16 +232,19 @@ class OfflineTelegram:
         """The update Telegram delivers when `person` presses a button of a bot message."""
         chat_id = person.id if chat_id is None else chat_id
         message = self._messages[(chat_id, message_id)]
-        return {
-            "update_id": next(self._update_ids),
-            "callback_query": {
+        return self.update(
+            callback_query={
                 "id": str(next(self._callback_ids)),
                 "from": person.to_dict(),
                 "chat_instance": str(chat_id),
                 "message": message,
                 "data": data,
-            },
-        }
+            }
+        )
+
+    def has_message(self, chat_id: int, message_id: int) -> bool:
+        """Whether the message is still in the chat (not deleted)."""
+        return (chat_id, message_id) in self._messages
 
     def find_button(self, chat_id: int, text: str) -> tuple[int, dict[str, Any]] | None:
         """The latest bot message in the chat with a button labelled `text`, and that button."""
@@ -303,7 +326,7 @@ class OfflineTelegram:
 
     def _sendMessage(self, call: BotCall) -> dict[str, Any]:
         shown = self._shown_text(call)
-        message = self._new_bot_message(call, text=call.params["text"])
+        message = self._new_bot_message(call, **_as_message_text(shown))
         self._shown[(int(call.params["chat_id"]), message["message_id"])] = shown
         return message
 
@@ -338,7 +361,8 @@ class OfflineTelegram:
         shown = self._shown_text(call)
         if shown == self._shown.get(key):
             self._refuse_unless_markup_changes(message, call)
-        message["text"] = call.params["text"]
+        message.pop("entities", None)
+        message.update(_as_message_text(shown))
         message["edit_date"] = int(self._clock())
         self._set_markup(message, call)
         self._shown[key] = shown
@@ -409,6 +433,9 @@ class OfflineTelegram:
 
     @staticmethod
     def _bot_message_key(call: BotCall) -> tuple[int, int]:
+        if "chat_id" not in call.params:
+            # An inline message (inline_message_id): the bot never sends one.
+            raise TelegramRefusal("Bad Request: MESSAGE_ID_INVALID")
         return int(call.params["chat_id"]), int(call.params["message_id"])
 
     @staticmethod
@@ -426,6 +453,26 @@ class OfflineTelegram:
             message["reply_markup"] = markup
         else:
             message.pop("reply_markup", None)
+
+
+def _as_message_text(shown: object) -> dict[str, Any]:
+    """A text as Telegram shows it in a message: the visible text and its entities (with
+    checks), or the text as sent (without)."""
+    if not isinstance(shown, FormattedText):
+        return {"text": shown}
+    content: dict[str, Any] = {"text": shown.text}
+    entities = []
+    for entity in shown.entities:
+        described = {"type": entity.kind, "offset": entity.offset, "length": entity.length}
+        if entity.argument:
+            described[_ENTITY_ARGUMENTS.get(entity.kind, "language")] = entity.argument
+        entities.append(described)
+    if entities:
+        content["entities"] = entities
+    return content
+
+
+_ENTITY_ARGUMENTS = {"text_link": "url", "custom_emoji": "custom_emoji_id"}
 
 
 def _inline_keyboard(markup: dict[str, Any] | None) -> list[list[dict[str, Any]]]:

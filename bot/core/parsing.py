@@ -14,13 +14,19 @@ from decimal import Decimal, InvalidOperation
 
 from bot.core.i18n import _, format_date
 
-MAX_MINUTES = 12 * 60
+# A contact or an interpreting appointment takes at most a working day; more is a typing
+# error (a time of day, a forgotten unit).
+MAX_MINUTES = 8 * 60
 MAX_NOTE_LENGTH = 2000
+# Typed years outside these are typing errors (and would reach the ends of the calendar).
+YEARS = (2000, 2100)
 
 
 _MINUTES = re.compile(r"^(\d{1,5})(m|min|mins|minute|minuten|minutes)?$")
 _HOURS = re.compile(r"^(\d{1,3}(?:\.\d{1,3})?)(h|std|stunde|stunden|hour|hours)$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+# 1:30 is a duration; 12:00 or 09:30, with two digits for the hours, is a time of day.
+_TIME_OF_DAY = re.compile(r"^\d{2}:\d{2}$")
 _HOURS_MINUTES = re.compile(r"^(\d{1,2})h(\d{1,2})(m|min)?$")
 # A space may stand between a number and its unit ("1.5 h"), never between two numbers.
 _NUMBERS_APART = re.compile(r"\d\s+\d")
@@ -66,7 +72,15 @@ def quoted(text: str, limit: int = 60) -> str:
 def parse_duration(text: str) -> int:
     """Minutes from 45, 45m, 45min, 1h, 1,5h, 1.5 h, 1:30 or 1h30."""
     spaced = text.strip().lower().replace(",", ".")
-    minutes = None if _NUMBERS_APART.search(spaced) else _duration_minutes("".join(spaced.split()))
+    compact = "".join(spaced.split())
+    if _TIME_OF_DAY.match(compact):
+        raise ParseError(
+            _(
+                "“{text}” looks like a time of day, not a duration. Please give the duration "
+                "instead, e.g. 45m or 1:30."
+            ).format(text=quoted(text))
+        )
+    minutes = None if _NUMBERS_APART.search(spaced) else _duration_minutes(compact)
     if minutes is None:
         raise ParseError(
             _("“{text}” is not a duration. Examples: 45m, 1,5h, 1:30").format(text=quoted(text))
@@ -75,10 +89,9 @@ def parse_duration(text: str) -> int:
         raise ParseError(_("A contact lasts at least one minute. Example: 45m"))
     if minutes > MAX_MINUTES:
         raise ParseError(
-            _(
-                "“{text}” is more than 12 hours. Please log a contact of at most 12 hours, e.g. 8h."
-            ).format(text=quoted(text))
-        )
+            _("“{text}” is more than {hours} hours: a contact or an appointment lasts at most "
+              "{hours} hours. Example: 1:30").format(text=quoted(text), hours=MAX_MINUTES // 60)
+        )  # fmt: skip
     return minutes
 
 
@@ -158,20 +171,32 @@ def parse_follow_up_date(text: str, today: date) -> date:
     return day
 
 
-def parse_full_date(text: str) -> date:
-    """A date typed with its year, for periods: 31.12.2026 or 2026-12-31."""
+def parse_full_date(text: str, example: str = "31.12.2026") -> date:
+    """A date typed with its year, for periods: 31.12.2026 or 2026-12-31; a year out of
+    range is refused with `example`."""
     key = text.strip()
     match = _ISO_DATE.match(key) or _GERMAN_DATE.match(key)
     if match is not None and len(key) >= 10:
+        year, month, day = (1, 2, 3) if match.re is _ISO_DATE else (3, 2, 1)
+        check_year(int(match.group(year)), text, example)
         with contextlib.suppress(ValueError):
-            if match.re is _ISO_DATE:
-                return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            return date(int(match.group(year)), int(match.group(month)), int(match.group(day)))
     raise ParseError(
         _("“{text}” is not a date with a year. Examples: 31.12.2026, 2026-12-31").format(
             text=quoted(text)
         )
     )
+
+
+def check_year(year: int, text: str, example: str) -> None:
+    """Refuse a typed year outside YEARS, naming what was typed and showing `example`."""
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ParseError(
+            _("“{text}” is out of range: please give a year from {first} to {last}. "
+              "Example: {example}").format(
+                text=quoted(text), first=YEARS[0], last=YEARS[1], example=example
+            )
+        )  # fmt: skip
 
 
 def _calendar_date(key: str, today: date) -> date | None:

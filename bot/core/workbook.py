@@ -17,6 +17,9 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_LENGTH = 31
 # Excel cannot show more characters in a cell.
 CELL_LIMIT = 32_767
+# Control characters a workbook's XML cannot hold (tab, newline and carriage return it can).
+# They become spaces, as Telegram shows them.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def sheet_name(title: str) -> str:
@@ -32,7 +35,7 @@ def write_cell(cell: Any, value: Any, locale: str) -> None:
         cell.value = value
         cell.number_format = DATE_FORMATS[locale]
     elif isinstance(value, str):
-        cell.value = value[:CELL_LIMIT]
+        cell.value = _CONTROL_CHARACTERS.sub(" ", value[:CELL_LIMIT])
         # openpyxl takes a text starting with "=" for a formula: keep it text.
         cell.data_type = "s"
     else:

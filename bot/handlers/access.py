@@ -1,7 +1,8 @@
 """The access gate: runs before every other handler and lets only active staff through.
 
 It runs in the first handler group, so that no handler ever sees an update from a
-stranger, a revoked person or a group chat, and it sets the reply language for the update.
+stranger, a revoked person or a group chat, an edited message, or an update beyond the
+sender's flood limit, and it sets the reply language for the update.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import BotContext
 from bot.core.commands import command_name
-from bot.core.i18n import _, guess_locale, set_locale
+from bot.core.flood import Verdict
+from bot.core.i18n import _, guess_locale, ngettext, set_locale
 from bot.staff.staff import StaffMember
 
 log = logging.getLogger(__name__)
@@ -42,11 +44,19 @@ async def gate(update: Update, context: BotContext) -> None:
         membership.new_chat_member.status in _GONE or chat.type == ChatType.PRIVATE
     ):
         raise ApplicationHandlerStop
+    # Before anything is read or written for the update: a flood costs nothing but this.
+    if user is not None and not await _within_flood_limit(update, context, user.id):
+        raise ApplicationHandlerStop
     if chat is not None and chat.type != ChatType.PRIVATE:
         await _refuse_shared_chat(update, context)
         raise ApplicationHandlerStop
     if user is None:
         # Polls, reactions and the like without a person: nothing for us.
+        raise ApplicationHandlerStop
+    query = update.callback_query
+    if query is not None and (query.message is None or query.data is None):
+        # A button of an inline message or a game: the bot sends neither, so none of its
+        # handlers could answer it.
         raise ApplicationHandlerStop
 
     member = await context.storage.staff.get(user.id)
@@ -55,6 +65,17 @@ async def gate(update: Update, context: BotContext) -> None:
         set_locale(member.locale)
         context.staff = member
         await _keep_profile_current(context, member, user.username, user.first_name)
+        if update.edited_message is not None:
+            # An edit is never read: it must not store, answer or step a dialog a second
+            # time, and the person must not believe the change was taken.
+            await _tell(
+                update,
+                _(
+                    "I do not pick up edited messages: what you sent first counts. Please send "
+                    "the change as a new message."
+                ),
+            )
+            raise ApplicationHandlerStop
         if name is not None:
             await _check_command_allowed(update, context, member, name)
         return
@@ -81,6 +102,33 @@ async def gate(update: Update, context: BotContext) -> None:
     await context.storage.audit.record(action, context.clock.now(), user.id)
     await _tell(update, text)
     raise ApplicationHandlerStop
+
+
+async def _within_flood_limit(update: Update, context: BotContext, user_id: int) -> bool:
+    """Whether the person is within the flood limit; told once when they are not."""
+    flood = context.services.flood
+    # A message counts from when it was sent: what piled up while the bot was down and comes
+    # at once after a restart is no flood.
+    sent = update.message.date if update.message is not None else context.clock.now()
+    verdict = flood.admit(user_id, sent)
+    if verdict is Verdict.SLOW_DOWN:
+        log.warning("flood limit: updates of %s set aside for %d s", user_id, flood.hold_seconds)
+        member = await context.storage.staff.get(user_id)
+        if member is not None and member.active:
+            set_locale(member.locale)
+        await _tell(
+            update,
+            ngettext(
+                "Please slow down: you sent many messages within a few seconds. I have not read "
+                "this one, and will not read those of the next {seconds} second; after that, "
+                "please send again what is still missing.",
+                "Please slow down: you sent many messages within a few seconds. I have not read "
+                "this one, and will not read those of the next {seconds} seconds; after that, "
+                "please send again what is still missing.",
+                flood.hold_seconds,
+            ).format(seconds=flood.hold_seconds),
+        )
+    return verdict is Verdict.ADMIT
 
 
 async def _refuse_shared_chat(update: Update, context: BotContext) -> None:

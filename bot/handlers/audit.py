@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from pydantic import Field
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.casework.families import family_code, parse_family_code
 from bot.context import BotContext
-from bot.core.callbacks import CallbackData
+from bot.core.callbacks import CallbackData, Day
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, lazy_gettext
 from bot.core.parsing import ParseError
@@ -51,8 +51,8 @@ class AuditFilter(CallbackData, prefix="audit"):
     page: int = Field(default=0, ge=0, le=99_999)
     person: int | None = _ID
     family: int | None = _ID
-    first: date | None = None
-    last: date | None = None
+    first: Day | None = None
+    last: Day | None = None
 
 
 class AuditWorkbook(CallbackData, prefix="auditx"):
@@ -60,8 +60,8 @@ class AuditWorkbook(CallbackData, prefix="auditx"):
 
     person: int | None = _ID
     family: int | None = _ID
-    first: date | None = None
-    last: date | None = None
+    first: Day | None = None
+    last: Day | None = None
 
 
 async def show_audit(update: Update, context: BotContext) -> None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
@@ -21,6 +22,7 @@ from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.i18n import _, format_date
 from bot.core.parsing import ParseError
+from bot.core.telegram_rules import TelegramRefusal, check_text
 from bot.delivery.outbox import ReplyQueued, showing_case_details
 from bot.interpreting.requests import InterpreterRequest
 from bot.privacy.personal_data import HeldText, audit_detail, held_back_warning
@@ -82,7 +84,9 @@ async def remember_case_message(context: BotContext, message: Message | None) ->
     CHAT_RETENTION_HOURS, so that Telegram does not keep case details for ever."""
     if message is None or kept(context.services.settings.chat_retention_hours):
         return
-    await context.storage.traces.remember(message.chat_id, message.message_id, context.clock.now())
+    # Telegram's 48 hours count from when it sent the message (its date), not from an edit
+    # that showed the details later, such as a dialog's Save.
+    await context.storage.traces.remember(message.chat_id, message.message_id, message.date)
 
 
 def dialog(
@@ -139,22 +143,51 @@ def _unchanged(error: BadRequest) -> bool:
     return "not modified" in error.message.lower()
 
 
+def _shows_already(
+    query: CallbackQuery, text: str | None, markup: InlineKeyboardMarkup | None
+) -> bool:
+    """Whether the pressed message already shows `text` (None: any text) and `markup`, as
+    it came with the press: Telegram would refuse the edit as changing nothing."""
+    message = query.message
+    if not isinstance(message, Message) or _rows(message.reply_markup) != _rows(markup):
+        return False
+    if text is None:
+        return True
+    try:
+        shown = check_text(text, ParseMode.HTML)
+    except TelegramRefusal:
+        return False  # Telegram's answer will say what is wrong
+    entities = {(entity.type, entity.offset, entity.length) for entity in message.entities}
+    return message.text == shown.text and entities == {
+        (entity.kind, entity.offset, entity.length) for entity in shown.entities
+    }
+
+
+def _rows(markup: InlineKeyboardMarkup | None) -> list[Any]:
+    return (markup.to_dict() if markup else {}).get("inline_keyboard") or []
+
+
 async def edit_text(
     query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Show `text` in the pressed message. Telegram refuses an edit that changes nothing
-    (a second press of the same button): the message then already shows it."""
+    """Show `text` in the pressed message. An edit that changes nothing (a second press of
+    the same button) is not sent: Telegram refuses it, and the message shows it already."""
+    if _shows_already(query, text, markup):
+        return
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except ReplyQueued:
         pass  # the edit is made from the outbox
     except BadRequest as error:
+        # Two quick presses both arrive showing the message before the first edit.
         if not _unchanged(error):
             raise
 
 
 async def remove_buttons(query: CallbackQuery) -> None:
-    """Take the buttons off the pressed message; a second press finds them gone already."""
+    """Take the buttons off the pressed message, unless they are gone already."""
+    if _shows_already(query, None, None):
+        return
     try:
         await query.edit_message_reply_markup(None)
     except ReplyQueued:

@@ -24,6 +24,7 @@ from bot.casework.contacts import (
     LOG_EXAMPLE,
     Contact,
     ContactDraft,
+    Saved,
     contact_summary,
     may_undo,
     parse_log,
@@ -426,14 +427,27 @@ async def _store(
     source: tuple[int, int],
 ) -> None:
     member = context.member
-    contact, created = await context.storage.contacts.add(
+    contact, saved = await context.storage.contacts.add(
         draft, member.telegram_id, context.clock.now(), source
     )
-    if not created:
+    if saved is Saved.AGAIN:
         await reply_with_case_details(
             update,
             context,
             _("This contact was already saved:") + "\n" + contact_summary(draft),
+        )
+        return
+    if saved is Saved.UNDONE:
+        await reply_with_case_details(
+            update,
+            context,
+            "\n".join(
+                [
+                    _("This contact was undone, so it is not saved again:"),
+                    contact_summary(draft),
+                    _("To log it after all, please send /log again."),
+                ]
+            ),
         )
         return
     lines = [_("✅ Contact saved:"), contact_summary(draft)]
@@ -469,7 +483,7 @@ async def undo_button(update: Update, context: BotContext) -> None:
         return
     await _remove(context, contact)
     await query.answer()
-    await query.edit_message_text(_removed_text(contact))
+    await edit_text(query, _removed_text(contact))
 
 
 async def undo_last(update: Update, context: BotContext) -> None:

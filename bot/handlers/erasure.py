@@ -9,6 +9,7 @@ from pydantic import Field
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler
 
+from bot.casework.contacts import UNDONE_KEPT
 from bot.casework.families import family_code, parse_family_code
 from bot.context import BotContext, Services
 from bot.core.callbacks import CallbackData
@@ -135,7 +136,8 @@ async def keep_pressed(update: Update, context: BotContext) -> None:
 
 
 async def apply_retention(context: BotContext) -> RetentionRun:
-    """Erase what has been kept long enough: closed families, staff who left, audit lines."""
+    """Erase what has been kept long enough: closed families, staff who left, audit lines,
+    the sources of undone contacts."""
     services: Services = context.bot_data
     settings = services.settings
     storage = services.storage
@@ -159,13 +161,16 @@ async def apply_retention(context: BotContext) -> RetentionRun:
         )
     if cutoffs.audit_before is not None:
         audit_lines = await storage.erasure.delete_audit_before(cutoffs.audit_before)
-    run = RetentionRun(families, staff, audit_lines)
-    if families or staff or audit_lines:
+    undone = await storage.contacts.forget_undone_before(now - UNDONE_KEPT)
+    run = RetentionRun(families, staff, audit_lines, undone)
+    if families or staff or audit_lines or undone:
         log.info(
-            "retention: erased %d families, pseudonymised %d staff, deleted %d audit lines",
+            "retention: erased %d families, pseudonymised %d staff, deleted %d audit lines, "
+            "forgot %d sources of undone contacts",
             families,
             staff,
             audit_lines,
+            undone,
         )
     return run
 

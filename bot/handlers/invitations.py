@@ -11,10 +11,16 @@ from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_datetime, guess_locale, lazy_gettext, use_locale
-from bot.handlers.common import button, command, reply
+from bot.handlers.common import button, command, edit_text, reply
 from bot.handlers.notices import notify
 from bot.menus import publish_member_menu
-from bot.staff.invitations import Invitation, InvitationRefused, Refusal, deep_link, looks_like_code
+from bot.staff.invitations import (
+    MAX_FAILED_CODES,
+    Invitation,
+    InvitationRefused,
+    Refusal,
+    deep_link,
+)
 from bot.staff.roles import (
     ALL_ROLES,
     MANAGING_ROLES,
@@ -66,13 +72,11 @@ async def start(update: Update, context: BotContext) -> None:
     code = context.args[0]
     locale = guess_locale(user.language_code, context.services.settings.default_locale)
     try:
-        if not looks_like_code(code):
-            raise InvitationRefused(Refusal.UNKNOWN)
         member = await context.storage.invitations.redeem(
             code, user.id, user.username, user.first_name, locale, context.clock.now()
         )
     except InvitationRefused as refused:
-        await reply(update, _refusal_text(refused.reason))
+        await reply(update, _refusal_text(context, refused))
         return
 
     with use_locale(member.locale):
@@ -97,7 +101,13 @@ def _welcome_back(member: StaffMember) -> str:
     ).format(name=html.escape(member.display_name), role=member.role.label, team=member.team.label)
 
 
-def _refusal_text(reason: Refusal) -> str:
+def _refusal_text(context: BotContext, refused: InvitationRefused) -> str:
+    if refused.reason is Refusal.TOO_MANY_TRIES:
+        return _(
+            "You have tried {count} invitation codes that did not work within an hour. To "
+            "protect the bot against guessing, I check no code until {time}, not even a "
+            "correct one. Please send it again then."
+        ).format(count=MAX_FAILED_CODES, time=format_datetime(context.clock.local(refused.until)))
     texts = {
         Refusal.UNKNOWN: _(
             "This invitation code is not valid. Please check that you copied it "
@@ -120,7 +130,7 @@ def _refusal_text(reason: Refusal) -> str:
             "You are already registered, so the code was not used. /help lists your commands."
         ),
     }
-    return texts[reason]
+    return texts[refused.reason]
 
 
 async def _tell_inviter(context: BotContext, member: StaffMember) -> None:
@@ -192,14 +202,14 @@ async def invite_button(update: Update, context: BotContext) -> None:
     inviter = context.member
     await query.answer()
     if not may_invite(inviter.role, role):
-        await query.edit_message_text(
-            _("As {role} you may invite case managers only.").format(role=inviter.role.label)
+        await edit_text(
+            query, _("As {role} you may invite case managers only.").format(role=inviter.role.label)
         )
         return
     invitation = await context.storage.invitations.create(
         role, role.default_team, inviter.telegram_id, context.clock.now()
     )
-    await query.edit_message_text(_invitation_text(context, invitation))
+    await edit_text(query, _invitation_text(context, invitation))
 
 
 def _invitation_text(context: BotContext, invitation: Invitation) -> str:

@@ -12,7 +12,7 @@ from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import SUPPORTED_LOCALES, _, autonym, language_name, lazy_gettext, set_locale
-from bot.handlers.common import button, command, reply
+from bot.handlers.common import button, command, edit_text, reply
 from bot.menus import publish_member_menu
 from bot.staff.roles import ALL_ROLES
 
@@ -55,9 +55,7 @@ async def set_language(update: Update, context: BotContext) -> None:
     await context.storage.staff.set_locale(member.telegram_id, locale, context.clock.now())
     set_locale(locale)
     await query.answer()
-    await query.edit_message_text(
-        _("Language set to {language}.").format(language=language_name(locale))
-    )
+    await edit_text(query, _("Language set to {language}.").format(language=language_name(locale)))
     updated = await context.storage.staff.get(member.telegram_id)
     await publish_member_menu(context.bot, context.services.commands, updated)
 

@@ -179,7 +179,7 @@ def parse_audit_query(args: Sequence[str]) -> AuditQuery:
                         example=EXAMPLE
                     )
                 )
-            days.append(parse_full_date(word))
+            days.append(parse_full_date(word, EXAMPLE))
         else:
             if family is not None or person is not None:
                 raise _one_subject()

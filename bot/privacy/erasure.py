@@ -108,6 +108,8 @@ class RetentionRun:
     families: int
     staff: int
     audit_lines: int
+    # Sources of undone contacts, kept only while their update could come again.
+    undone_sources: int = 0
 
 
 def former_staff_name(number: int) -> str:

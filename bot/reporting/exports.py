@@ -37,8 +37,6 @@ MONEY_FORMATS = {"de": '#,##0.00 "€"', "en": '"€"#,##0.00', "uk": '#,##0.00 
 EXAMPLE = "/export 01.11.2026 30.11.2026"
 # A year at most: a longer export is rarely wanted and grows past what a chat carries.
 MAX_DAYS = 366
-# Typed years outside these are typing errors (and would reach the ends of the calendar).
-YEARS = (2000, 2100)
 # A text starting with one of these is a formula to Excel: never let one run.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,14 +50,8 @@ def parse_period(args: Sequence[str], today: date) -> tuple[date, date]:
                 example=EXAMPLE
             )
         )
-    first = parse_full_date(args[0]) if args else today.replace(day=1)
-    last = parse_full_date(args[1]) if len(args) == 2 else today
-    if not all(YEARS[0] <= day.year <= YEARS[1] for day in (first, last)):
-        raise ParseError(
-            _("Please give days from the year {first} to {last}. Example: {example}").format(
-                first=YEARS[0], last=YEARS[1], example=EXAMPLE
-            )
-        )
+    first = parse_full_date(args[0], EXAMPLE) if args else today.replace(day=1)
+    last = parse_full_date(args[1], EXAMPLE) if len(args) == 2 else today
     if first > last:
         raise ParseError(
             _("The period would start on {first}, after its end on {last}. Example: {example}")

@@ -11,7 +11,7 @@ from enum import StrEnum
 from babel.dates import get_month_names
 
 from bot.core.i18n import _, format_date, month_name
-from bot.core.parsing import ParseError, quoted
+from bot.core.parsing import ParseError, check_year, quoted
 from bot.core.terms import normalise
 
 
@@ -75,6 +75,9 @@ _ISO_WEEK = re.compile(r"^(\d{4})-?w(\d{1,2})$")
 _CALENDAR_WEEK = re.compile(r"^(?:kw|cw|w)?\s*(\d{1,2})$")
 _DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$|^(\d{4})-(\d{1,2})$")
+WEEK_EXAMPLE = "/week 24.11.2026"
+MONTH_EXAMPLE = "/month 11.2026"
+YEAR_EXAMPLE = "/year 2026"
 
 
 def parse_week(text: str, today: date) -> Period:
@@ -84,6 +87,7 @@ def parse_week(text: str, today: date) -> Period:
         return period_containing(PeriodKind.WEEK, today)
     try:
         if match := _ISO_WEEK.match(key):
+            check_year(int(match.group(1)), text, WEEK_EXAMPLE)
             return _iso_week(int(match.group(1)), int(match.group(2)))
         if match := _CALENDAR_WEEK.match(key):
             # The latest week of that number: this year's, or last year's if still to come
@@ -95,8 +99,11 @@ def parse_week(text: str, today: date) -> Period:
                     return candidate
             return _iso_week(year - 1, week)
         if (day := _day(key)) is not None:
+            check_year(day.year, text, WEEK_EXAMPLE)
             return period_containing(PeriodKind.WEEK, day)
-    except ValueError:
+    except ParseError:
+        raise
+    except ValueError:  # a day, week or month the calendar does not have
         pass
     raise ParseError(
         _("“{text}” is not a week. Examples: /week, /week KW47, /week 2026-W47, /week "
@@ -113,14 +120,18 @@ def parse_month(text: str, today: date) -> Period:
         if match := _MONTH.match(words[0]):
             month = int(match.group(1) or match.group(4))
             year = int(match.group(2) or match.group(3))
+            check_year(year, text, MONTH_EXAMPLE)
             return period_containing(PeriodKind.MONTH, date(year, month, 1))
         month = _month_number(words[0])
         if month is not None and len(words) <= 2:
             year = int(words[1]) if len(words) == 2 else today.year
+            check_year(year, text, MONTH_EXAMPLE)
             if len(words) == 1 and date(year, month, 1) > today:
                 year -= 1
             return period_containing(PeriodKind.MONTH, date(year, month, 1))
-    except ValueError:
+    except ParseError:
+        raise
+    except ValueError:  # a day, week or month the calendar does not have
         pass
     raise ParseError(
         _("“{text}” is not a month. Examples: /month, /month 11.2026, /month November 2026")
@@ -132,7 +143,8 @@ def parse_year(text: str, today: date) -> Period:
     key = text.strip()
     if not key:
         return period_containing(PeriodKind.YEAR, today)
-    if re.fullmatch(r"\d{4}", key) and 2000 <= int(key) <= 2100:
+    if re.fullmatch(r"\d{4}", key):
+        check_year(int(key), text, YEAR_EXAMPLE)
         return period_containing(PeriodKind.YEAR, date(int(key), 1, 1))
     raise ParseError(_("“{text}” is not a year. Example: /year 2026").format(text=quoted(text, 40)))
 

@@ -10,6 +10,10 @@ from enum import StrEnum
 from bot.staff.roles import Role, Team
 
 INVITATION_VALIDITY = timedelta(days=7)
+# Against guessing: after this many codes that did not work within the window, no code is
+# checked (not even the right one) until the oldest of them is out of the window.
+MAX_FAILED_CODES = 5
+FAILED_CODES_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -32,12 +36,20 @@ class Refusal(StrEnum):
     EXPIRED = "expired"
     INVITER_REVOKED = "inviter_revoked"
     ALREADY_REGISTERED = "already_registered"
+    TOO_MANY_TRIES = "too_many_tries"
+
+
+# The refusals that count as a try that did not work: a guess, or a code that is no more.
+FAILED_CODES = (Refusal.UNKNOWN, Refusal.USED, Refusal.EXPIRED, Refusal.INVITER_REVOKED)
 
 
 class InvitationRefused(Exception):
-    def __init__(self, reason: Refusal) -> None:
+    """`until`: for TOO_MANY_TRIES, when codes are checked again."""
+
+    def __init__(self, reason: Refusal, until: datetime | None = None) -> None:
         super().__init__(reason.value)
         self.reason = reason
+        self.until = until
 
 
 # Letters and digits only (valid in a /start deep link), without look-alikes such as 0/O and
@@ -79,3 +91,12 @@ def redemption_refusal(
         # A revoked coordinator's unused codes must not let anyone in.
         return Refusal.INVITER_REVOKED
     return None
+
+
+def tries_blocked_until(failed_at: list[datetime], now: datetime) -> datetime | None:
+    """Until when no code is checked for a person whose codes failed at `failed_at` (the
+    newest MAX_FAILED_CODES within the window are enough), or None if codes are checked."""
+    recent = sorted(moment for moment in failed_at if now - moment < FAILED_CODES_WINDOW)
+    if len(recent) < MAX_FAILED_CODES:
+        return None
+    return recent[-MAX_FAILED_CODES] + FAILED_CODES_WINDOW

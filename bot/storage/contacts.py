@@ -6,7 +6,7 @@ import sqlite3
 from contextlib import nullcontext
 from datetime import date, datetime
 
-from bot.casework.contacts import Contact, ContactDraft
+from bot.casework.contacts import Contact, ContactDraft, Saved
 from bot.casework.families import family_code
 from bot.casework.vocabulary import (
     ContactType,
@@ -38,10 +38,14 @@ def contact_from_row(row: sqlite3.Row, cipher: TextCipher) -> Contact:
 
 
 # A source already stored conflicts and returns nothing: the update was delivered twice.
+# So does a source whose contact was undone: undo is final.
 _INSERT = """
     INSERT INTO contacts (family_id, staff_id, contact_on, minutes, contact_type, topics, note,
         referral, follow_up_on, created_at, source_chat_id, source_message_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+    WHERE NOT EXISTS (
+        SELECT 1 FROM undone_contacts WHERE source_chat_id = ?11 AND source_message_id = ?12
+    )
     ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
     RETURNING *
 """
@@ -59,11 +63,12 @@ class ContactStore:
         staff_id: int,
         now: datetime,
         source: tuple[int, int] | None = None,
-    ) -> tuple[Contact, bool]:
+    ) -> tuple[Contact | None, Saved]:
         """Store a contact (and its flag, if its note marks a structural gap) at once.
 
-        `source` is the (chat id, message id) it came from: the same source stores once.
-        Returns the contact and whether it is new.
+        `source` is the (chat id, message id) it came from: the same source stores once, and
+        never again once its contact was undone. Returns the contact (None if undone) and
+        what storing did.
 
         A plain contact is one INSERT … RETURNING: its audit line and running totals are
         written by triggers in that same statement, so it takes a single trip to SQLite.
@@ -88,12 +93,13 @@ class ContactStore:
                     draft.family_id, FlagCategory.OTHER, draft.note, staff_id, now, rows[0]["id"]
                 )
         if rows:
-            return contact_from_row(rows[0], self._db.cipher), True
+            return contact_from_row(rows[0], self._db.cipher), Saved.NEW
         existing = await self._db.fetch_one(
             "SELECT * FROM contacts WHERE source_chat_id = ? AND source_message_id = ?", source
         )
-        assert existing is not None
-        return contact_from_row(existing, self._db.cipher), False
+        if existing is None:
+            return None, Saved.UNDONE
+        return contact_from_row(existing, self._db.cipher), Saved.AGAIN
 
     async def get(self, contact_id: int) -> Contact | None:
         row = await self._db.fetch_one("SELECT * FROM contacts WHERE id = ?", (contact_id,))
@@ -107,15 +113,32 @@ class ContactStore:
         return None if row is None else contact_from_row(row, self._db.cipher)
 
     async def delete(self, contact_id: int, by: int, now: datetime) -> None:
-        """Undo: the contact and any flag raised from it are gone, the audit line stays."""
+        """Undo: the contact and any flag raised from it are gone, the audit line stays, and
+        its source is remembered so that the same update does not store it again."""
         async with self._db.transaction():
             row = await self._db.fetch_one(
                 "SELECT family_id FROM contacts WHERE id = ?", (contact_id,)
+            )
+            await self._db.execute(
+                """
+                INSERT INTO undone_contacts (source_chat_id, source_message_id, undone_at)
+                SELECT source_chat_id, source_message_id, ? FROM contacts
+                WHERE id = ? AND source_chat_id IS NOT NULL AND source_message_id IS NOT NULL
+                ON CONFLICT DO NOTHING
+                """,
+                (to_db_time(now), contact_id),
             )
             await self._db.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
             await self._audit.record(
                 "contact.undo", now, by, family_code(row["family_id"]), str(contact_id)
             )
+
+    async def forget_undone_before(self, before: datetime) -> int:
+        """Retention: forget the sources of contacts undone before `before`; how many."""
+        rows = await self._db.fetch_all(
+            "DELETE FROM undone_contacts WHERE undone_at < ? RETURNING 1", (to_db_time(before),)
+        )
+        return len(rows)
 
     async def recent_for_family(self, family_id: int, limit: int = 5) -> list[Contact]:
         rows = await self._db.fetch_all(

@@ -6,11 +6,17 @@ import sqlite3
 from datetime import datetime
 
 from bot.staff.invitations import (
+    FAILED_CODES,
+    FAILED_CODES_WINDOW,
     INVITATION_VALIDITY,
+    MAX_FAILED_CODES,
     Invitation,
     InvitationRefused,
+    Refusal,
+    looks_like_code,
     new_invitation_code,
     redemption_refusal,
+    tries_blocked_until,
 )
 from bot.staff.roles import Role, Team
 from bot.staff.staff import StaffMember
@@ -80,18 +86,24 @@ class InvitationStore:
     ) -> StaffMember:
         """Register the person with the invitation's role, or raise InvitationRefused.
 
-        Check and use happen in one transaction, so a code can never be used twice.
+        Check and use happen in one transaction, so a code can never be used twice. After
+        MAX_FAILED_CODES codes that did not work within the hour, no code is even looked up.
         """
+        blocked_until = None
         async with self._db.transaction():
-            invitation = await self.get(code)
-            inviter = await self._staff.get(invitation.created_by) if invitation else None
-            redeemer = await self._staff.get(telegram_id)
-            refusal = redemption_refusal(
-                invitation,
-                inviter_active=inviter is not None and inviter.active,
-                redeemer_active=redeemer is not None and redeemer.active,
-                now=now,
-            )
+            blocked_until = tries_blocked_until(await self._failed_at(telegram_id, now), now)
+            if blocked_until is not None:
+                refusal: Refusal | None = Refusal.TOO_MANY_TRIES
+            else:
+                invitation = await self.get(code) if looks_like_code(code) else None
+                inviter = await self._staff.get(invitation.created_by) if invitation else None
+                redeemer = await self._staff.get(telegram_id)
+                refusal = redemption_refusal(
+                    invitation,
+                    inviter_active=inviter is not None and inviter.active,
+                    redeemer_active=redeemer is not None and redeemer.active,
+                    now=now,
+                )
             if refusal is None:
                 assert invitation is not None
                 member = await self._staff.add(
@@ -119,5 +131,19 @@ class InvitationStore:
                 # Committed, not rolled back: refused attempts belong in the audit trail.
                 await self._audit.record("invitation.refused", now, telegram_id, detail=refusal)
         if refusal is not None:
-            raise InvitationRefused(refusal)
+            raise InvitationRefused(refusal, blocked_until)
         return member
+
+    async def _failed_at(self, telegram_id: int, now: datetime) -> list[datetime]:
+        """When the person's latest codes that did not work were tried, within the window."""
+        failed = ", ".join("?" * len(FAILED_CODES))
+        rows = await self._db.fetch_all(
+            f"""
+            SELECT at FROM audit_log
+            WHERE actor_id = ? AND at > ? AND action = 'invitation.refused'
+                AND detail IN ({failed})
+            ORDER BY at DESC LIMIT ?
+            """,
+            (telegram_id, to_db_time(now - FAILED_CODES_WINDOW), *FAILED_CODES, MAX_FAILED_CODES),
+        )
+        return [from_db_time(row["at"]) for row in rows]

@@ -358,4 +358,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX outbox_due ON outbox (next_attempt_at)",
         ),
     ),
+    Migration(
+        why="Undo is final: the source (chat and message) of each undone contact, so that the "
+        "same update delivered again does not store the contact again. A row holds no case "
+        "data; the nightly retention job deletes it after a week, long after Telegram has "
+        "stopped delivering that update again (a day).",
+        statements=(
+            """
+            CREATE TABLE undone_contacts (
+                source_chat_id INTEGER NOT NULL,
+                source_message_id INTEGER NOT NULL,
+                undone_at TEXT NOT NULL,
+                PRIMARY KEY (source_chat_id, source_message_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX undone_contacts_at ON undone_contacts (undone_at)",
+        ),
+    ),
 )

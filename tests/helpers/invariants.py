@@ -1,0 +1,198 @@
+"""What must hold for every database the bot ever wrote, whatever it was sent.
+
+`database_problems(path)` reads a database (read-only, beside a running bot) and names each
+row that breaks a rule: SQLite's own integrity and foreign keys, durations within what the
+parsers accept, dates in the years the bot works with, money in non-negative whole cents,
+states the lifecycles know, and running totals that add up to the rows they count. The
+fuzzer checks it after its run; `bench/fuzz.py` after a longer one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.casework.vocabulary import BenefitSystem, ContactType, FlagCategory, Service, Topic
+from bot.core.i18n import SUPPORTED_LOCALES
+from bot.core.parsing import MAX_MINUTES, YEARS
+from bot.interpreting.requests import Mode, Status
+from bot.privacy.audit import ACTION_LABELS
+from bot.staff.roles import Role, Team
+
+# Whole cents that can be no less than zero.
+_MONEY = {
+    "funds": ("amount_cents",),
+    "interpreter_requests": ("estimate_cents", "committed_cents", "spent_cents"),
+    "machine_translations": ("cost_micro_cents",),
+}
+# Days (YYYY-MM-DD) and instants (ISO 8601, UTC) that must lie in the bot's years.
+_DAYS = {
+    "contacts": ("contact_on", "follow_up_on"),
+    "families": ("opened_on", "closed_on", "consent_on"),
+    "funds": ("starts_on", "ends_on"),
+}
+_INSTANTS = {
+    "contacts": ("created_at", "reminded_at"),
+    "families": ("created_at", "erased_at"),
+    "flags": ("raised_at", "closed_at"),
+    "interpreter_requests": ("starts_at", "created_at", "decided_at", "reminded_at"),
+    "invitations": ("created_at", "expires_at", "used_at"),
+    "staff": ("created_at", "revoked_at", "pseudonymised_at"),
+    "audit_log": ("at",),
+    "undone_contacts": ("undone_at",),
+}
+# What each holds, and the condition under which it is not that.
+_TIMES = (
+    (_DAYS, "a day", "date({column}) IS NOT {column}"),
+    (_INSTANTS, "a UTC time", "datetime({column}) IS NULL OR substr({column}, -6) != '+00:00'"),
+)
+# Each rule: what it says, and a query for the rows that break it.
+_RULES: tuple[tuple[str, str], ...] = (
+    (
+        f"a contact lasts 1 to {MAX_MINUTES} minutes",
+        f"SELECT id FROM contacts WHERE minutes NOT BETWEEN 1 AND {MAX_MINUTES}",
+    ),
+    (
+        f"an interpreter request lasts 1 to {MAX_MINUTES} minutes, or has pages",
+        f"""SELECT id FROM interpreter_requests
+        WHERE (minutes IS NOT NULL AND minutes NOT BETWEEN 1 AND {MAX_MINUTES})
+            OR (minutes IS NULL AND pages IS NULL)""",
+    ),
+    (
+        "a contact has known topics",
+        f"SELECT id FROM contacts WHERE topics <= 0 OR topics >= {1 << len(Topic)}",
+    ),
+    (
+        "a request commits its estimate while requested or approved, nothing otherwise",
+        """SELECT id FROM interpreter_requests
+        WHERE committed_cents != CASE WHEN status IN ('requested', 'approved')
+            THEN estimate_cents ELSE 0 END""",
+    ),
+    (
+        "only an invoiced or cancelled request has spent money",
+        """SELECT id FROM interpreter_requests
+        WHERE spent_cents > 0 AND status NOT IN ('completed', 'cancelled')""",
+    ),
+    (
+        "a family is closed exactly when it has a closing day",
+        """SELECT id FROM families
+        WHERE (status = 'closed') != (closed_on IS NOT NULL)""",
+    ),
+    (
+        "a fund ends on or after its start",
+        "SELECT id FROM funds WHERE ends_on < starts_on",
+    ),
+    (
+        "a revoked member has a revocation time",
+        "SELECT telegram_id FROM staff WHERE (status = 'revoked') != (revoked_at IS NOT NULL)",
+    ),
+    (
+        "a flag is closed by someone exactly when it has a closing time",
+        "SELECT id FROM flags WHERE (closed_at IS NULL) != (closed_by IS NULL)",
+    ),
+    (
+        "an invitation is used by someone exactly when it has a time of use",
+        "SELECT code FROM invitations WHERE (used_by IS NULL) != (used_at IS NULL)",
+    ),
+    (
+        "an undone contact stays undone",
+        """SELECT c.id FROM contacts c JOIN undone_contacts u
+        USING (source_chat_id, source_message_id)""",
+    ),
+    (
+        "the running totals count every contact and its minutes once",
+        """SELECT 1 WHERE (SELECT coalesce(sum(contacts), 0) FROM contact_days)
+                != (SELECT count(*) FROM contacts)
+            OR (SELECT coalesce(sum(minutes), 0) FROM contact_days)
+                != (SELECT coalesce(sum(minutes), 0) FROM contacts)""",
+    ),
+)
+# Columns that hold one of a fixed set of values (NULL allowed where the schema allows it).
+_STATES = {
+    ("contacts", "contact_type"): ContactType,
+    ("contacts", "referral"): Service,
+    ("families", "benefit_system"): BenefitSystem,
+    ("flags", "category"): FlagCategory,
+    ("interpreter_requests", "status"): Status,
+    ("interpreter_requests", "mode"): Mode,
+    ("staff", "role"): Role,
+    ("staff", "team"): Team,
+    ("invitations", "role"): Role,
+    ("invitations", "team"): Team,
+}
+
+
+def database_problems(path: Path) -> list[str]:
+    """Each broken rule with the keys of up to five rows that break it; empty if none."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return list(_problems(connection))
+    finally:
+        connection.close()
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    """How many rows each table holds: a test compares them to see that nothing was stored."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {
+            name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for (name,) in tables.fetchall()
+        }
+    finally:
+        connection.close()
+
+
+def _problems(db: sqlite3.Connection) -> Iterable[str]:
+    [integrity] = db.execute("PRAGMA integrity_check").fetchone()
+    if integrity != "ok":
+        yield f"integrity_check: {integrity}"
+    for table, rowid, parent, _key in db.execute("PRAGMA foreign_key_check"):
+        yield f"foreign key: {table} row {rowid} points to a missing {parent}"
+    for rule, query in _RULES:
+        yield from _broken(db, rule, query)
+    for table, columns in _MONEY.items():
+        for column in columns:
+            yield from _broken(
+                db,
+                f"{table}.{column} is a whole, non-negative number of cents",
+                f"SELECT * FROM {table} WHERE typeof({column}) != 'integer' OR {column} < 0",
+            )
+    first, last = (f"{year:04d}" for year in YEARS)
+    for columns_of, kind, malformed in _TIMES:
+        for table, columns in columns_of.items():
+            for column in columns:
+                yield from _broken(
+                    db,
+                    f"{table}.{column} is {kind} from {first} to {last}",
+                    f"""SELECT * FROM {table} WHERE {column} IS NOT NULL AND (
+                        {malformed.format(column=column)}
+                        OR substr({column}, 1, 4) NOT BETWEEN '{first}' AND '{last}')""",
+                )
+    for (table, column), values in _STATES.items():
+        known = ", ".join(f"'{value.value}'" for value in values)
+        yield from _broken(
+            db,
+            f"{table}.{column} is one of {known}",
+            f"SELECT * FROM {table} WHERE {column} NOT IN ({known})",
+        )
+    locales = ", ".join(f"'{locale}'" for locale in SUPPORTED_LOCALES)
+    yield from _broken(
+        db,
+        "staff speak a language of the bot",
+        f"SELECT telegram_id FROM staff WHERE locale NOT IN ({locales})",
+    )
+    actions = ", ".join(f"'{action}'" for action in ACTION_LABELS)
+    yield from _broken(
+        db,
+        "every audit line records a known action",
+        f"SELECT id FROM audit_log WHERE action NOT IN ({actions})",
+    )
+
+
+def _broken(db: sqlite3.Connection, rule: str, query: str) -> Iterable[str]:
+    rows = db.execute(query).fetchmany(5)
+    if rows:
+        yield f"{rule}: broken by {', '.join(str(row[0]) for row in rows)}"
