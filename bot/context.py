@@ -49,12 +49,13 @@ class Services:
     # When start_services ran, for the uptime /status shows.
     started_at: datetime | None = None
 
-    async def queue_lengths(self) -> QueueLengths:
-        """Updates stored and not yet handled, replies waiting for Telegram: for /status."""
+    async def queue_lengths(self, asking: int | None = None) -> QueueLengths:
+        """Updates stored and not yet handled (but `asking`, the update that asks), replies
+        waiting for Telegram: for /status."""
         if self.storage is None:
             return QueueLengths(inbox=0, outbox=0)
         return QueueLengths(
-            inbox=await self.storage.inbox.pending_count(),
+            inbox=await self.storage.inbox.pending_count(but=asking),
             outbox=await self.storage.outbox.pending_count(),
         )
 

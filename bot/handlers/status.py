@@ -36,7 +36,7 @@ async def status(update: Update, context: BotContext) -> None:
         checks=checks,
         now=clock.local(now),
         started_at=clock.local(services.started_at or now),
-        queues=await services.queue_lengths(),
+        queues=await services.queue_lengths(asking=update.update_id),
         last_backup=backup,
         backups_kept=kept,
     )

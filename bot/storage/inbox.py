@@ -57,7 +57,7 @@ class InboxStore:
         await self._db.execute("DELETE FROM inbox WHERE handled_at < ?", (to_db_time(before),))
         return int(count)
 
-    async def pending_count(self) -> int:
-        return int(
-            await self._db.fetch_value("SELECT count(*) FROM inbox WHERE handled_at IS NULL")
-        )
+    async def pending_count(self, but: int | None = None) -> int:
+        """Updates stored and not handled, but the one with id `but` (it is being handled)."""
+        pending = "SELECT count(*) FROM inbox WHERE handled_at IS NULL AND update_id IS NOT ?"
+        return int(await self._db.fetch_value(pending, (but,)))
