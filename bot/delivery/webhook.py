@@ -46,6 +46,9 @@ class WebhookReceiver:
             secret_token=self._secret,
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,
+            # One post at a time, each answered once stored (milliseconds): updates arrive
+            # in Telegram's order, as with polling, so a person's messages keep theirs.
+            max_connections=1,
         )
         log.info("webhook listening on %s:%d", self._listen, self._port)
 

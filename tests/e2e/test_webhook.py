@@ -46,6 +46,7 @@ async def test_updates_arrive_by_webhook_and_a_post_without_the_secret_is_refuse
     (set_webhook,) = [call for call in fake_api.telegram.calls if call.method == "setWebhook"]
     assert set_webhook.params["url"] == url
     assert set_webhook.params["secret_token"] == SECRET
+    assert set_webhook.params["max_connections"] == 1  # posts in order, like polling
     assert help_text.startswith(de("<b>Your commands</b> ({role})", role=de("administrator"))), (
         help_text
     )
