@@ -312,3 +312,17 @@ async def test_while_stopping_a_failing_reply_goes_to_the_outbox_without_retries
 
     assert len(bot.telegram.failed) == 1
     assert await bot.storage.outbox.pending_count() == 1
+
+
+async def test_a_call_in_the_outbox_that_cannot_be_made_is_dropped_not_repeated(
+    family_bot: BotHarness, time: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = family_bot
+    await bot.storage.outbox.add(
+        "sendMessage", CASE_MANAGER.id, '{"no_such_field": 1}', False, bot.time(), bot.time()
+    )
+
+    assert await bot.application.bot_data.outbox.deliver_due() == 0
+
+    assert await bot.storage.outbox.pending_count() == 0
+    assert "sendMessage from the outbox cannot be made; dropped" in caplog.text

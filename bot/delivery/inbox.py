@@ -92,11 +92,6 @@ class Inbox:
         except Exception:
             log.exception("update %d was handled but could not be marked so", update.update_id)
 
-    @property
-    def running(self) -> int:
-        """Updates received and not yet handled by this process."""
-        return len(self._running)
-
     async def settled(self) -> None:
         """Wait until every update received so far is handled (or left for the next start)."""
         while self._running:

@@ -64,7 +64,8 @@ def showing_case_details() -> Iterator[None]:
 class ReplyQueued(TelegramError):
     """Telegram did not take the call now; it waits in the outbox and will be delivered.
 
-    Raised to the handler that made the call, so that it stops there; the error handler
+    Raised to the code that made the call. The reply helpers of handlers/common.py and
+    `notify` take it and go on; anywhere else it ends the handler, and the error handler
     says nothing, as the reply itself is on its way.
     """
 
@@ -177,6 +178,12 @@ class Outbox:
                 delay = min(OUTBOX_FIRST_DELAY * 2 ** (call.attempts + 1), OUTBOX_MAX_DELAY)
                 await self._store.failed(call.id, _describe(error), now + delay)
                 break
+            except Exception:
+                # Not Telegram's answer: the call itself cannot be made (a bug). Trying it
+                # again every round would only repeat this line.
+                log.exception("%s from the outbox cannot be made; dropped", call.method)
+                await self._store.delivered(call.id)
+                continue
             finally:
                 _from_outbox.reset(token)
             await self._store.delivered(call.id)
