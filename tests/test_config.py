@@ -59,6 +59,11 @@ def test_values_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
         ("TELEGRAM_BOT_TOKEN", "not-a-token", "TELEGRAM_BOT_TOKEN: does not look like a token"),
         ("TELEGRAM_API_URL", "api.telegram.org", "TELEGRAM_API_URL: must start with http://"),
         ("DEEPL_SERVER_URL", "localhost:3000", "DEEPL_SERVER_URL: must start with http://"),
+        ("TELEGRAM_WEBHOOK_URL", "kim.example.de/tg", "TELEGRAM_WEBHOOK_URL: must start with"),
+        ("TELEGRAM_WEBHOOK_SECRET", "short", "TELEGRAM_WEBHOOK_SECRET: must be 16 to 256"),
+        ("TELEGRAM_WEBHOOK_SECRET", "x" * 20 + "!", "TELEGRAM_WEBHOOK_SECRET: must be 16 to 256"),
+        ("TELEGRAM_TIMEOUT", "0", "TELEGRAM_TIMEOUT: Input should be greater than 0"),
+        ("WEBHOOK_PORT", "70000", "WEBHOOK_PORT: Input should be less than or equal to 65535"),
     ],
 )
 def test_a_malformed_value_is_named_in_one_line(
@@ -71,6 +76,18 @@ def test_a_malformed_value_is_named_in_one_line(
 
     assert str(raised.value).startswith(message)
     assert "\n" not in str(raised.value)
+
+
+def test_a_webhook_needs_its_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://kim.example.de/telegram")
+
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_WEBHOOK_SECRET: must be set with"):
+        load_settings()
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "Abc_-123" * 4)
+    settings = load_settings()
+
+    assert settings.telegram_webhook_url == "https://kim.example.de/telegram"
+    assert "Abc_-123" not in repr(settings)
 
 
 def test_the_command_exits_with_code_2_and_one_line(
