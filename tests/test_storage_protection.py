@@ -237,6 +237,9 @@ async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it
         "flags.outcome": 1,
         "families.close_reason": 1,
         "interpreter_requests.reason": 1,
+        "interpreter_requests.professional_reason": 0,
+        "invoices.reason": 0,
+        "expenses.purpose": 0,
         # The harness hands updates to the bot directly; tests/test_delivery.py seals these.
         "inbox.payload": 0,
         "outbox.params": 0,

@@ -38,6 +38,9 @@ SEALED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("flags", "outcome"),
     ("families", "close_reason"),
     ("interpreter_requests", "reason"),
+    ("interpreter_requests", "professional_reason"),
+    ("invoices", "reason"),
+    ("expenses", "purpose"),
     # Updates and replies in transit: message texts of every kind, for seconds as a rule.
     ("inbox", "payload"),
     ("outbox", "params"),

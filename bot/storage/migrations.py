@@ -375,4 +375,62 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX undone_contacts_at ON undone_contacts (undone_at)",
         ),
     ),
+    Migration(
+        why="Every KIM budget to the cent: several funds per purpose (next year's translation "
+        "fund beside this year's), expenses booked against any fund, interpreters' invoices "
+        "as lines that are corrected by further lines and never overwritten (the completed "
+        "requests' invoiced amounts become their first lines), and on requests the travel "
+        "time, why a professional was asked for, and who cancelled.",
+        statements=(
+            "DROP INDEX funds_translation",
+            "CREATE UNIQUE INDEX funds_purpose_start ON funds (purpose, starts_on) "
+            "WHERE purpose != 'other'",
+            """
+            CREATE TABLE invoices (
+                id INTEGER PRIMARY KEY,
+                request_id INTEGER NOT NULL REFERENCES interpreter_requests (id),
+                payee TEXT NOT NULL,
+                number TEXT NOT NULL,
+                invoiced_on TEXT NOT NULL,
+                amount_cents INTEGER NOT NULL,
+                corrects_id INTEGER REFERENCES invoices (id),
+                reason TEXT,
+                confirmed INTEGER NOT NULL DEFAULT 0 CHECK (confirmed IN (0, 1)),
+                recorded_by INTEGER REFERENCES staff (telegram_id),
+                recorded_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX invoices_request ON invoices (request_id)",
+            """
+            INSERT INTO invoices (request_id, payee, number, invoiced_on, amount_cents,
+                recorded_by, recorded_at)
+            SELECT id, '', '', substr(coalesce(decided_at, created_at), 1, 10), spent_cents,
+                decided_by, coalesce(decided_at, created_at)
+            FROM interpreter_requests WHERE status = 'completed'
+            """,
+            """
+            CREATE TABLE expenses (
+                id INTEGER PRIMARY KEY,
+                fund_id INTEGER NOT NULL REFERENCES funds (id),
+                amount_cents INTEGER NOT NULL,
+                payee TEXT NOT NULL,
+                voucher TEXT NOT NULL,
+                purpose TEXT NOT NULL,
+                category TEXT NOT NULL DEFAULT 'other',
+                booked_on TEXT NOT NULL,
+                corrects_id INTEGER REFERENCES expenses (id),
+                overrun INTEGER NOT NULL DEFAULT 0 CHECK (overrun IN (0, 1)),
+                booked_by INTEGER REFERENCES staff (telegram_id),
+                booked_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX expenses_fund ON expenses (fund_id, booked_on)",
+            "ALTER TABLE interpreter_requests ADD COLUMN travel_minutes INTEGER "
+            "CHECK (travel_minutes BETWEEN 0 AND 480)",
+            "ALTER TABLE interpreter_requests ADD COLUMN professional_reason TEXT",
+            "ALTER TABLE interpreter_requests ADD COLUMN cancelled_by INTEGER "
+            "REFERENCES staff (telegram_id)",
+            "ALTER TABLE interpreter_requests ADD COLUMN cancelled_at TEXT",
+        ),
+    ),
 )
