@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.config import ConfigError, Settings, load_settings
+from bot.core.i18n import ngettext, use_locale
 from bot.demo.data import generate
 from bot.handlers.erasure import JOB_NAME
 from bot.privacy.erasure import months_before, retention_cutoffs
@@ -86,9 +87,10 @@ async def casework(bot: BotHarness) -> BotHarness:
         """
         INSERT INTO interpreter_requests (fund_id, family_id, requested_by, language, mode,
             starts_at, purpose, professional, urgent, status, estimate_cents, reason,
-            created_at)
+            professional_reason, created_at)
         VALUES (1, 1, ?, 'uk', 'phone', '2026-12-01T09:00:00+00:00', 'doctor', 1, 0,
-            'rejected', 8500, 'Termin bei Dr. Schulz wegen Diabetes', '2026-11-24T08:00:00+00:00')
+            'rejected', 8500, 'Termin bei Dr. Schulz wegen Diabetes',
+            'Frau K. versteht nur Dialekt', '2026-11-24T08:00:00+00:00')
         """,
         (CASE_MANAGER.id,),
     )
@@ -105,7 +107,9 @@ async def _personal_data(bot: BotHarness, family_id: int) -> tuple:
              AND (referral IS NOT NULL OR follow_up_on IS NOT NULL)),
             (SELECT group_concat(description || coalesce(outcome, '')) FROM flags
              WHERE family_id = f.id AND (description != '' OR outcome IS NOT NULL)),
-            (SELECT group_concat(reason) FROM interpreter_requests WHERE family_id = f.id)
+            (SELECT group_concat(reason) FROM interpreter_requests WHERE family_id = f.id),
+            (SELECT group_concat(professional_reason) FROM interpreter_requests
+             WHERE family_id = f.id)
         FROM families AS f WHERE f.id = ?
         """,
         (family_id,),
@@ -113,7 +117,7 @@ async def _personal_data(bot: BotHarness, family_id: int) -> tuple:
     return tuple(row)
 
 
-ERASED = (None, "", None, None, None, None, 0, None, None)
+ERASED = (None, "", None, None, None, None, 0, None, None, None)
 
 
 async def test_forget_names_what_goes_and_erases_it_after_confirmation(
@@ -153,6 +157,16 @@ async def test_forget_names_what_goes_and_erases_it_after_confirmation(
     assert de("Personal data erased on {date}.", date="24.11.2026") in card
 
 
+def reasons_in_german(count: int) -> str:
+    """The plural line of /forget for the reasons on a family's interpreter requests."""
+    with use_locale("de"):
+        return ngettext(
+            "{count} reason given on an interpreter request (a rejection or why a professional)",
+            "{count} reasons given on interpreter requests (rejections or why a professional)",
+            count,
+        ).format(count=count)
+
+
 async def test_forget_lists_every_kind_of_data_that_goes(casework: BotHarness) -> None:
     question = only_text(await casework.send(ADMIN, "/forget F-0001"))
 
@@ -161,7 +175,7 @@ async def test_forget_lists_every_kind_of_data_that_goes(casework: BotHarness) -
         de("{count} referral", count=1),
         de("{count} follow-up date", count=1),
         de("{count} structural-gap flag text (description and outcome)", count=1),
-        de("{count} reason of a decision on an interpreter request", count=1),
+        reasons_in_german(2),
     ]:
         assert f"• {line}" in question
     assert NOTE not in question

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,11 +17,9 @@ from bot.funds.money import AmountError, micro_to_cents, parse_amount
 from bot.interpreting.rates import (
     Rates,
     billed_half_hours,
-    cancellation_fee_cents,
     estimate,
     hourly_fee_cents,
     machine_cost_micro_cents,
-    with_surcharge,
 )
 from bot.interpreting.requests import (
     INTERPRETER_EXAMPLE,
@@ -32,7 +30,6 @@ from bot.interpreting.requests import (
     parse_interpreter,
     working_days_between,
 )
-from tests.helpers.dates import BERLIN
 from tests.helpers.texts import de
 
 TODAY = date(2026, 11, 24)  # a Tuesday
@@ -45,7 +42,7 @@ RATES = Rates(
     line_cents=180,
     lines_per_page=30,
     late_cancel_hours=2,
-    late_cancel_notice_hours=24,
+    late_cancel_days=2,
     machine_million_cents=2000,
 )
 
@@ -93,16 +90,6 @@ def test_the_last_started_hour_counts_half_up_to_thirty_minutes_else_full(
 )  # fmt: skip
 def test_hourly_fees_at_85_euros_follow_the_billing_increment(minutes: int, cents: int) -> None:
     assert hourly_fee_cents(minutes, 8500) == cents
-
-
-@pytest.mark.parametrize(
-    ("cents", "percent", "expected"),
-    [(12750, 20, 15300), (3000, 20, 3600), (1, 20, 2), (5, 20, 6), (0, 20, 0), (12750, 0, 12750)],
-)
-def test_the_surcharge_is_added_and_rounded_up_to_the_cent(
-    cents: int, percent: int, expected: int
-) -> None:
-    assert with_surcharge(cents, percent) == expected
 
 
 def test_machine_translation_costs_millionths_of_a_cent_and_sums_round_up() -> None:
@@ -272,32 +259,6 @@ def test_every_other_purpose_is_served_by_the_pool(purpose: Purpose) -> None:
     assert not estimate(draft(purpose=purpose), RATES).professional
 
 
-def test_interpreting_that_reaches_into_the_night_costs_twenty_percent_more() -> None:
-    cost = estimate(draft(start=time(22, 30), minutes=60), RATES)
-
-    assert (cost.cents, cost.surcharge) == (3600, True)
-
-
-@pytest.mark.parametrize(
-    ("start", "minutes"),
-    [(time(5, 30), 60), (time(0, 0), 30), (time(23, 0), 30), (time(21, 0), 181)],
-)
-def test_any_part_between_23_and_6_oclock_is_night(start: time, minutes: int) -> None:
-    assert estimate(draft(start=start, minutes=minutes), RATES).surcharge
-
-
-@pytest.mark.parametrize(("start", "minutes"), [(time(22, 0), 60), (time(6, 0), 60)])
-def test_interpreting_ending_at_23_or_starting_at_6_has_no_night_surcharge(
-    start: time, minutes: int
-) -> None:
-    assert not estimate(draft(start=start, minutes=minutes), RATES).surcharge
-
-
-@pytest.mark.parametrize(("start", "minutes"), [(time(22, 55), 10), (time(22, 50), 15)])
-def test_a_few_minutes_after_23_oclock_are_night_too(start: time, minutes: int) -> None:
-    assert estimate(draft(start=start, minutes=minutes), RATES).surcharge
-
-
 @pytest.mark.parametrize(
     "day",
     [
@@ -394,41 +355,6 @@ def test_working_days_skip_weekends_and_public_holidays(
 )
 def test_less_than_five_working_days_notice_is_urgent(today: date, day: date, urgent: bool) -> None:
     assert draft(day=day).urgent(today) is urgent
-
-
-# Cancellation ----------------------------------------------------------------------------
-
-STARTS = datetime(2026, 12, 3, 10, 0, tzinfo=BERLIN)
-
-
-@pytest.mark.parametrize(
-    ("before", "professional", "fee"),
-    [
-        (timedelta(hours=25), False, 0),
-        (timedelta(hours=24, seconds=1), True, 0),
-        (timedelta(hours=24), False, 6000),
-        (timedelta(hours=1), False, 6000),
-        (timedelta(hours=1), True, 17000),
-        (timedelta(minutes=1), True, 17000),
-    ],
-)
-def test_a_cancellation_within_24_hours_costs_two_hours(
-    before: timedelta, professional: bool, fee: int
-) -> None:
-    assert cancellation_fee_cents(Mode.ON_SITE, professional, STARTS, STARTS - before, RATES) == fee
-
-
-def test_cancelling_a_written_translation_costs_nothing() -> None:
-    now = STARTS - timedelta(hours=1)
-
-    assert cancellation_fee_cents(Mode.WRITTEN, True, STARTS, now, RATES) == 0
-
-
-def test_the_cancellation_fee_follows_the_rate_card() -> None:
-    rates = RATES.updated("late_cancel_hours", 1).updated("late_cancel_notice_hours", 48)
-    now = STARTS - timedelta(hours=47)
-
-    assert cancellation_fee_cents(Mode.PHONE, False, STARTS, now, rates) == 3000
 
 
 # The one-line form -----------------------------------------------------------------------

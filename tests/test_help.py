@@ -24,7 +24,8 @@ EXPECTED = {
         *MANAGING, "invite", "users", "language", "help", "cancel",
     ],
     Role.ADMIN: [
-        "families", "family", "requests", "invoice", "budget", "fund", "rates", *FIGURES,
+        "families", "family", "requests", "cancelrequest", "invoice", "budget", "fund",
+        "rates", *FIGURES,
         *MANAGING, "invite", "users", "revoke", "audit", "dataexport", "forget", "status",
         "backup", "language", "help", "cancel",
     ],

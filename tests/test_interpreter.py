@@ -60,6 +60,12 @@ REMINDER = "Reminder: interpreter request #{id} is coming up."
 REJECTED = "Your interpreter request #{id} has been rejected: {reason}"
 
 
+def ninety() -> str:
+    """90 minutes as the bot writes a duration in German."""
+    with use_locale("de"):
+        return format_minutes(90)
+
+
 def eur(text: str) -> str:
     """Money as the bot writes it in German: "30.000,00 €" with a no-break space."""
     return text.replace(" €", "\u00a0€")
@@ -131,8 +137,12 @@ async def test_the_quick_form_shows_the_estimate_and_the_fund_and_stores_nothing
     assert de("Available in the translation fund: {amount}", amount=eur("30.000,00 €")) in lines
     assert de("Family: {code}", code="F-0001") in lines
     assert "03.12.2026, 10:00" in call.text and "Ahlen" in call.text
+    # 3 half hours × 15 € = 45 €, + 25 € flat fee.
+    assert de("Billed: {time} at {rate} per hour", time=ninety(), rate=eur("30,00 €")) in lines
+    assert de("Travel flat fee: {amount}", amount=eur("25,00 €")) in lines
     assert de(POOL_NOTE) not in lines and de(URGENT_NOTE) not in lines
     assert [(b["text"], b["callback_data"]) for b in call.buttons] == [
+        (de("Ask for a professional"), "int:pro"),
         (de("Confirm"), "int:confirm"),
         (de("Cancel"), "int:cancel"),
     ]
@@ -871,15 +881,27 @@ async def test_cancelling_releases_the_commitment_and_tells_the_coordinators(
     assert again == de(NOT_POSSIBLE, id=request_id, status=de("cancelled"))
 
 
+LATE = (
+    "Request #{id} cancelled. It was booked and is cancelled on the day of the appointment or "
+    "in the {days} days before: a cancellation fee of {fee} (the booked time, at most {hours} "
+    "hours) is charged to the fund."
+)
+
+
 @pytest.mark.parametrize(
     ("text", "now", "fee"),
     [
-        (ON_SITE, berlin(2026, 12, 2, 11), 6000),  # 23 hours before: 2 × 30 €
-        (DOCTOR, berlin(2026, 12, 3, 9, 30), 17000),  # half an hour before: 2 × 85 €
-        (ON_SITE, berlin(2026, 12, 2, 9, 59), 0),  # 24 hours and a minute before
+        # Tuesday 08:00, two days (50 hours) before Thursday 10:00: pool 90 min, 3 × 15 €.
+        (ON_SITE, berlin(2026, 12, 1, 8), 4500),
+        # Half an hour before: professional 90 min, 3 × 42,50 € (not 2 hours, 170 €).
+        (DOCTOR, berlin(2026, 12, 3, 9, 30), 12750),
+        # After the start, a no-show: the same.
+        (DOCTOR, berlin(2026, 12, 3, 11), 12750),
+        # Monday 23:59, three days before: free.
+        (ON_SITE, berlin(2026, 11, 30, 23, 59), 0),
     ],
 )
-async def test_a_late_cancellation_charges_the_compensation_to_the_fund(
+async def test_a_late_cancellation_charges_the_booked_time_to_the_fund(
     staff: BotHarness, text: str, now: datetime, fee: int
 ) -> None:
     bot = staff
@@ -895,13 +917,7 @@ async def test_a_late_cancellation_charges_the_compensation_to_the_fund(
     )  # fmt: skip
     assert await money_state(bot) == (fee, 0, 3_000_000 - fee)
     if fee:
-        assert reply.text == de(
-            "Request #{id} cancelled. Because it starts within {hours} hours, a cancellation "
-            "fee of {fee} is charged to the fund.",
-            id=request_id,
-            hours=24,
-            fee=money(fee),
-        )
+        assert reply.text == de(LATE, id=request_id, days=2, fee=money(fee), hours=2)
 
 
 async def test_a_written_translation_is_cancelled_without_a_fee(staff: BotHarness) -> None:
@@ -916,21 +932,87 @@ async def test_a_written_translation_is_cancelled_without_a_fee(staff: BotHarnes
     assert await money_state(bot) == (0, 0, 3_000_000)
 
 
-async def test_only_the_requester_may_cancel(staff: BotHarness) -> None:
+async def test_a_colleague_may_not_cancel_anothers_request(staff: BotHarness) -> None:
     bot = staff
     request_id, _calls = await submit(bot, CASE_MANAGER, PHONE)
 
     colleague = only_text(await bot.send(COLLEAGUE, f"/cancelrequest {request_id}"))
-    coordinator = only_text(await bot.send(COORDINATOR, f"/cancelrequest {request_id}"))
     unknown = only_text(await bot.send(CASE_MANAGER, "/cancelrequest abc"))
 
     assert colleague == in_locale(
-        "uk", "Only the person who made request #{id} can cancel it.", id=request_id
+        "uk",
+        "Only the person who made request #{id}, a coordinator or an admin can cancel it.",
+        id=request_id,
     )
-    assert coordinator == de("Only the person who made request #{id} can cancel it.", id=request_id)
     assert unknown == de("There is no request “{text}”. /requests lists them.", text="abc")
     assert (await row(bot, request_id))["status"] == "requested"
     assert await money_state(bot) == (0, 3000, 2_997_000)
+
+
+@pytest.mark.parametrize("canceller", [COORDINATOR, ADMIN])
+async def test_a_coordinator_or_admin_cancels_for_an_absent_colleague_audited_and_told(
+    staff: BotHarness, canceller: Person
+) -> None:
+    bot = staff
+    request_id, _calls = await submit(bot, COLLEAGUE, DOCTOR)
+    await bot.send(SECOND_COORDINATOR, f"/approve {request_id}")
+    bot.time.now = berlin(2026, 12, 2, 15)  # the day before
+    await bot.send(canceller, "/requests")  # the admin's @username is known from then on
+
+    calls = await bot.send(canceller, f"/cancelrequest {request_id}")
+
+    # 90 min professional: 3 × 42,50 € = 127,50 €.
+    stored = await row(bot, request_id)
+    assert (stored["status"], stored["spent_cents"], stored["committed_cents"]) == (
+        "cancelled", 12750, 0,
+    )  # fmt: skip
+    # Who approved stays; who cancelled and when are kept beside it.
+    assert (stored["decided_by"], stored["cancelled_by"], stored["cancelled_at"]) == (
+        SECOND_COORDINATOR.id, canceller.id, "2026-12-02T14:00:00+00:00",
+    )  # fmt: skip
+    audit = await bot.storage.db.fetch_one(
+        "SELECT actor_id, subject, detail FROM audit_log WHERE action = 'request.cancelled'"
+    )
+    assert tuple(audit) == (canceller.id, str(request_id), "fee_cents=12750")
+    assert to(canceller, calls)[0].text == de(
+        LATE, id=request_id, days=2, fee=money(12750), hours=2
+    )
+    name = "@" + canceller.username
+    assert [call.text for call in to(COLLEAGUE, calls)] == [
+        in_locale(
+            "uk",
+            "Your interpreter request #{id} was cancelled by {name}; a cancellation fee of "
+            "{fee} is charged to the fund.",
+            id=request_id, name=name, fee=money(12750, "uk"),
+        )
+    ]  # fmt: skip
+    others = [c for c in (COORDINATOR, SECOND_COORDINATOR) if c != canceller]
+    for coordinator in others:
+        assert [call.text for call in to(coordinator, calls)] == [
+            in_locale(coordinator.language_code, CANCELLED_BY, id=request_id, name=name)
+        ]
+    assert await money_state(bot) == (12750, 0, 3_000_000 - 12750)
+
+
+async def test_the_requester_is_told_of_a_free_cancellation_by_someone_else(
+    staff: BotHarness,
+) -> None:
+    bot = staff
+    request_id, _calls = await submit(bot, CASE_MANAGER, PHONE)
+
+    calls = await bot.send(COORDINATOR, f"/cancelrequest {request_id}")
+
+    assert to(COORDINATOR, calls)[0].text == de(
+        "Request #{id} cancelled; its reservation of {amount} is released.",
+        id=request_id,
+        amount=eur("30,00 €"),
+    )
+    assert [call.text for call in to(CASE_MANAGER, calls)] == [
+        de("Your interpreter request #{id} was cancelled by {name}.", id=request_id,
+           name="@" + COORDINATOR.username)
+    ]  # fmt: skip
+    stored = await row(bot, request_id)
+    assert (stored["decided_by"], stored["cancelled_by"]) == (None, COORDINATOR.id)
 
 
 # /requests -------------------------------------------------------------------------------
@@ -1339,13 +1421,17 @@ async def test_rates_shows_the_rate_card(staff: BotHarness) -> None:
     assert de("professional: {amount} per hour (on site, phone, video)",
               amount=eur("85,00 €")) in lines  # fmt: skip
     assert de("pool: {amount} per hour", amount=eur("30,00 €")) in lines
-    assert de("travel: {amount} flat for on site", amount=eur("25,00 €")) in lines
-    assert de("surcharge: {percent} % at night (23–6), on Sundays and public holidays",
-              percent=20) in lines  # fmt: skip
+    assert de("travel: {amount} flat for on site, unless a professional's travel time is "
+              "billed instead", amount=eur("25,00 €")) in lines  # fmt: skip
+    assert de("surcharge: {percent} % more for each billed half hour that starts at night "
+              "(23–6), on a Sunday or a public holiday", percent=20) in lines  # fmt: skip
     assert de("line: {amount} per standard line of 55 characters", amount=eur("1,80 €")) in lines
     assert de("page: {count} lines", count=30) in lines
-    assert de("cancel: {count} hours compensation for a late cancellation", count=2) in lines
-    assert de("notice: late means within {count} hours of the start", count=24) in lines
+    assert de("cancel: a late cancellation costs the booked time, at most {count} hours, "
+              "at the request's hourly rate (no travel fee, no surcharge)",
+              count=2) in lines  # fmt: skip
+    assert de("days: late is on the day of the appointment or in the {count} calendar days "
+              "before", count=2) in lines  # fmt: skip
     assert de("deepl: {amount} per million characters", amount=eur("20,00 €")) in lines
 
 
@@ -1381,9 +1467,9 @@ async def test_a_changed_rate_prices_the_next_request(staff: BotHarness) -> None
         ("surcharge 1001", "“{text}” is not a whole number from 0 to 1000.", {"text": "1001"}),
         ("page 2,5", "“{text}” is not a whole number from 0 to 1000.", {"text": "2,5"}),
         ("tip 5", "Which rate? {names}. Example: /rates professional 90",
-         {"names": "professional, pool, travel, surcharge, line, page, cancel, notice, deepl"}),
+         {"names": "professional, pool, travel, surcharge, line, page, cancel, days, deepl"}),
         ("professional", "Which rate? {names}. Example: /rates professional 90",
-         {"names": "professional, pool, travel, surcharge, line, page, cancel, notice, deepl"}),
+         {"names": "professional, pool, travel, surcharge, line, page, cancel, days, deepl"}),
     ],
 )  # fmt: skip
 async def test_bad_rates_input_is_refused_and_changes_nothing(

@@ -25,6 +25,7 @@ Ihre Befehle (Administrator*in)
 /families – Aktive Familien, neuester Kontakt zuerst (Koordination: /families @name oder Ort)
 /family – Familie mit letzten Kontakten anzeigen: /family F-0042
 /requests – Dolmetschanfragen: /requests [all | urgent | Sprache]
+/cancelrequest – Anfrage stornieren (Koordination und Verwaltung: jede): /cancelrequest 12
 /invoice – Rechnungsbetrag erfassen: /invoice 12 240,50
 /budget – Übersetzungsfonds: ausgegeben, gebunden, übrig und wie lange er reicht
 /fund – Fonds anzeigen und anpassen

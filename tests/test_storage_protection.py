@@ -29,9 +29,10 @@ GAP_NOTE = "#struktur Kinderarzt in Ahlen nimmt niemanden auf"
 OUTCOME = "Kinderarzt-Kontingent mit dem Gesundheitsamt vereinbart"
 REJECTION = "Dolmetscherin aus dem Bekanntenkreis hilft"
 CLOSE_REASON = "nach Hamm verzogen, Akte übergeben"
-TEXTS = (NOTE, GAP_NOTE, OUTCOME, REJECTION, CLOSE_REASON)
+PROFESSIONAL_REASON = "nur Sorani, der Pool hat niemanden"
+TEXTS = (NOTE, GAP_NOTE, OUTCOME, REJECTION, CLOSE_REASON, PROFESSIONAL_REASON)
 # One word of each that nothing else in the database holds.
-MARKERS = ("Beispiel", "Kinderarzt", "Gesundheitsamt", "Bekanntenkreis", "Hamm")
+MARKERS = ("Beispiel", "Kinderarzt", "Gesundheitsamt", "Bekanntenkreis", "Hamm", "Sorani")
 
 
 def mode(path: Path) -> int:
@@ -209,8 +210,8 @@ def test_a_wrong_or_missing_key_is_a_clear_error_not_garbage() -> None:
 
 
 async def fill_every_free_text(bot: BotHarness) -> None:
-    """A contact note, a #struktur note with its flag and outcome, a rejection reason and a
-    close reason, all through the chat."""
+    """A contact note, a #struktur note with its flag and outcome, a rejection reason, a
+    reason for a professional interpreter and a close reason, all through the chat."""
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
     await bot.send(CASE_MANAGER, f"/log F-0001 45m hausbesuch arbeit: {NOTE}")
     await bot.send(CASE_MANAGER, f"/log F-0001 30m telefon gesundheit: {GAP_NOTE}")
@@ -218,6 +219,10 @@ async def fill_every_free_text(bot: BotHarness) -> None:
     await bot.send(CASE_MANAGER, "/interpreter uk 03.12. 10:00 60m telefon abh")
     await bot.press(CASE_MANAGER, "Bestätigen")
     await bot.send(COORDINATOR, f"/reject 1 {REJECTION}")
+    await bot.send(
+        CASE_MANAGER, f"/interpreter uk 04.12. 10:00 60m telefon abh profi: {PROFESSIONAL_REASON}"
+    )
+    await bot.press(CASE_MANAGER, "Bestätigen")
 
 
 async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it(
@@ -237,7 +242,7 @@ async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it
         "flags.outcome": 1,
         "families.close_reason": 1,
         "interpreter_requests.reason": 1,
-        "interpreter_requests.professional_reason": 0,
+        "interpreter_requests.professional_reason": 1,
         "invoices.reason": 0,
         "expenses.purpose": 0,
         # The harness hands updates to the bot directly; tests/test_delivery.py seals these.
@@ -253,6 +258,7 @@ async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it
     assert (await storage.flags.get(1)).description == GAP_NOTE
     assert (await storage.flags.get(1)).outcome == OUTCOME
     assert (await storage.requests.get(1)).reason == REJECTION
+    assert (await storage.requests.get(2)).professional_reason == PROFESSIONAL_REASON
     assert (await storage.families.get(1)).close_reason == CLOSE_REASON
     assert bot.errors == []
 

@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     rate_line_eur: Decimal = Decimal("1.80")
     rate_lines_per_page: int = 30
     rate_late_cancel_hours: int = 2
-    rate_late_cancel_notice_hours: int = 24
+    rate_late_cancel_days: int = 2
 
     # Messages showing case details are deleted from the chat after this many hours; 0 keeps
     # them. Telegram lets a bot delete its own messages for 48 hours only.
@@ -187,7 +187,7 @@ class Settings(BaseSettings):
         "rate_surcharge_percent",
         "rate_lines_per_page",
         "rate_late_cancel_hours",
-        "rate_late_cancel_notice_hours",
+        "rate_late_cancel_days",
         "flood_burst",
     )
     @classmethod

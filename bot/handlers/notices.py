@@ -143,7 +143,7 @@ async def notify_new_request(context: BotContext, request: InterpreterRequest) -
             *request_details(request, local_start),
             _("Estimated cost: {amount}").format(amount=format_money(request.estimate_cents)),
         ]
-        if request.professional:
+        if request.professional and not request.professional_reason:
             lines.append(_("Needs a professional interpreter."))
         if request.urgent:
             lines.append(_("⚡ Urgent: less than 5 working days' notice."))
@@ -169,9 +169,10 @@ async def notify_requester(
     message: LazyProxy,
     *,
     case_details: bool = False,
-    **values: str,
+    **values: str | Callable[[], str],
 ) -> None:
-    """`message` in the requester's language; placeholders: id and `values`.
+    """`message` in the requester's language; placeholders: id and `values`, a value that
+    depends on the language (an amount: `lambda: format_money(cents)`) as a function.
 
     Nobody is told what they did themselves.
     """
@@ -185,6 +186,8 @@ async def notify_requester(
     await notify(
         context,
         [requester],
-        lambda: str(message).format(id=request.id, **values),
+        lambda: str(message).format(
+            id=request.id, **{key: v() if callable(v) else v for key, v in values.items()}
+        ),
         case_details=case_details,
     )

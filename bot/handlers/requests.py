@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.casework.families import FREQUENT_LANGUAGES
+from bot.casework.families import FREQUENT_LANGUAGES, family_code
 from bot.casework.followups import REMINDER_TIME
 from bot.context import BotContext, Dialog, Services
 from bot.core.callbacks import CallbackData
@@ -38,6 +38,7 @@ from bot.core.parsing import MAX_MINUTES, ParseError, parse_duration, parse_foll
 from bot.handlers.common import (
     TownButton,
     answered_town,
+    audit_kept,
     button,
     cancel_row,
     command,
@@ -45,6 +46,8 @@ from bot.handlers.common import (
     end_dialog,
     find_family,
     find_request,
+    held_button_expired,
+    hold_back,
     load_family,
     not_understood,
     page_count,
@@ -56,6 +59,7 @@ from bot.handlers.common import (
     rows,
     show,
     show_page,
+    take_held,
     town_keyboard,
     use_buttons,
 )
@@ -64,8 +68,14 @@ from bot.handlers.notices import (
     notify,
     notify_fund_alert,
     notify_new_request,
+    notify_requester,
 )
-from bot.interpreting.rates import Rates, estimate, request_cancellation_fee_cents
+from bot.interpreting.rates import (
+    Rates,
+    estimate,
+    estimate_lines,
+    request_cancellation_fee_cents,
+)
 from bot.interpreting.requests import (
     INTERPRETING_CHOICES,
     MAX_PAGES,
@@ -79,12 +89,15 @@ from bot.interpreting.requests import (
     TransitionRefused,
     parse_interpreter,
     parse_pages,
+    parse_professional_reason,
     parse_request_language,
     parse_start_time,
+    parse_travel,
     refusal_text,
     request_details,
     request_line,
 )
+from bot.privacy.personal_data import HeldText, find_personal_data
 from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES, sees_all_families
 
 COMMANDS = (
@@ -102,7 +115,9 @@ COMMANDS = (
         CASEWORK_ROLES | MANAGING_ROLES,
     ),
     CommandSpec(
-        "cancelrequest", lazy_gettext("Cancel your request: /cancelrequest 12"), CASEWORK_ROLES
+        "cancelrequest",
+        lazy_gettext("Cancel a request (coordinators and admins: any): /cancelrequest 12"),
+        CASEWORK_ROLES | MANAGING_ROLES,
     ),
 )
 
@@ -166,7 +181,25 @@ class CancelRequestDialog(CallbackData, prefix="int:cancel"):
     pass
 
 
-FAMILY, LANGUAGE, MODE, WHEN, AMOUNT, PLACE, PURPOSE, CONFIRM = range(8)
+# Under the estimate: ask for a professional where the pool would do; add travel time.
+class AskProfessional(CallbackData, prefix="int:pro"):
+    pass
+
+
+class AddTravel(CallbackData, prefix="int:travel"):
+    pass
+
+
+# Save anyway and Edit under a reason for a professional held back for its personal data.
+class KeepProfessionalReason(CallbackData, prefix="int:pro:keep"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class EditProfessionalReason(CallbackData, prefix="int:pro:edit"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+FAMILY, LANGUAGE, MODE, WHEN, AMOUNT, PLACE, PURPOSE, CONFIRM, REASON, TRAVEL = range(10)
 CANCEL = cancel_row(CancelRequestDialog())
 RECENT_FAMILIES = 6
 JOB_NAME = "interpreter reminders"
@@ -188,6 +221,9 @@ async def request_interpreter(update: Update, context: BotContext) -> int:
         if draft.family_id and await load_family(update, context, draft.family_id) is None:
             return ConversationHandler.END
         context.user_data.new_request = Dialog(draft)
+        reason, draft.professional_reason = draft.professional_reason, None
+        if reason is not None:
+            return await _take_professional_reason(update, context, reason)
         return await ask_confirmation(update, context)
     context.user_data.new_request = Dialog(RequestDraft())
     return await ask_family(update, context)
@@ -401,7 +437,8 @@ async def ask_confirmation(update: Update, context: BotContext) -> int:
     """Show the request with its estimate and what the fund has left; ask to confirm."""
     new_request = context.user_data.new_request
     draft = new_request.draft
-    cost = estimate(draft, await _rates(context))
+    rates = await _rates(context)
+    cost = estimate(draft, rates)
     fund = await context.storage.funds.translation_fund()
     figures = await context.storage.funds.figures(fund, context.clock.today())
     lines = [
@@ -409,7 +446,7 @@ async def ask_confirmation(update: Update, context: BotContext) -> int:
         *request_details(draft, draft.starts_at(context.clock.tz)),
         "",
     ]
-    if cost.professional:
+    if draft.purpose.needs_professional:
         lines.append(
             _(
                 "The county's interpreter pool does not serve doctors, hospitals, "
@@ -417,7 +454,15 @@ async def ask_confirmation(update: Update, context: BotContext) -> int:
                 "interpreter is needed, estimated at the professional rate."
             )
         )
+    elif cost.professional:
+        lines.append(
+            _(
+                "A professional interpreter is asked for: estimated at the professional rate; "
+                "the coordination sees the reason."
+            )
+        )
     lines.append(_("Estimated cost: {amount}").format(amount=format_money(cost.cents)))
+    lines += estimate_lines(cost, rates.surcharge_percent)
     lines.append(
         _("Available in the translation fund: {amount}").format(
             amount=format_money(figures.available_cents)
@@ -434,10 +479,108 @@ async def ask_confirmation(update: Update, context: BotContext) -> int:
         lines.append(
             _("⚡ Less than 5 working days' notice: urgent, the coordination must approve it.")
         )
-    new_request.confirm_message_id = await show(
-        update, "\n".join(lines), [[button(_("Confirm"), ConfirmRequest()), *CANCEL]]
-    )
+    extras = []
+    if draft.mode is not Mode.WRITTEN and not draft.professional:
+        extras.append(button(_("Ask for a professional"), AskProfessional()))
+    if draft.mode is Mode.ON_SITE and draft.professional:
+        extras.append(button(_("Travel time"), AddTravel()))
+    keyboard = [extras] if extras else []
+    keyboard.append([button(_("Confirm"), ConfirmRequest()), *CANCEL])
+    new_request.confirm_message_id = await show(update, "\n".join(lines), keyboard)
     return CONFIRM
+
+
+async def on_ask_professional(update: Update, context: BotContext) -> int:
+    """Ask for a professional interpreter under the estimate: the reason comes next."""
+    if await pressed_elsewhere(update, context.user_data.new_request.confirm_message_id):
+        return CONFIRM
+    return await ask_professional_reason(update, context)
+
+
+async def ask_professional_reason(update: Update, context: BotContext) -> int:
+    await show(
+        update,
+        _(
+            "Why a professional interpreter rather than the county's pool? Please type the "
+            "reason, without names or other personal data. Example: Dialekt, der Pool hat "
+            "niemanden"
+        ),
+        [CANCEL],
+    )
+    return REASON
+
+
+async def on_professional_reason(update: Update, context: BotContext) -> int:
+    """The typed reason; one that seems to contain personal data waits for Save anyway or
+    Edit, and the dialog stays here."""
+    try:
+        reason = parse_professional_reason(update.message.text)
+    except ParseError as error:
+        return await not_understood(update, REASON, error.message)
+    return await _take_professional_reason(update, context, reason)
+
+
+async def _take_professional_reason(update: Update, context: BotContext, reason: str) -> int:
+    found = find_personal_data(reason, context.clock.today(), allow_family_codes=True)
+    if found:
+        token = update.message.message_id
+        held = HeldText(token, tuple(found), reason)
+        await hold_back(
+            update,
+            context,
+            held,
+            KeepProfessionalReason(token=token),
+            EditProfessionalReason(token=token),
+        )
+        return REASON
+    _draft(context).professional_reason = reason
+    return await ask_confirmation(update, context)
+
+
+async def keep_professional_reason(update: Update, context: BotContext) -> int:
+    """Save anyway under a held reason: it goes into the draft, and the estimate is shown."""
+    token = KeepProfessionalReason.read(update.callback_query.data).token
+    held = take_held(context, token, str)
+    if held is None:
+        await held_button_expired(update)
+        return REASON
+    draft = _draft(context)
+    draft.professional_reason = held.record
+    code = family_code(draft.family_id) if draft.family_id else None
+    await audit_kept(context, "request.professional_reason_kept", held, code)
+    return await ask_confirmation(update, context)
+
+
+async def edit_professional_reason(update: Update, context: BotContext) -> int:
+    """Edit under a held reason: it is forgotten and asked for again."""
+    token = EditProfessionalReason.read(update.callback_query.data).token
+    if take_held(context, token, str) is None:
+        await held_button_expired(update)
+        return REASON
+    return await ask_professional_reason(update, context)
+
+
+async def ask_travel(update: Update, context: BotContext) -> int:
+    """A professional's travel time, billed with the appointment instead of the flat fee."""
+    if await pressed_elsewhere(update, context.user_data.new_request.confirm_message_id):
+        return CONFIRM
+    await show(
+        update,
+        _(
+            "How long does the interpreter travel, there and back? It is billed with the "
+            "appointment instead of the travel flat fee. Type it, e.g. 45m or 1,5h."
+        ),
+        [CANCEL],
+    )
+    return TRAVEL
+
+
+async def on_travel(update: Update, context: BotContext) -> int:
+    try:
+        _draft(context).travel_minutes = parse_travel(update.message.text.strip())
+    except ParseError as error:
+        return await not_understood(update, TRAVEL, error.message)
+    return await ask_confirmation(update, context)
 
 
 async def _rates(context: BotContext) -> Rates:
@@ -576,39 +719,61 @@ async def _listed(
 
 
 async def cancel_request(update: Update, context: BotContext) -> None:
-    """The requester cancels; a cancellation shortly before the start costs a fee."""
+    """The requester, a coordinator or an admin cancels; late, a booked one costs a fee."""
     request = await find_request(update, context, context.args[0] if context.args else None)
     if request is None:
         return
     member = context.member
-    if request.requested_by != member.telegram_id:
-        await reply(update, _("Only the person who made request #{id} can cancel it.").format(
-            id=request.id))  # fmt: skip
+    if request.requested_by != member.telegram_id and member.role not in MANAGING_ROLES:
+        await reply(
+            update,
+            _(
+                "Only the person who made request #{id}, a coordinator or an admin can cancel it."
+            ).format(id=request.id),
+        )
         return
     now = context.clock.now()
-    rates = await context.storage.funds.rates(context.services.base_rates)
-    fee = request_cancellation_fee_cents(request, now, rates)
+    rates = await _rates(context)
+    fee = request_cancellation_fee_cents(request, now, rates, context.clock.tz)
     try:
         change = await context.storage.requests.cancel(request.id, fee, member.telegram_id, now)
     except TransitionRefused as refused:
         await reply(update, refusal_text(refused.request))
         return
     cancelled = change.request
+    fee = cancelled.spent_cents
     if fee:
         text = _(
-            "Request #{id} cancelled. Because it starts within {hours} hours, a cancellation "
-            "fee of {fee} is charged to the fund."
-        ).format(id=cancelled.id, hours=rates.late_cancel_notice_hours, fee=format_money(fee))
-    else:
-        text = _("Request #{id} cancelled; its reservation of {amount} is released.").format(
-            id=cancelled.id, amount=format_money(request.committed_cents)
+            "Request #{id} cancelled. It was booked and is cancelled on the day of the "
+            "appointment or in the {days} days before: a cancellation fee of {fee} (the "
+            "booked time, at most {hours} hours) is charged to the fund."
         )
-    await reply(update, text)
+    else:
+        text = _("Request #{id} cancelled; its reservation of {amount} is released.")
+    await reply(
+        update,
+        text.format(
+            id=cancelled.id,
+            days=rates.late_cancel_days,
+            fee=format_money(fee),
+            hours=rates.late_cancel_hours,
+            amount=format_money(request.committed_cents),
+        ),
+    )
+    name = html.escape(member.handle)
+    if fee:
+        told = lazy_gettext(
+            "Your interpreter request #{id} was cancelled by {name}; a cancellation fee of "
+            "{fee} is charged to the fund."
+        )
+    else:
+        told = lazy_gettext("Your interpreter request #{id} was cancelled by {name}.")
+    await notify_requester(context, cancelled, told, name=name, fee=lambda: format_money(fee))
     await notify(
         context,
-        await coordinators(context),
+        [c for c in await coordinators(context) if c.telegram_id != cancelled.requested_by],
         lambda: _("Interpreter request #{id} was cancelled by {name}.").format(
-            id=cancelled.id, name=html.escape(member.handle)
+            id=cancelled.id, name=name
         ),
     )
     await notify_fund_alert(context, change.alert)
@@ -673,7 +838,21 @@ def handlers() -> list[BaseHandler]:
                     MessageHandler(typed, on_town),
                 ],
                 PURPOSE: [CallbackQueryHandler(on_purpose, pattern=PurposeChosen.matches)],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=ConfirmRequest.matches)],
+                CONFIRM: [
+                    CallbackQueryHandler(confirm, pattern=ConfirmRequest.matches),
+                    CallbackQueryHandler(on_ask_professional, pattern=AskProfessional.matches),
+                    CallbackQueryHandler(ask_travel, pattern=AddTravel.matches),
+                ],
+                REASON: [
+                    MessageHandler(typed, on_professional_reason),
+                    CallbackQueryHandler(
+                        keep_professional_reason, pattern=KeepProfessionalReason.matches
+                    ),
+                    CallbackQueryHandler(
+                        edit_professional_reason, pattern=EditProfessionalReason.matches
+                    ),
+                ],
+                TRAVEL: [MessageHandler(typed, on_travel)],
             },
             fallbacks=[
                 command("cancel", cancel),

@@ -4,6 +4,7 @@ the lifecycle of a request, and how a request reads."""
 from __future__ import annotations
 
 import functools
+import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -23,16 +24,30 @@ from bot.core.i18n import (
     lazy_gettext,
 )
 from bot.core.names import find_language
-from bot.core.parsing import ParseError, parse_duration, parse_follow_up_date, quoted
+from bot.core.parsing import (
+    ParseError,
+    check_note,
+    parse_duration,
+    parse_follow_up_date,
+    quoted,
+)
 from bot.core.terms import Term, define_terms, normalise
 
 NOTICE_WORKING_DAYS = 5
 MAX_PAGES = 500
 INTERPRETER_EXAMPLE = "/interpreter F-0042 uk 03.12. 10:00 90m vor-ort Ahlen Ausländerbehörde"
+PROFESSIONAL_EXAMPLE = (
+    "/interpreter F-0042 uk 03.12. 10:00 90m vor-ort Ahlen abh anfahrt 45m "
+    "profi: Dialekt, der Pool hat niemanden"
+)
 
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(?:h|uhr)?$")
 _PAGES = re.compile(r"^(\d{1,3})(?:seiten|seite|pages|page|s|p)$")
+# The word before an interpreter's travel time (there and back): "anfahrt 45m".
+TRAVEL_WORDS = frozenset({"anfahrt", "fahrzeit", "reisezeit", "travel", "поїздка"})
+# Everything after "profi:" is why a professional is asked for where the pool would do.
+_PROFESSIONAL = re.compile(r"(?:^|\s)(?:profi|professional|професіонал):", re.IGNORECASE)
 
 
 class Mode(Term):
@@ -166,6 +181,15 @@ class RequestDraft:
     pages: int | None = None
     town: str | None = None
     family_id: int | None = None
+    # A professional's travel time, there and back (JVEG § 8(2)), billed by the hour.
+    travel_minutes: int | None = None
+    # Why a professional is asked for where the purpose would allow the pool.
+    professional_reason: str | None = None
+
+    @property
+    def professional(self) -> bool:
+        """The pool cannot serve the purpose, or the requester asked for a professional."""
+        return self.purpose.needs_professional or self.professional_reason is not None
 
     @property
     def complete(self) -> bool:
@@ -215,7 +239,9 @@ def parse_request_language(text: str) -> str:
 
 
 def parse_interpreter(arguments: str, today: date, towns: tuple[str, ...]) -> RequestDraft:
-    """`[F-0042] <language> <date> [<time>] (<duration>|<pages>) <mode> [<town>] <purpose>`."""
+    """`[F-0042] <language> <date> [<time>] (<duration>|<pages>) <mode> [<town>] <purpose>
+    [anfahrt <duration>] [profi: <reason>]`."""
+    arguments, reason = split_professional_reason(arguments)
     tokens = arguments.split()
     if len(tokens) < 4:
         raise ParseError(
@@ -227,85 +253,145 @@ def parse_interpreter(arguments: str, today: date, towns: tuple[str, ...]) -> Re
     family_id = None
     if tokens[0].lower().startswith("f") and any(ch.isdigit() for ch in tokens[0]):
         family_id = parse_family_code(tokens.pop(0))
-    language = parse_request_language(tokens.pop(0))
-    day = parse_follow_up_date(tokens.pop(0), today)
-    start = minutes = pages = mode = town = purpose = None
-    for token in tokens:
+    draft = RequestDraft(
+        language=parse_request_language(tokens.pop(0)),
+        day=parse_follow_up_date(tokens.pop(0), today),
+        family_id=family_id,
+        professional_reason=reason,
+    )
+    words = iter(tokens)
+    for token in words:
         word = token.lower()
-        if start is None and _TIME.match(word):
-            start = parse_start_time(word)
-        elif (found_mode := Mode.parse(word)) is not None and mode is None:
-            mode = found_mode
-        elif (found_purpose := Purpose.parse(word)) is not None and purpose is None:
-            purpose = found_purpose
-        elif _PAGES.match(normalise(word)) and pages is None:
-            pages = parse_pages(word)
-        elif word[:1].isdigit() and minutes is None:
-            minutes = parse_duration(word)
-        elif town is None:
-            town = parse_town(token, towns)
+        if word in TRAVEL_WORDS and draft.travel_minutes is None:
+            draft.travel_minutes = parse_travel(next(words, ""))
+        elif draft.start is None and _TIME.match(word):
+            draft.start = parse_start_time(word)
+        elif (found_mode := Mode.parse(word)) is not None and draft.mode is None:
+            draft.mode = found_mode
+        elif (found_purpose := Purpose.parse(word)) is not None and draft.purpose is None:
+            draft.purpose = found_purpose
+        elif _PAGES.match(normalise(word)) and draft.pages is None:
+            draft.pages = parse_pages(word)
+        elif word[:1].isdigit() and draft.minutes is None:
+            draft.minutes = parse_duration(word)
+        elif draft.town is None:
+            draft.town = parse_town(token, towns)
         else:
             raise ParseError(
                 _("I did not understand “{token}”. Example: {example}").format(
                     token=quoted(token, 40), example=INTERPRETER_EXAMPLE
                 )
             )
-    return _complete(language, day, start, minutes, pages, mode, town, purpose, family_id)
+    _check_complete(draft)
+    check_professional_extras(draft)
+    # What the mode does not use was typed in vain: written needs no time, interpreting no
+    # pages, only on site a town.
+    if draft.mode is Mode.WRITTEN:
+        draft.start = draft.minutes = None
+    else:
+        draft.pages = None
+    if draft.mode is not Mode.ON_SITE:
+        draft.town = None
+    return draft
 
 
-def _complete(
-    language: str,
-    day: date,
-    start: time | None,
-    minutes: int | None,
-    pages: int | None,
-    mode: Mode | None,
-    town: str | None,
-    purpose: Purpose | None,
-    family_id: int | None,
-) -> RequestDraft:
-    if mode is None:
+def split_professional_reason(arguments: str) -> tuple[str, str | None]:
+    """The form before "profi:", and the reason after it (None without "profi:")."""
+    match = _PROFESSIONAL.search(arguments)
+    if match is None:
+        return arguments, None
+    return arguments[: match.start()], parse_professional_reason(arguments[match.end() :])
+
+
+def parse_professional_reason(text: str) -> str:
+    reason = check_note(text)
+    if not reason:
+        raise ParseError(
+            _(
+                "Why a professional interpreter? Please give a reason after “profi:”, without "
+                "personal data. Example: {example}"
+            ).format(example=PROFESSIONAL_EXAMPLE)
+        )
+    return reason
+
+
+def parse_travel(text: str) -> int:
+    """The interpreter's travel time, there and back, typed after "anfahrt"."""
+    if not text:
+        raise ParseError(
+            _("How long is the travel, there and back? Example: {example}").format(
+                example=PROFESSIONAL_EXAMPLE
+            )
+        )
+    return parse_duration(text)
+
+
+def _check_complete(draft: RequestDraft) -> None:
+    if draft.mode is None:
         raise ParseError(
             _(
                 "How should it be interpreted? Add vor-ort, telefon, video or schriftlich. "
                 "Example: {example}"
             ).format(example=INTERPRETER_EXAMPLE)
         )
-    if purpose is None:
+    if draft.purpose is None:
         raise ParseError(
             _(
                 "What is it for? Add e.g. abh, jobcenter, schule, arzt, krankenhaus, gericht. "
                 "Example: {example}"
             ).format(example=INTERPRETER_EXAMPLE)
         )
-    if mode is Mode.WRITTEN:
-        if pages is None:
+    if draft.mode is Mode.WRITTEN:
+        if draft.pages is None:
             raise ParseError(
                 _("How many pages? Example: /interpreter uk 10.12. 3seiten schriftlich abh")
             )
-        return RequestDraft(language, mode, day, None, purpose, pages=pages, family_id=family_id)
-    if start is None:
+        return
+    if draft.start is None:
         raise ParseError(
             _("At what time? Add a start time such as 10:00. Example: {example}").format(
                 example=INTERPRETER_EXAMPLE
             )
         )
-    if minutes is None:
+    if draft.minutes is None:
         raise ParseError(
             _("How long? Add an expected duration such as 90m. Example: {example}").format(
                 example=INTERPRETER_EXAMPLE
             )
         )
-    if mode is Mode.ON_SITE and town is None:
+    if draft.mode is Mode.ON_SITE and draft.town is None:
         raise ParseError(
             _("Where? Add the town for interpreting on site. Example: {example}").format(
                 example=INTERPRETER_EXAMPLE
             )
         )
-    return RequestDraft(
-        language, mode, day, start, purpose, minutes=minutes,
-        town=town if mode is Mode.ON_SITE else None, family_id=family_id,
-    )  # fmt: skip
+
+
+def check_professional_extras(draft: RequestDraft) -> None:
+    """Travel time only for a professional on site; "profi:" only for interpreting."""
+    if draft.professional_reason is not None and draft.mode is Mode.WRITTEN:
+        raise ParseError(
+            _(
+                "“profi:” is for interpreting: a written translation is priced per line, "
+                "whoever translates it. Example: {example}"
+            ).format(example=PROFESSIONAL_EXAMPLE)
+        )
+    if draft.travel_minutes is None:
+        return
+    if draft.mode is not Mode.ON_SITE:
+        raise ParseError(
+            _("Travel time counts only for interpreting on site. Example: {example}").format(
+                example=PROFESSIONAL_EXAMPLE
+            )
+        )
+    if not draft.professional:
+        raise ParseError(
+            _(
+                "Travel time is billed only by professional interpreters; the pool's travel is "
+                "covered by the flat fee. Leave it out, or ask for a professional with a "
+                "reason. Example: {example}"
+            ).format(example=PROFESSIONAL_EXAMPLE)
+        )
 
 
 class Status(StrEnum):
@@ -342,6 +428,10 @@ class InterpreterRequest:
     overrun: bool
     reason: str | None
     created_at: datetime
+    travel_minutes: int | None = None
+    professional_reason: str | None = None
+    cancelled_by: int | None = None
+    cancelled_at: datetime | None = None
 
     @property
     def open(self) -> bool:
@@ -424,8 +514,20 @@ def request_details(request: RequestDraft | InterpreterRequest, starts_at: datet
         lines.append(
             _("Expected duration: {duration}").format(duration=format_minutes(request.minutes))
         )
+    if request.travel_minutes:
+        lines.append(
+            _("Travel time (there and back): {duration}").format(
+                duration=format_minutes(request.travel_minutes)
+            )
+        )
     if request.pages:
         lines.append(_("Pages: {count}").format(count=request.pages))
+    if request.professional_reason:
+        lines.append(
+            _("Professional interpreter asked for: {reason}").format(
+                reason=html.escape(request.professional_reason)
+            )
+        )
     if request.family_id:
         lines.append(_("Family: {code}").format(code=family_code(request.family_id)))
     return lines

@@ -65,6 +65,9 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "contact.personal_data_kept": lazy_gettext("Note saved despite personal data"),
     "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),
     "request.personal_data_kept": lazy_gettext("Rejection reason saved despite personal data"),
+    "request.professional_reason_kept": lazy_gettext(
+        "Reason for a professional interpreter saved despite personal data"
+    ),
     "family.personal_data_kept": lazy_gettext("Close reason saved despite personal data"),
     "data_key.rotate": lazy_gettext("Encryption key rotated"),
     "family.erase": lazy_gettext("Family's personal data erased"),

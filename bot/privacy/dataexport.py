@@ -160,6 +160,10 @@ FIELD_LABELS = {
     "spent_cents": lazy_gettext("spent (€)"),
     "overrun": lazy_gettext("approved as overrun"),
     "reason": lazy_gettext("reason"),
+    "travel_minutes": lazy_gettext("travel time (minutes)"),
+    "professional_reason": lazy_gettext("why a professional interpreter"),
+    "cancelled_by": lazy_gettext("cancelled by (Telegram ID)"),
+    "cancelled_at": lazy_gettext("cancelled at"),
     "category": lazy_gettext("category"),
     "description": lazy_gettext("description"),
     "raised_by": lazy_gettext("reported by (Telegram ID)"),
@@ -175,7 +179,7 @@ def field_label(name: str) -> str:
 
 
 # Free-text fields get wide columns.
-_FREE_TEXT = {"note", "description", "outcome", "reason", "close_reason"}
+_FREE_TEXT = {"note", "description", "outcome", "reason", "close_reason", "professional_reason"}
 
 
 def export_workbook(

@@ -7,8 +7,9 @@ what the figures count, so that every figure ever reported reads the same afterw
 Erased (set to '' or NULL, never deleted):
 - contacts: note, referral, follow-up date and when it was reminded;
 - flags: description and outcome (category and dates stay: flags raised and closed);
-- interpreter requests: the reason of a decision (the purpose is one of a fixed list and
-  stays, as do language, money and dates: the costs are reported by them);
+- interpreter requests: the reason of a decision and why a professional was asked for (the
+  purpose is one of a fixed list and stays, as do language, money and dates: the costs are
+  reported by them);
 - the family: household size, languages, benefit system, consent date and close reason.
 
 Kept: the family code, town, country of origin (a reported figure, for the county to
@@ -149,8 +150,9 @@ def forget_question(preview: ErasurePreview) -> str:
         (
             preview.request_reasons,
             ngettext(
-                "{count} reason of a decision on an interpreter request",
-                "{count} reasons of decisions on interpreter requests",
+                "{count} reason given on an interpreter request (a rejection or why a "
+                "professional)",
+                "{count} reasons given on interpreter requests (rejections or why a professional)",
                 preview.request_reasons,
             ),
         ),

@@ -24,7 +24,10 @@ _ERASE_FAMILY = (
     WHERE family_id = :family
     """,
     "UPDATE flags SET description = '', outcome = NULL WHERE family_id = :family",
-    "UPDATE interpreter_requests SET reason = NULL WHERE family_id = :family",
+    """
+    UPDATE interpreter_requests SET reason = NULL, professional_reason = NULL
+    WHERE family_id = :family
+    """,
     """
     UPDATE families SET household_size = NULL, languages = '',
         benefit_system = NULL, consent_on = NULL, close_reason = NULL, erased_at = :now
@@ -55,8 +58,8 @@ class ErasureStore:
                 (SELECT count(*) FROM flags
                  WHERE family_id = f.id AND (description != '' OR outcome IS NOT NULL))
                     AS flag_texts,
-                (SELECT count(*) FROM interpreter_requests
-                 WHERE family_id = f.id AND reason IS NOT NULL) AS request_reasons
+                (SELECT coalesce(sum((reason IS NOT NULL) + (professional_reason IS NOT NULL)),
+                    0) FROM interpreter_requests WHERE family_id = f.id) AS request_reasons
             FROM families AS f WHERE f.id = ?
             """,
             (family_id,),

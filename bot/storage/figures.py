@@ -127,7 +127,8 @@ class FigureStore:
                 (SELECT count(*) FROM interpreter_requests
                  WHERE created_at >= :start_at AND created_at < :end_at {requester}) AS requests,
                 (SELECT coalesce(sum(spent_cents), 0) FROM interpreter_requests
-                 WHERE decided_at >= :start_at AND decided_at < :end_at {requester}) AS spent,
+                 WHERE coalesce(cancelled_at, decided_at) >= :start_at
+                   AND coalesce(cancelled_at, decided_at) < :end_at {requester}) AS spent,
                 (SELECT coalesce(sum(cost_micro_cents), 0) FROM machine_translations
                  WHERE at >= :start_at AND at < :end_at {translator}) AS machine,
                 (SELECT count(*) FROM flags

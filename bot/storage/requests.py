@@ -46,6 +46,10 @@ def request_from_row(row: sqlite3.Row, cipher: TextCipher) -> InterpreterRequest
         overrun=bool(row["overrun"]),
         reason=cipher.open(row["reason"]),
         created_at=from_db_time(row["created_at"]),
+        travel_minutes=row["travel_minutes"],
+        professional_reason=cipher.open(row["professional_reason"]),
+        cancelled_by=row["cancelled_by"],
+        cancelled_at=from_db_time(row["cancelled_at"]),
     )
 
 
@@ -112,8 +116,8 @@ class RequestStore:
                 INSERT INTO interpreter_requests (fund_id, family_id, requested_by, language, mode,
                     starts_at, minutes, pages, town, purpose, professional, urgent, status,
                     estimate_cents, committed_cents, created_at, source_chat_id,
-                    source_message_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    source_message_id, travel_minutes, professional_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     fund.id,
@@ -133,6 +137,8 @@ class RequestStore:
                     estimate_cents if covered else 0,
                     to_db_time(now),
                     *source,
+                    draft.travel_minutes,
+                    self._db.cipher.seal(draft.professional_reason),
                 ),
             )
             await self._audit.record(
@@ -183,8 +189,28 @@ class RequestStore:
         return await self._close(request_id, Step.INVOICE, amount_cents, None, by, now)
 
     async def cancel(self, request_id: int, fee_cents: int, by: int, now: datetime) -> Change:
-        """Release the commitment; a late cancellation's fee is spent instead."""
-        return await self._close(request_id, Step.CANCEL, fee_cents, None, by, now)
+        """Release the commitment; a late cancellation's fee is spent instead, never more
+        than the request had reserved, so cancelling never takes more from the fund.
+
+        Who cancelled is kept apart from who decided (approved or rejected) the request.
+        """
+        async with self._db.transaction():
+            request = await self._current(request_id)
+            status = next_status(request, Step.CANCEL)
+            fee = min(fee_cents, request.committed_cents)
+            await self._db.execute(
+                """
+                UPDATE interpreter_requests
+                SET status = ?, committed_cents = 0, spent_cents = ?, cancelled_by = ?,
+                    cancelled_at = ?
+                WHERE id = ?
+                """,
+                (status.value, fee, by, to_db_time(now), request_id),
+            )
+            await self._audit.record(
+                "request.cancelled", now, by, str(request_id), f"fee_cents={fee}" if fee else None
+            )
+            return await self._changed(request_id, now)
 
     async def _close(
         self, request_id: int, step: Step, spent_cents: int, reason: str | None, by: int,

@@ -111,7 +111,8 @@ async def test_a_case_manager_requests_an_interpreter_over_http(
     )
     estimate = await telegram.wait_for("sendMessage", case_manager.id)
     assert "70,00\xa0€" in estimate["text"] and "30.000,00\xa0€" in estimate["text"]
-    await telegram.press(case_manager, estimate["reply_markup"]["inline_keyboard"][0][0]["text"])
+    # Confirm opens the last row (above it: Ask for a professional).
+    await telegram.press(case_manager, estimate["reply_markup"]["inline_keyboard"][-1][0]["text"])
     submitted = await telegram.wait_for("sendMessage", case_manager.id)
     to_coordinator = await telegram.wait_for("sendMessage", coordinator.id)
     await telegram.press(

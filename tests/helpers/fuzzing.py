@@ -536,7 +536,9 @@ class Fuzzer:
             "closeflag": lambda: f"{self.random.randint(0, 8)} {one(NOTES)}",
             "interpreter": lambda: " ".join(
                 [pick(["", family]), one(LANGUAGES), one(FOLLOW_UPS), one(STARTS),
-                 one(MODES_AND_LENGTHS), one(TOWNS), one(PURPOSES)]
+                 one(MODES_AND_LENGTHS), one(TOWNS), one(PURPOSES),
+                 pick(["", "", "", "anfahrt 45m", "travel 2h", "anfahrt"]),
+                 pick(["", "", "", "profi: Dialekt", "profi: Frau Kovalenko", "profi:"])]
             ),
             "requests": lambda: pick(["", "all", "urgent", "uk", "ar", "xx"]),
             "cancelrequest": lambda: request,
@@ -545,7 +547,8 @@ class Fuzzer:
             "invoice": lambda: f"{request} {pick(['240,50', '85', '0', '-1', 'x'])}",
             "fund": lambda: pick(["", "1 amount 32000", "1 end 31.12.2027", "1 end 9999-12-31",
                                   "new 1000 01.01.2027 31.12.2027 Feste", "1 amount -5"]),
-            "rates": lambda: pick(["", "professional 90", "pool 0", "surcharge 1001", "x 1"]),
+            "rates": lambda: pick(["", "professional 90", "pool 0", "surcharge 1001", "x 1",
+                                   "days 3", "notice 24"]),
             "translate": lambda: f"{one(LANGUAGES)} {one(NOTES)}",
             "week": lambda: pick(["", "KW47", "47", "2026-W47", "24.11.2026", "0001-01-01",
                                   "9999-12-31", "2026-W54", "kw 0"]),

@@ -36,7 +36,13 @@ _INSTANTS = {
     "contacts": ("created_at", "reminded_at"),
     "families": ("created_at", "erased_at"),
     "flags": ("raised_at", "closed_at"),
-    "interpreter_requests": ("starts_at", "created_at", "decided_at", "reminded_at"),
+    "interpreter_requests": (
+        "starts_at",
+        "created_at",
+        "decided_at",
+        "reminded_at",
+        "cancelled_at",
+    ),
     "invitations": ("created_at", "expires_at", "used_at"),
     "staff": ("created_at", "revoked_at", "pseudonymised_at"),
     "audit_log": ("at",),
@@ -73,6 +79,18 @@ _RULES: tuple[tuple[str, str], ...] = (
         "only an invoiced or cancelled request has spent money",
         """SELECT id FROM interpreter_requests
         WHERE spent_cents > 0 AND status NOT IN ('completed', 'cancelled')""",
+    ),
+    (
+        # Requests cancelled before migration 9 have neither.
+        "only a cancelled request has who cancelled it and when, both or neither",
+        """SELECT id FROM interpreter_requests
+        WHERE (status != 'cancelled' AND cancelled_at IS NOT NULL)
+            OR (cancelled_at IS NULL) != (cancelled_by IS NULL)""",
+    ),
+    (
+        "travel time is billed only for a professional on site",
+        """SELECT id FROM interpreter_requests
+        WHERE travel_minutes IS NOT NULL AND (mode != 'on_site' OR professional = 0)""",
     ),
     (
         "a family is closed exactly when it has a closing day",
