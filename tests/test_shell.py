@@ -25,7 +25,8 @@ Ihre Befehle (Administrator*in)
 /families – Aktive Familien, neuester Kontakt zuerst (Koordination: /families @name oder Ort)
 /family – Familie mit letzten Kontakten anzeigen: /family F-0042
 /requests – Dolmetschanfragen: /requests [all | urgent | Sprache]
-/invoice – Rechnungsbetrag erfassen: /invoice 12 240,50
+/invoice – Rechnung erfassen: /invoice 12 240,50 Empfänger Nummer Datum; korrigieren: \
+/invoice 12 fix 230,00 Grund; anzeigen: /invoice 12
 /budget – Übersetzungsfonds: ausgegeben, gebunden, übrig und wie lange er reicht
 /fund – Fonds anzeigen und anpassen
 /rates – Kostensätze anzeigen und anpassen

@@ -19,6 +19,7 @@ from bot.storage import Storage
 from bot.storage.database import Database, UnsafeFileError
 from bot.storage.encryption import SEALED_COLUMNS, SEALED_PREFIX, DataKeyError, TextCipher
 from tests.conftest import CASE_MANAGER, COORDINATOR, KEY_A, START
+from tests.helpers.dates import berlin
 from tests.helpers.harness import BotHarness, FakeTime
 
 KEY_B = Fernet.generate_key().decode()
@@ -29,9 +30,10 @@ GAP_NOTE = "#struktur Kinderarzt in Ahlen nimmt niemanden auf"
 OUTCOME = "Kinderarzt-Kontingent mit dem Gesundheitsamt vereinbart"
 REJECTION = "Dolmetscherin aus dem Bekanntenkreis hilft"
 CLOSE_REASON = "nach Hamm verzogen, Akte übergeben"
-TEXTS = (NOTE, GAP_NOTE, OUTCOME, REJECTION, CLOSE_REASON)
+CORRECTION = "Wartezeit doppelt abgerechnet"
+TEXTS = (NOTE, GAP_NOTE, OUTCOME, REJECTION, CLOSE_REASON, CORRECTION)
 # One word of each that nothing else in the database holds.
-MARKERS = ("Beispiel", "Kinderarzt", "Gesundheitsamt", "Bekanntenkreis", "Hamm")
+MARKERS = ("Beispiel", "Kinderarzt", "Gesundheitsamt", "Bekanntenkreis", "Hamm", "doppelt")
 
 
 def mode(path: Path) -> int:
@@ -209,8 +211,8 @@ def test_a_wrong_or_missing_key_is_a_clear_error_not_garbage() -> None:
 
 
 async def fill_every_free_text(bot: BotHarness) -> None:
-    """A contact note, a #struktur note with its flag and outcome, a rejection reason and a
-    close reason, all through the chat."""
+    """A contact note, a #struktur note with its flag and outcome, a rejection reason, an
+    invoice's correction reason and a close reason, all through the chat."""
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
     await bot.send(CASE_MANAGER, f"/log F-0001 45m hausbesuch arbeit: {NOTE}")
     await bot.send(CASE_MANAGER, f"/log F-0001 30m telefon gesundheit: {GAP_NOTE}")
@@ -218,6 +220,12 @@ async def fill_every_free_text(bot: BotHarness) -> None:
     await bot.send(CASE_MANAGER, "/interpreter uk 03.12. 10:00 60m telefon abh")
     await bot.press(CASE_MANAGER, "Bestätigen")
     await bot.send(COORDINATOR, f"/reject 1 {REJECTION}")
+    await bot.send(CASE_MANAGER, "/interpreter uk 03.12. 10:00 60m telefon abh")
+    await bot.press(CASE_MANAGER, "Bestätigen")
+    await bot.send(COORDINATOR, "/approve 2")
+    bot.time.now = berlin(2026, 12, 3, 12)
+    await bot.send(COORDINATOR, "/invoice 2 30 Sprachmittlerpool RE-7 03.12.2026")
+    await bot.send(COORDINATOR, f"/invoice 2 fix 25 {CORRECTION}")
 
 
 async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it(
@@ -238,7 +246,7 @@ async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it
         "families.close_reason": 1,
         "interpreter_requests.reason": 1,
         "interpreter_requests.professional_reason": 0,
-        "invoices.reason": 0,
+        "invoices.reason": 1,
         "expenses.purpose": 0,
         # The harness hands updates to the bot directly; tests/test_delivery.py seals these.
         "inbox.payload": 0,
@@ -254,6 +262,7 @@ async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it
     assert (await storage.flags.get(1)).outcome == OUTCOME
     assert (await storage.requests.get(1)).reason == REJECTION
     assert (await storage.families.get(1)).close_reason == CLOSE_REASON
+    assert [line.reason for line in await storage.invoices.lines(2)] == [None, CORRECTION]
     assert bot.errors == []
 
 
