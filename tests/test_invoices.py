@@ -16,14 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.offline import BotCall, Person
+from bot.demo.data import AGENCY, POOL, generate
 from bot.funds.funds import Fund
 from bot.interpreting.invoices import CorrectionDraft, InvoiceDraft, InvoiceRefused
 from bot.interpreting.requests import Mode, Purpose, RequestDraft, TransitionRefused
 from bot.staff.roles import Role
 from bot.storage import Storage
-from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
+from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR, START
 from tests.helpers.dates import BERLIN, berlin
 from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.invariants import database_problems
 from tests.helpers.texts import de, in_locale, money
 
 SECOND_COORDINATOR = Person(1005, "Leyla", "leyla_koord", "uk")
@@ -630,7 +632,7 @@ async def test_a_held_invoice_meets_the_request_as_it_is_when_confirmed(
     assert [line[4] for line in await lines(bot)] == [3000]
 
 
-# The fund over time --------------------------------------------------------
+# The fund over time, and the demo --------------------------------------------------------
 
 
 async def test_the_timeline_counts_each_line_on_the_day_it_was_recorded(
@@ -646,6 +648,32 @@ async def test_the_timeline_counts_each_line_on_the_day_it_was_recorded(
 
     # 30,00 € on 3 December, 30,00 − 2,50 = 27,50 € from 5 December.
     assert timeline.spent == [(date(2026, 12, 3), 3000), (date(2026, 12, 5), 2750)]
+
+
+async def test_demo_requests_spend_the_sum_of_their_invoice_lines(staff: BotHarness) -> None:
+    bot = staff
+    today = START.date()
+    fund = await bot.storage.funds.translation_fund()
+    data = generate(40, 10, today, bot.application.bot_data.settings.towns, fund.id, fund.starts_on)
+
+    await bot.storage.demo.load(data)
+
+    completed = await bot.storage.db.fetch_value(
+        "SELECT count(*) FROM interpreter_requests WHERE status = 'completed'"
+    )
+    spent = await bot.storage.db.fetch_value(
+        "SELECT sum(spent_cents) FROM interpreter_requests WHERE status = 'completed'"
+    )
+    assert completed > 0 and completed == len(data.invoices)
+    assert await bot.storage.db.fetch_value("SELECT sum(amount_cents) FROM invoices") == spent
+    assert {payee for (payee,) in await bot.storage.db.fetch_all("SELECT payee FROM invoices")} <= {
+        POOL,
+        AGENCY,
+    }
+    assert (await money_state(bot))[0] == spent
+    timeline = await bot.storage.funds.timeline(fund, BERLIN)
+    assert timeline.spent[-1][1] == spent
+    assert database_problems(bot.application.bot_data.settings.database_path) == []
 
 
 # No sequence spends beyond a fund unconfirmed -----------------------------------------------
