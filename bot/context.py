@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.core.flood import FloodLimit
     from bot.delivery.inbox import Inbox
     from bot.delivery.outbox import Outbox
+    from bot.interpreting.invoices import HeldInvoice
     from bot.interpreting.rates import Rates
     from bot.interpreting.requests import RequestDraft
     from bot.privacy.personal_data import HeldText
@@ -83,6 +84,8 @@ class Session:
         self.new_request: Dialog[RequestDraft] | None = None
         # The request a coordinator pressed Reject for, until the reason is typed.
         self.rejecting: int | None = None
+        # An implausible invoice, until Confirm or Cancel: memory only, nothing stored before.
+        self.held_invoice: HeldInvoice | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], Session, dict, Services]):

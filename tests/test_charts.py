@@ -167,10 +167,10 @@ async def test_contacts_per_week_are_counted_by_type_with_empty_weeks(staff: Bot
 
 
 async def spend_and_commit(bot: BotHarness) -> None:
-    """42,17 € invoiced at 00:30 on 25 November (Berlin), DeepL for 0.4 cent on 24 and 26
-    November, 30,00 € committed; it is now 26 November."""
+    """42,17 € invoiced at 00:30 on 25 November (Berlin) for the evening before, DeepL for
+    0.4 cent on 24 and 26 November, 30,00 € committed; it is now 26 November."""
     for _ in range(2):
-        await bot.send(CASE_MANAGER, "/interpreter uk 03.12. 10:00 60m telefon abh")
+        await bot.send(CASE_MANAGER, "/interpreter uk 24.11. 20:00 60m telefon abh")
         await bot.press(CASE_MANAGER, de("Confirm"))
     await bot.send(COORDINATOR, "/approve 1")
     fund = await bot.storage.funds.translation_fund()
@@ -178,7 +178,7 @@ async def spend_and_commit(bot: BotHarness) -> None:
         fund.id, CASE_MANAGER.id, "uk", 200, 400_000, datetime(2026, 11, 24, 10, tzinfo=UTC)
     )
     bot.time.now = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
-    await bot.send(COORDINATOR, "/invoice 1 42,17")
+    await bot.send(COORDINATOR, "/invoice 1 42,17 Sprachmittlerpool RE-1 24.11.2026")
     await bot.storage.translations.record(
         fund.id, CASE_MANAGER.id, "uk", 200, 400_000, datetime(2026, 11, 26, 10, tzinfo=UTC)
     )

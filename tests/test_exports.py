@@ -19,7 +19,7 @@ from bot.interpreting.requests import Mode, Purpose
 from bot.reporting.exports import parse_period
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
-from tests.helpers.dates import german_date
+from tests.helpers.dates import berlin, german_date
 from tests.helpers.harness import BotHarness, only_text
 from tests.helpers.texts import de, german_label
 
@@ -183,9 +183,12 @@ async def test_money_is_numbers_in_euros_with_a_currency_format(casework: BotHar
     await bot.send(COORDINATOR, "/interpreter ar 03.12. 10:00 60m telefon abh")
     await bot.press(COORDINATOR, de("Confirm"))
     await bot.send(COORDINATOR, "/approve 2")
-    await bot.send(COORDINATOR, "/invoice 2 42,17")
+    bot.time.now = berlin(2026, 12, 3, 12)
+    await bot.send(COORDINATOR, "/invoice 2 42,17 Sprachmittlerpool RE-2 03.12.2026")
 
-    sheet = workbook(documents(await export(bot, COORDINATOR))[0]).worksheets[2]
+    # November's requests, exported in December after the invoice.
+    book = workbook(documents(await export(bot, COORDINATOR, "01.11.2026 30.11.2026"))[0])
+    sheet = book.worksheets[2]
 
     rows = values(sheet)[1:]
     assert rows[0][:9] == [

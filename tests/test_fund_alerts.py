@@ -13,11 +13,12 @@ import pytest
 
 from bot.funds.funds import Fund, FundAlert
 from bot.funds.money import MICRO_CENTS_PER_CENT
+from bot.interpreting.invoices import DoubtKind, InvoiceDraft
 from bot.interpreting.requests import Mode, Purpose, RequestDraft, Status
 from bot.staff.roles import Role
 from bot.storage.requests import Submission
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
-from tests.helpers.dates import BERLIN
+from tests.helpers.dates import BERLIN, berlin
 from tests.helpers.harness import BotHarness
 
 AMOUNT = 10_000  # 100,00 €: each euro is one percent
@@ -171,11 +172,16 @@ async def test_an_invoice_above_the_estimate_returns_the_alert(fund: Fund100) ->
     submitted = await fund.submit(4_000)
     await fund.storage.requests.approve(submitted.request.id, COORDINATOR.id, fund.bot.time())
 
-    change = await fund.storage.requests.invoice(
-        submitted.request.id, 9_000, ADMIN.id, fund.bot.time()
+    fund.bot.time.now = berlin(2026, 12, 3, 12)
+    invoice = InvoiceDraft(submitted.request.id, 9_000, "Pool", "RE-1", date(2026, 12, 3))
+
+    # 90,00 € is more than 150 % of 40,00 €: recorded only when confirmed.
+    change = await fund.storage.invoices.record(
+        invoice, ADMIN.id, fund.bot.time(), BERLIN, confirmed=True
     )
 
     assert change.request.status is Status.COMPLETED
+    assert [doubt.kind for doubt in change.doubts] == [DoubtKind.ABOVE_ESTIMATE]
     assert_alert(change.alert, fund, (50, 75, 90))
     assert change.alert.figures.spent_cents == 9_000
 

@@ -28,6 +28,7 @@ SHIPPED_CHECKSUMS = {
     7: "94f47ed1cd73c28a09a114753da9c2f6d867683ca516ac987d38c8d731304f2a",
     8: "469846b1bce75bebdfae9e0df891740195709d16dbd065c114a0fcbb7d1d1334",
     9: "aeb86d78c08172f3cfd74e28d83d9394122748566a4411b81401c935d65f755a",
+    10: "a4d1cab53b288b4992a596f1ca91ae03129f5eb3b9fa98f4a2541c87429d6e00",
 }
 
 # The topics in the order of their stored bits, as shipped: new topics go at the end.

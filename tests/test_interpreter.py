@@ -16,7 +16,7 @@ from bot.funds.funds import FundFigures
 from bot.handlers.requests import JOB_NAME
 from bot.interpreting.requests import INTERPRETER_EXAMPLE, Mode, Purpose
 from bot.staff.roles import Role
-from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR, START
 from tests.helpers.dates import berlin
 from tests.helpers.harness import BotHarness, FakeTime, only_text, texts
 from tests.helpers.texts import de, german_label, in_locale, money
@@ -793,51 +793,108 @@ async def test_the_invoiced_cost_replaces_the_commitment_to_the_cent(
     submitted = await money_state(bot)
     await bot.send(COORDINATOR, f"/approve {request_id}")
     approved = await money_state(bot)
+    bot.time.now = berlin(2026, 12, 3, 12)  # after the appointment at 10:00
 
-    calls = await bot.send(invoicer, f"/invoice {request_id} 240,50")
+    calls = await bot.send(
+        invoicer, f"/invoice {request_id} 96,50 Dolmetschbüro Ahlen RE-2026-117 03.12.2026"
+    )
 
     assert submitted == approved == (0, 7000, 2_993_000)
-    assert await money_state(bot) == (24050, 0, 2_975_950)
+    # 30.000,00 € − 96,50 € = 29.903,50 €; 96,50 € is within 150 % of 70,00 € (105,00 €).
+    assert await money_state(bot) == (9650, 0, 2_990_350)
     stored = await row(bot, request_id)
     assert (stored["status"], stored["spent_cents"], stored["committed_cents"]) == (
-        "completed", 24050, 0,
+        "completed", 9650, 0,
     )  # fmt: skip
-    assert to(invoicer, calls)[0].text == de(
-        "Request #{id} invoiced at {amount} (estimated {estimate}). The fund has {available} "
-        "available.",
-        id=request_id,
-        amount=eur("240,50 €"),
-        estimate=eur("70,00 €"),
-        available=eur("29.759,50 €"),
-    )
+    # Who approved, and when, stays: the invoice line says who recorded it.
+    assert (stored["decided_by"], stored["decided_at"]) == (COORDINATOR.id, START.isoformat())
+    lines = await bot.storage.db.fetch_all("SELECT * FROM invoices")
+    assert [
+        (
+            line["payee"],
+            line["number"],
+            line["invoiced_on"],
+            line["amount_cents"],
+            line["corrects_id"],
+            line["confirmed"],
+            line["recorded_by"],
+        )
+        for line in lines
+    ] == [("Dolmetschbüro Ahlen", "RE-2026-117", "2026-12-03", 9650, None, 0, invoicer.id)]
+    assert to(invoicer, calls)[0].text == " ".join(
+        [
+            de("Request #{id} invoiced at {amount} (estimated {estimate}).", id=request_id,
+               amount=eur("96,50 €"), estimate=eur("70,00 €")),
+            de("The fund has {available} available.", available=eur("29.903,50 €")),
+        ]
+    )  # fmt: skip
     assert [call.text for call in to(CASE_MANAGER, calls)] == [
         de("Interpreter request #{id} has been invoiced at {amount}.", id=request_id,
-           amount=eur("240,50 €"))
+           amount=eur("96,50 €"))
     ]  # fmt: skip
 
 
-async def test_only_an_approved_request_can_be_invoiced(staff: BotHarness) -> None:
+async def test_a_request_is_invoiced_once_and_then_corrected(staff: BotHarness) -> None:
     bot = staff
     request_id, _calls = await submit(bot, CASE_MANAGER, PHONE)
+    invoice = f"/invoice {request_id} {{}} Sprachmittlerpool RE-{{}} 03.12.2026"
 
-    requested = only_text(await bot.send(ADMIN, f"/invoice {request_id} 30"))
+    requested = only_text(await bot.send(ADMIN, invoice.format("30", 1)))
     await bot.send(COORDINATOR, f"/approve {request_id}")
-    await bot.send(ADMIN, f"/invoice {request_id} 30")
-    twice = only_text(await bot.send(ADMIN, f"/invoice {request_id} 45"))
+    bot.time.now = berlin(2026, 12, 3, 12)
+    await bot.send(ADMIN, invoice.format("30", 1))
+    twice = only_text(await bot.send(ADMIN, invoice.format("45", 2)))
 
     assert requested == de(NOT_POSSIBLE, id=request_id, status=de("requested"))
-    assert twice == de(NOT_POSSIBLE, id=request_id, status=de("invoiced"))
+    assert twice == de(
+        "Request #{id} already has an invoice ({amount}); a second one is not recorded. To "
+        "correct it, give the correct total and a reason: /invoice {id} fix 230,00 travel "
+        "time billed twice. /invoice {id} shows its lines.",
+        id=request_id,
+        amount=eur("30,00 €"),
+    )
     assert await money_state(bot) == (3000, 0, 2_997_000)
+    assert await bot.storage.db.fetch_value("SELECT count(*) FROM invoices") == 1
+
+
+USAGE = (
+    "Which request, how much, who invoiced it, their invoice number and its date? Example: "
+    "{example}\nTo correct it: {correction}\nTo see a request's invoice: /invoice 12"
+)
+EXAMPLES = {
+    "example": "/invoice 12 240,50 Dolmetschbüro Ahlen RE-2026-117 28.11.2026",
+    "correction": "/invoice 12 fix 230,00 Fahrtzeit doppelt berechnet",
+}
+EXAMPLE = {"example": EXAMPLES["example"]}
 
 
 @pytest.mark.parametrize(
     ("arguments", "msgid", "values"),
     [
-        ("1", "Which request, and how much? Example: /invoice 12 240,50", {}),
-        ("1 240 50", "Which request, and how much? Example: /invoice 12 240,50", {}),
-        ("1 viel", "“{text}” is not an amount in euros. Examples: 240, 240,50, 1.234,50",
-         {"text": "viel"}),
-        ("7 240", "There is no request “{text}”. /requests lists them.", {"text": "7"}),
+        ("", USAGE, EXAMPLES),
+        ("1 240,50", USAGE, EXAMPLES),
+        ("1 240,50 Pool 03.12.2026", USAGE, EXAMPLES),
+        ("1 viel Pool RE-1 03.12.2026", "{problem} The amount comes first. Example: {example}",
+         {"problem": de("“{text}” is not an amount in euros. Examples: 240, 240,50, 1.234,50",
+                        text="viel"), **EXAMPLE}),
+        ("1 0 Pool RE-1 03.12.2026", "An invoice is for more than {zero}. Example: {example}",
+         {"zero": eur("0,00 €"), **EXAMPLE}),
+        ("1 30 Dolmetschbüro Ahlen 03.12.2026",
+         "“{text}” does not look like an invoice number: it comes just before the date and "
+         "has digits. Example: {example}", {"text": "Ahlen", **EXAMPLE}),
+        ("1 30 Pool RE-1 03.12.", "“{text}” is not the invoice date: it comes last, with its "
+         "year. Example: {example}", {"text": "03.12.", **EXAMPLE}),
+        ("1 30 F-0001 RE-1 03.12.2026", "The payee is the interpreter or the agency, by name "
+         "only; “{text}” seems to contain {kind}. Nothing was saved. Example: {example}",
+         {"text": "F-0001", "kind": de("a family code"), **EXAMPLE}),
+        ("1 30 Pool RE-1 02.12.2026", "The invoice is dated {date}, before the appointment on "
+         "{earliest}: an interpreter invoices after the work. Please check the date.",
+         {"date": "02.12.2026", "earliest": "03.12.2026"}),
+        ("1 30 Pool RE-1 04.12.2026", "The invoice date {date} is in the future. An invoice "
+         "is dated today ({today}) or earlier: please check the date.",
+         {"date": "04.12.2026", "today": "03.12.2026"}),
+        ("7 240 Pool RE-1 03.12.2026", "There is no request “{text}”. /requests lists them.",
+         {"text": "7"}),
     ],
 )  # fmt: skip
 async def test_a_bad_invoice_is_refused(
@@ -846,12 +903,14 @@ async def test_a_bad_invoice_is_refused(
     bot = staff
     request_id, _calls = await submit(bot, CASE_MANAGER, PHONE)
     await bot.send(COORDINATOR, f"/approve {request_id}")
+    bot.time.now = berlin(2026, 12, 3, 12)
 
-    reply = only_text(await bot.send(ADMIN, f"/invoice {arguments}"))
+    reply = only_text(await bot.send(ADMIN, f"/invoice {arguments}".strip()))
 
     assert reply == de(msgid, **values)
     assert (await row(bot, request_id))["status"] == "approved"
     assert await money_state(bot) == (0, 3000, 2_997_000)
+    assert await bot.storage.db.fetch_value("SELECT count(*) FROM invoices") == 0
 
 
 async def test_cancelling_releases_the_commitment_and_tells_the_coordinators(
@@ -1020,7 +1079,7 @@ async def test_the_requester_is_told_of_a_free_cancellation_by_someone_else(
 
 async def several_requests(bot: BotHarness) -> None:
     """#1 Anna uk 03.12. (approved), #2 Anna ar 30.11. urgent, #3 Oksana uk 04.12.,
-    #4 Anna uk 07.12. cancelled, #5 Anna uk 08.12. invoiced."""
+    #4 Anna uk 07.12. cancelled, #5 Anna uk 08.12. invoiced (it is now 8 December)."""
     await submit(bot, CASE_MANAGER, PHONE)
     await bot.send(COORDINATOR, "/approve 1")
     await submit(bot, CASE_MANAGER, "/interpreter ar 30.11. 10:00 60m telefon jc")
@@ -1029,7 +1088,8 @@ async def several_requests(bot: BotHarness) -> None:
     await bot.send(CASE_MANAGER, "/cancelrequest 4")
     await submit(bot, CASE_MANAGER, "/interpreter uk 08.12. 10:00 60m telefon abh")
     await bot.send(COORDINATOR, "/approve 5")
-    await bot.send(ADMIN, "/invoice 5 33")
+    bot.time.now = berlin(2026, 12, 8, 12)
+    await bot.send(ADMIN, "/invoice 5 33 Sprachmittlerpool RE-5 08.12.2026")
 
 
 def listed_ids(reply: str) -> list[int]:
@@ -1151,13 +1211,21 @@ async def test_a_missed_reminder_is_caught_up_after_a_restart(
 # /budget and alerts ----------------------------------------------------------------------
 
 
+async def invoiced_today(bot: BotHarness) -> None:
+    """Request #1 (on site, 70,00 €) at 10:00 today, 24 November, invoiced at 12:00 at
+    240,50 €, confirmed as more than 50 % above its estimate."""
+    await submit(bot, CASE_MANAGER, ON_SITE.replace("03.12.", "24.11."))
+    await bot.send(COORDINATOR, "/approve 1")
+    bot.time.now = berlin(2026, 11, 24, 12)
+    await bot.send(ADMIN, "/invoice 1 240,50 Dolmetschbüro Ahlen RE-2026-117 24.11.2026")
+    await bot.press(ADMIN, de("Confirm"))
+
+
 async def test_budget_shows_the_figures_the_pace_and_spending_by_language_and_kind(
     staff: BotHarness,
 ) -> None:
     bot = staff
-    await submit(bot, CASE_MANAGER, ON_SITE)
-    await bot.send(COORDINATOR, "/approve 1")
-    await bot.send(ADMIN, "/invoice 1 240,50")
+    await invoiced_today(bot)
     await submit(bot, CASE_MANAGER, "/interpreter ar 03.12. 14:00 60m telefon arzt")
 
     lines = only_text(await bot.send(COORDINATOR, "/budget")).splitlines()
@@ -1193,9 +1261,7 @@ async def test_budget_shows_the_figures_the_pace_and_spending_by_language_and_ki
 
 async def test_budget_forecasts_the_day_the_fund_runs_out(staff: BotHarness) -> None:
     bot = staff
-    await submit(bot, CASE_MANAGER, ON_SITE)
-    await bot.send(COORDINATOR, "/approve 1")
-    await bot.send(ADMIN, "/invoice 1 240,50")
+    await invoiced_today(bot)
     await submit(bot, CASE_MANAGER, "/interpreter ar 03.12. 14:00 60m telefon arzt")
     await bot.send(ADMIN, "/fund 1 amount 500")
 
@@ -1238,7 +1304,10 @@ def alerts(calls: list[BotCall]) -> list[tuple[int, str]]:
     return [
         (int(call.params["chat_id"]), call.text)
         for call in calls
-        if call.method == "sendMessage" and call.text[:2] in prefixes and "%" in call.text
+        if call.method == "sendMessage"
+        and call.text[:2] in prefixes
+        and "%" in call.text
+        and FUND_NAME in call.text
     ]
 
 
@@ -1280,8 +1349,11 @@ async def test_an_invoice_above_the_estimate_can_cross_thresholds(staff: BotHarn
     await bot.send(ADMIN, "/fund 1 amount 100")
     await submit(bot, CASE_MANAGER, PHONE)  # 30 %
     await bot.send(COORDINATOR, "/approve 1")
+    bot.time.now = berlin(2026, 12, 3, 12)
+    await bot.send(ADMIN, "/invoice 1 80 Sprachmittlerpool RE-1 03.12.2026")
 
-    calls = await bot.send(ADMIN, "/invoice 1 80")
+    # 80,00 € is more than 150 % of 30,00 € (45,00 €): recorded once confirmed.
+    calls = await bot.press(ADMIN, de("Confirm"))
 
     # Crossing 50 and 75 at once is one alert, naming the higher threshold.
     assert alerts(calls) == [
@@ -1302,7 +1374,9 @@ async def test_no_100_percent_alert_while_money_is_still_available(staff: BotHar
     await bot.send(ADMIN, "/fund 1 amount 100")
     await submit(bot, CASE_MANAGER, PHONE)
     await bot.send(COORDINATOR, "/approve 1")
-    await bot.send(ADMIN, "/invoice 1 80")
+    bot.time.now = berlin(2026, 12, 3, 12)
+    await bot.send(ADMIN, "/invoice 1 80 Sprachmittlerpool RE-1 03.12.2026")
+    await bot.press(ADMIN, de("Confirm"))
 
     calls = await bot.send(ADMIN, "/fund 1 amount 80,01")
 

@@ -33,6 +33,8 @@ LIFECYCLE = {
     Step.REJECT: ({Status.REQUESTED, Status.OVER_BUDGET}, Status.REJECTED),
     Step.INVOICE: ({Status.APPROVED}, Status.COMPLETED),
     Step.CANCEL: ({Status.REQUESTED, Status.OVER_BUDGET, Status.APPROVED}, Status.CANCELLED),
+    # The interpreter's invoice for a cancelled appointment: it stays cancelled.
+    Step.INVOICE_CANCELLATION: ({Status.CANCELLED}, Status.CANCELLED),
 }
 CLOSED = {Status.REJECTED, Status.COMPLETED, Status.CANCELLED}
 
@@ -82,11 +84,14 @@ def test_the_transitions_table_is_the_lifecycle() -> None:
     assert {step: (set(allowed), to) for step, (allowed, to) in TRANSITIONS.items()} == LIFECYCLE
 
 
-def test_a_closed_request_allows_no_step_and_every_open_one_some() -> None:
+def test_a_closed_request_allows_no_step_but_its_cancellation_invoice() -> None:
     assert set(OPEN) == set(Status) - CLOSED
     for status in Status:
         possible = {step for step, (allowed, _to) in LIFECYCLE.items() if status in allowed}
-        assert (possible == set()) == (status in CLOSED)
+        if status is Status.CANCELLED:
+            assert possible == {Step.INVOICE_CANCELLATION}
+        else:
+            assert (possible == set()) == (status in CLOSED)
 
 
 def test_no_step_leads_back_to_an_open_state_but_approval() -> None:

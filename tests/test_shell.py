@@ -26,7 +26,8 @@ Ihre Befehle (Administrator*in)
 /family – Familie mit letzten Kontakten anzeigen: /family F-0042
 /requests – Dolmetschanfragen: /requests [all | urgent | Sprache]
 /cancelrequest – Anfrage stornieren (Koordination und Verwaltung: jede): /cancelrequest 12
-/invoice – Rechnungsbetrag erfassen: /invoice 12 240,50
+/invoice – Rechnung erfassen: /invoice 12 240,50 Empfänger Nummer Datum; korrigieren: \
+/invoice 12 fix 230,00 Grund; anzeigen: /invoice 12
 /budget – Übersetzungsfonds: ausgegeben, gebunden, übrig und wie lange er reicht
 /fund – Fonds anzeigen und anpassen
 /rates – Kostensätze anzeigen und anpassen

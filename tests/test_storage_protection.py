@@ -19,6 +19,7 @@ from bot.storage import Storage
 from bot.storage.database import Database, UnsafeFileError
 from bot.storage.encryption import SEALED_COLUMNS, SEALED_PREFIX, DataKeyError, TextCipher
 from tests.conftest import CASE_MANAGER, COORDINATOR, KEY_A, START
+from tests.helpers.dates import berlin
 from tests.helpers.harness import BotHarness, FakeTime
 
 KEY_B = Fernet.generate_key().decode()
@@ -30,9 +31,18 @@ OUTCOME = "Kinderarzt-Kontingent mit dem Gesundheitsamt vereinbart"
 REJECTION = "Dolmetscherin aus dem Bekanntenkreis hilft"
 CLOSE_REASON = "nach Hamm verzogen, Akte übergeben"
 PROFESSIONAL_REASON = "nur Sorani, der Pool hat niemanden"
-TEXTS = (NOTE, GAP_NOTE, OUTCOME, REJECTION, CLOSE_REASON, PROFESSIONAL_REASON)
+CORRECTION = "Wartezeit doppelt abgerechnet"
+TEXTS = (NOTE, GAP_NOTE, OUTCOME, REJECTION, CLOSE_REASON, PROFESSIONAL_REASON, CORRECTION)
 # One word of each that nothing else in the database holds.
-MARKERS = ("Beispiel", "Kinderarzt", "Gesundheitsamt", "Bekanntenkreis", "Hamm", "Sorani")
+MARKERS = (
+    "Beispiel",
+    "Kinderarzt",
+    "Gesundheitsamt",
+    "Bekanntenkreis",
+    "Hamm",
+    "Sorani",
+    "doppelt",
+)
 
 
 def mode(path: Path) -> int:
@@ -211,7 +221,8 @@ def test_a_wrong_or_missing_key_is_a_clear_error_not_garbage() -> None:
 
 async def fill_every_free_text(bot: BotHarness) -> None:
     """A contact note, a #struktur note with its flag and outcome, a rejection reason, a
-    reason for a professional interpreter and a close reason, all through the chat."""
+    reason for a professional interpreter, an invoice's correction reason and a close
+    reason, all through the chat."""
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
     await bot.send(CASE_MANAGER, f"/log F-0001 45m hausbesuch arbeit: {NOTE}")
     await bot.send(CASE_MANAGER, f"/log F-0001 30m telefon gesundheit: {GAP_NOTE}")
@@ -223,6 +234,12 @@ async def fill_every_free_text(bot: BotHarness) -> None:
         CASE_MANAGER, f"/interpreter uk 04.12. 10:00 60m telefon abh profi: {PROFESSIONAL_REASON}"
     )
     await bot.press(CASE_MANAGER, "Bestätigen")
+    await bot.send(CASE_MANAGER, "/interpreter uk 03.12. 10:00 60m telefon abh")
+    await bot.press(CASE_MANAGER, "Bestätigen")
+    await bot.send(COORDINATOR, "/approve 3")
+    bot.time.now = berlin(2026, 12, 3, 12)
+    await bot.send(COORDINATOR, "/invoice 3 30 Sprachmittlerpool RE-7 03.12.2026")
+    await bot.send(COORDINATOR, f"/invoice 3 fix 25 {CORRECTION}")
 
 
 async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it(
@@ -243,7 +260,7 @@ async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it
         "families.close_reason": 1,
         "interpreter_requests.reason": 1,
         "interpreter_requests.professional_reason": 1,
-        "invoices.reason": 0,
+        "invoices.reason": 1,
         "expenses.purpose": 0,
         # The harness hands updates to the bot directly; tests/test_delivery.py seals these.
         "inbox.payload": 0,
@@ -260,6 +277,7 @@ async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it
     assert (await storage.requests.get(1)).reason == REJECTION
     assert (await storage.requests.get(2)).professional_reason == PROFESSIONAL_REASON
     assert (await storage.families.get(1)).close_reason == CLOSE_REASON
+    assert [line.reason for line in await storage.invoices.lines(3)] == [None, CORRECTION]
     assert bot.errors == []
 
 

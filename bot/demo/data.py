@@ -1,4 +1,5 @@
-"""Realistic pseudonymous demo data: staff, families, contacts, requests and flags.
+"""Realistic pseudonymous demo data: staff, families, contacts, requests, their invoices and
+flags.
 
 Deterministic for a given seed. Demo staff get negative Telegram ids, like the shell's
 people, so they can never stand for a real Telegram account.
@@ -18,6 +19,9 @@ FAMILIES_PER_CASE_MANAGER = 27
 CONTACTS_PER_FAMILY_WEEK = 0.8
 UKRAINE_SHARE = 0.3
 FIRST_STAFF_ID = -1000
+# Who invoices the demo's interpreting: the county's pool, or an agency for professionals.
+POOL = "Sprachmittlerpool Kreis Warendorf"
+AGENCY = "Dolmetschbüro Münsterland"
 
 # Inhabitants (thousands): families live where people live.
 TOWN_WEIGHTS = {
@@ -58,6 +62,10 @@ class DemoData:
     families: list[tuple]
     contacts: Iterator[tuple]
     requests: list[tuple]
+    # One line per completed request: (its index in `requests`, payee, number, invoiced_on,
+    # amount_cents, recorded_by, recorded_at), so that what the requests spent is the sum
+    # of their invoices, as the bot keeps it.
+    invoices: list[tuple]
     flags: list[tuple]
 
 
@@ -79,11 +87,13 @@ def generate(
         _family(rng, family_id, towns, case_managers, first_day, today)
         for family_id in range(1, families + 1)
     ]
+    requests = _requests(rng, family_rows, today, fund_id, max(fund_start, first_day))
     return DemoData(
         staff=staff,
         families=family_rows,
         contacts=_contacts(rng, family_rows, today),
-        requests=_requests(rng, family_rows, today, fund_id, max(fund_start, first_day)),
+        requests=requests,
+        invoices=_invoices(requests),
         flags=_flags(rng, family_rows, today),
     )
 
@@ -176,8 +186,8 @@ def _requests(
 ) -> list[tuple]:
     """(fund_id, family_id, requested_by, language, mode, starts_at, minutes, pages, town,
     purpose, professional, urgent, status, estimate, committed, spent, created_at, decided_at):
-    about
-    one request per 40 active families a week since the fund started."""
+    about one request per 40 active families a week since the fund started, approved (if
+    at all) the day it was made."""
     weeks = max((today - since).days // 7, 0)
     active = [family for family in families if family[10] == "active"]
     rows = []
@@ -205,8 +215,23 @@ def _requests(
              minutes, pages, family[1] if mode == "on_site" else None,
              purpose,
              int(professional), 0, status, estimate, committed, spent, _moment(created),
-             _moment(min(starts + timedelta(days=1), today)) if spent else None)
+             _moment(created, 15) if status in ("approved", "completed") else None)
         )  # fmt: skip
+    return rows
+
+
+def _invoices(requests: list[tuple]) -> list[tuple]:
+    """The invoice of each completed request (one whose appointment has passed), dated and
+    recorded the day after the appointment, from the pool or, for professionals, an agency."""
+    rows = []
+    for index, request in enumerate(requests):
+        if request[12] != "completed":
+            continue
+        day = datetime.fromisoformat(request[5]).date() + timedelta(days=1)
+        payee = AGENCY if request[10] else POOL
+        number = f"RE-{day.year}-{len(rows) + 1:04d}"
+        rows.append((index, payee, number, day.isoformat(), request[15], FIRST_STAFF_ID,
+                     _moment(day)))  # fmt: skip
     return rows
 
 

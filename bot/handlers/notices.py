@@ -25,6 +25,7 @@ from bot.core.i18n import _, format_money, use_locale
 from bot.delivery.outbox import ReplyQueued, showing_case_details
 from bot.funds.funds import FundAlert
 from bot.handlers.common import button, remember_case_message
+from bot.interpreting.invoices import Doubt
 from bot.interpreting.requests import InterpreterRequest, Status, request_details
 from bot.staff.roles import Role
 from bot.staff.staff import StaffMember
@@ -190,4 +191,32 @@ async def notify_requester(
             id=request.id, **{key: v() if callable(v) else v for key, v in values.items()}
         ),
         case_details=case_details,
+    )
+
+
+async def notify_confirmed_invoice(
+    context: BotContext, request: InterpreterRequest, doubts: tuple[Doubt, ...]
+) -> None:
+    """Flag to the other coordinators an invoice or correction recorded despite a warning
+    (more than the estimate allows, or beyond the fund), after its author confirmed it."""
+    if not doubts:
+        return
+    author = context.member
+    await notify(
+        context,
+        await coordinators(context),
+        lambda: "\n".join(
+            [
+                _(
+                    "⚠ {name} confirmed an invoice for request #{id} despite a warning; it now "
+                    "spends {amount}:"
+                ).format(
+                    name=html.escape(author.handle),
+                    id=request.id,
+                    amount=format_money(request.spent_cents),
+                ),
+                *(f"• {doubt.text}" for doubt in doubts),
+                _("/invoice {id} shows its lines.").format(id=request.id),
+            ]
+        ),
     )

@@ -455,6 +455,8 @@ class Step(StrEnum):
     REJECT = "reject"
     INVOICE = "invoice"
     CANCEL = "cancel"
+    # The interpreter's invoice for a cancelled appointment: the request stays cancelled.
+    INVOICE_CANCELLATION = "invoice_cancellation"
 
 
 # The lifecycle: from which states each step may be taken, and the state it leads to.
@@ -464,6 +466,7 @@ TRANSITIONS: dict[Step, tuple[frozenset[Status], Status]] = {
     Step.REJECT: (frozenset({Status.REQUESTED, Status.OVER_BUDGET}), Status.REJECTED),
     Step.INVOICE: (frozenset({Status.APPROVED}), Status.COMPLETED),
     Step.CANCEL: (frozenset(OPEN), Status.CANCELLED),
+    Step.INVOICE_CANCELLATION: (frozenset({Status.CANCELLED}), Status.CANCELLED),
 }
 
 

@@ -54,6 +54,8 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "request.rejected": lazy_gettext("Interpreter request rejected"),
     "request.completed": lazy_gettext("Interpreter request invoiced"),
     "request.cancelled": lazy_gettext("Interpreter request cancelled"),
+    "invoice.cancellation": lazy_gettext("Cancellation invoice recorded"),
+    "invoice.correct": lazy_gettext("Invoice corrected"),
     "invitation.create": lazy_gettext("Invitation created"),
     "invitation.redeem": lazy_gettext("Invitation redeemed"),
     "invitation.refused": lazy_gettext("Invitation refused"),
@@ -68,6 +70,7 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "request.professional_reason_kept": lazy_gettext(
         "Reason for a professional interpreter saved despite personal data"
     ),
+    "invoice.personal_data_kept": lazy_gettext("Correction reason saved despite personal data"),
     "family.personal_data_kept": lazy_gettext("Close reason saved despite personal data"),
     "data_key.rotate": lazy_gettext("Encryption key rotated"),
     "family.erase": lazy_gettext("Family's personal data erased"),

@@ -21,6 +21,7 @@ from bot.storage.followups import FollowUpStore
 from bot.storage.funds import FundStore
 from bot.storage.inbox import InboxStore
 from bot.storage.invitations import InvitationStore
+from bot.storage.invoices import InvoiceStore
 from bot.storage.outbox import OutboxStore
 from bot.storage.reports import ReportStore
 from bot.storage.requests import RequestStore
@@ -44,6 +45,7 @@ class Storage:
         self.funds = FundStore(db, self.audit)
         self.translations = TranslationStore(db, self.funds)
         self.requests = RequestStore(db, self.audit, self.funds)
+        self.invoices = InvoiceStore(db, self.audit, self.funds)
         self.demo = DemoStore(db)
         self.figures = FigureStore(db)
         self.caseload = CaseloadStore(db)

@@ -1,4 +1,4 @@
-"""Bulk loading of demo data (see bot/demo.py for what the rows hold)."""
+"""Bulk loading of demo data (see bot/demo/data.py for what the rows hold)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,10 @@ class DemoStore:
                     chunk,
                 )
                 contacts += len(chunk)
+            # The requests' ids follow the largest so far, in the order they are inserted.
+            before = await self._db.fetch_value(
+                "SELECT coalesce(max(id), 0) FROM interpreter_requests"
+            )
             await self._db.execute_many(
                 """
                 INSERT INTO interpreter_requests (fund_id, family_id, requested_by, language,
@@ -72,6 +76,14 @@ class DemoStore:
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 data.requests,
+            )
+            await self._db.execute_many(
+                """
+                INSERT INTO invoices (request_id, payee, number, invoiced_on, amount_cents,
+                    recorded_by, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [(before + 1 + index, *rest) for index, *rest in data.invoices],
             )
             await self._db.execute_many(
                 """

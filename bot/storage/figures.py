@@ -11,6 +11,7 @@ from bot.reporting.charts import WeekByType
 from bot.reporting.figures import Count, PeriodFigures, StaffFigures
 from bot.reporting.periods import Period, PeriodKind, period_containing
 from bot.storage.database import Database, to_db_time
+from bot.storage.funds import SPENDING_MOMENTS
 from bot.storage.rollups import MONDAY_OF_DAY, TOPICS
 
 _TOPIC_SUMS = ", ".join(f"sum(topic_{bit})" for bit in range(TOPICS))
@@ -126,9 +127,8 @@ class FigureStore:
                    WHERE closed_on < :end {mine}) AS active_ukraine,
                 (SELECT count(*) FROM interpreter_requests
                  WHERE created_at >= :start_at AND created_at < :end_at {requester}) AS requests,
-                (SELECT coalesce(sum(spent_cents), 0) FROM interpreter_requests
-                 WHERE coalesce(cancelled_at, decided_at) >= :start_at
-                   AND coalesce(cancelled_at, decided_at) < :end_at {requester}) AS spent,
+                (SELECT coalesce(sum(cents), 0) FROM ({SPENDING_MOMENTS})
+                 WHERE at >= :start_at AND at < :end_at {requester}) AS spent,
                 (SELECT coalesce(sum(cost_micro_cents), 0) FROM machine_translations
                  WHERE at >= :start_at AND at < :end_at {translator}) AS machine,
                 (SELECT count(*) FROM flags

@@ -15,6 +15,20 @@ from bot.storage.database import Database, to_db_time
 
 TRANSLATION = "translation"
 
+# Every amount a request spent, with the moment it was booked: each invoice line when it
+# was recorded, and a cancellation fee no invoice has replaced yet when it was set. What
+# FundStore.figures sums as the requests' spent_cents, spread over time (for the fund's
+# timeline and the figures of a period). Columns: fund_id, requested_by, at, cents.
+SPENDING_MOMENTS = """
+    SELECT r.fund_id, r.requested_by, i.recorded_at AS at, i.amount_cents AS cents
+    FROM invoices AS i JOIN interpreter_requests AS r ON r.id = i.request_id
+    UNION ALL
+    SELECT r.fund_id, r.requested_by, coalesce(r.cancelled_at, r.decided_at, r.created_at),
+        r.spent_cents
+    FROM interpreter_requests AS r
+    WHERE r.spent_cents != 0 AND NOT EXISTS (SELECT 1 FROM invoices WHERE request_id = r.id)
+"""
+
 
 def _fund(row: sqlite3.Row) -> Fund:
     return Fund(
@@ -200,17 +214,16 @@ class FundStore:
     async def timeline(self, fund: Fund, tz: ZoneInfo) -> FundTimeline:
         """Spending of the fund per local day, cumulative, and its commitments now.
 
-        Invoices and cancellation fees count on the day they were decided (requests
-        loaded without a decision, like the demo's, on the day they were made); DeepL on
-        the day it translated. Summed by the hour in UTC, so each hour lands on its local
-        day, and rounded up to the cent on the running sum, as FundStore.figures does.
+        Invoice lines count on the day they were recorded, cancellation fees not replaced
+        by an invoice on the day of the cancellation (SPENDING_MOMENTS); DeepL on the day
+        it translated. Summed by the hour in UTC, so each hour lands on its local day, and
+        rounded up to the cent on the running sum, as FundStore.figures does.
         """
         rows = await self._db.fetch_all(
-            """
+            f"""
             SELECT hour, sum(cents) AS cents, sum(micro) AS micro FROM (
-                SELECT substr(coalesce(decided_at, created_at), 1, 13) AS hour,
-                    spent_cents AS cents, 0 AS micro
-                FROM interpreter_requests WHERE fund_id = :fund AND spent_cents > 0
+                SELECT substr(at, 1, 13) AS hour, cents, 0 AS micro
+                FROM ({SPENDING_MOMENTS}) WHERE fund_id = :fund AND cents != 0
                 UNION ALL
                 SELECT substr(at, 1, 13), 0, cost_micro_cents
                 FROM machine_translations WHERE fund_id = :fund AND cost_micro_cents > 0

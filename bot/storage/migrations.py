@@ -433,4 +433,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE interpreter_requests ADD COLUMN cancelled_at TEXT",
         ),
     ),
+    Migration(
+        why="Invoices to the cent: the cancellation fee estimated when a request was cancelled "
+        "is kept when the interpreter's invoice replaces it as what the request spent, so "
+        "that invoice and corrections are checked against it; and a request has at most one "
+        "invoice line that is no correction, also when an update is delivered twice.",
+        statements=(
+            "ALTER TABLE interpreter_requests ADD COLUMN cancellation_fee_cents INTEGER "
+            "CHECK (cancellation_fee_cents >= 0)",
+            "CREATE UNIQUE INDEX invoices_one_per_request ON invoices (request_id) "
+            "WHERE corrects_id IS NULL",
+        ),
+    ),
 )

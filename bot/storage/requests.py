@@ -184,10 +184,6 @@ class RequestStore:
     async def reject(self, request_id: int, reason: str, by: int, now: datetime) -> Change:
         return await self._close(request_id, Step.REJECT, 0, reason, by, now)
 
-    async def invoice(self, request_id: int, amount_cents: int, by: int, now: datetime) -> Change:
-        """The invoiced cost replaces the commitment."""
-        return await self._close(request_id, Step.INVOICE, amount_cents, None, by, now)
-
     async def cancel(self, request_id: int, fee_cents: int, by: int, now: datetime) -> Change:
         """Release the commitment; a late cancellation's fee is spent instead, never more
         than the request had reserved, so cancelling never takes more from the fund.

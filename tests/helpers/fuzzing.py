@@ -31,6 +31,7 @@ from bot.core.offline import BotCall, Person
 from bot.handlers.audit import AuditWorkbook
 from bot.handlers.figures import ChartWeek
 from bot.staff.roles import Role
+from tests.helpers.dates import BERLIN
 from tests.helpers.harness import BotHarness
 from tests.helpers.people import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR, STRANGER
 from tests.helpers.texts import INVITATION_LINK
@@ -92,6 +93,7 @@ DURATIONS = (("45m", "30", "1h", "1,5h", "1:30", "2std", "8h", "90 min"),
              ("12:00", "09:30", "9h", "0m", "481"))  # fmt: skip
 CONTACT_DAYS = (("", "", "heute", "gestern", "vorgestern"),
                 ("01.01.2020", "31.12.2099", "29.02.", "morgen"))  # fmt: skip
+INVOICE_AMOUNTS = (("240,50", "85", "30", "9.999.999,99"), ("0", "-1", "x"))
 FOLLOW_UPS = (("morgen", "übermorgen", "freitag", "montag"), ("gestern", "01.01.2030", "32.13."))
 LANGUAGES = (("uk", "ru", "ar", "fa", "prs", "tr", "Ukrainisch"), ("ti", "so", "xx"))
 ORIGINS = (("UA", "SY", "AF", "Syrien", "Ukraine", "IQ", "ER"), ("XX", "Atlantis"))
@@ -513,6 +515,10 @@ class Fuzzer:
 
     # Arguments ----------------------------------------------------------------------------
 
+    def _today(self) -> str:
+        """Today in Berlin as staff type a date: what an invoice is dated."""
+        return self.bot.time().astimezone(BERLIN).strftime("%d.%m.%Y")
+
     def _realistic(self, name: str, person: Person) -> str:
         """Arguments as staff type them for `name`: mostly right, sometimes a little wrong."""
         one, pick = self._one, self.random.choice
@@ -544,7 +550,10 @@ class Fuzzer:
             "cancelrequest": lambda: request,
             "approve": lambda: f"{request} {pick(['', '', 'overrun'])}",
             "reject": lambda: f"{request} {pick(['', 'kein Budget', 'Termin entfällt'])}",
-            "invoice": lambda: f"{request} {pick(['240,50', '85', '0', '-1', 'x'])}",
+            "invoice": lambda: f"{request} " + pick([
+                f"{one(INVOICE_AMOUNTS)} {pick(['Pool', 'Dolmetschbüro Ahlen', 'F-0001'])} "
+                f"{pick(['RE-2026-117', '17', 'x'])} {pick([self._today(), '01.12.2026', 'x'])}",
+                f"fix {one(INVOICE_AMOUNTS)} {one(NOTES)}", "", "240,50"]),
             "fund": lambda: pick(["", "1 amount 32000", "1 end 31.12.2027", "1 end 9999-12-31",
                                   "new 1000 01.01.2027 31.12.2027 Feste", "1 amount -5"]),
             "rates": lambda: pick(["", "professional 90", "pool 0", "surcharge 1001", "x 1",

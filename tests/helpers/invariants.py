@@ -31,6 +31,7 @@ _DAYS = {
     "contacts": ("contact_on", "follow_up_on"),
     "families": ("opened_on", "closed_on", "consent_on"),
     "funds": ("starts_on", "ends_on"),
+    "invoices": ("invoiced_on",),
 }
 _INSTANTS = {
     "contacts": ("created_at", "reminded_at"),
@@ -44,6 +45,7 @@ _INSTANTS = {
         "cancelled_at",
     ),
     "invitations": ("created_at", "expires_at", "used_at"),
+    "invoices": ("recorded_at",),
     "staff": ("created_at", "revoked_at", "pseudonymised_at"),
     "audit_log": ("at",),
     "undone_contacts": ("undone_at",),
@@ -91,6 +93,28 @@ _RULES: tuple[tuple[str, str], ...] = (
         "travel time is billed only for a professional on site",
         """SELECT id FROM interpreter_requests
         WHERE travel_minutes IS NOT NULL AND (mode != 'on_site' OR professional = 0)""",
+    ),
+    (
+        "a request with invoice lines has spent their sum",
+        """SELECT r.id FROM interpreter_requests AS r
+        JOIN (SELECT request_id, sum(amount_cents) AS total FROM invoices GROUP BY request_id)
+            AS i ON i.request_id = r.id
+        WHERE r.spent_cents != i.total""",
+    ),
+    (
+        "an invoiced request has its invoice line, and only a completed or cancelled one",
+        """SELECT id FROM interpreter_requests AS r
+        WHERE (status = 'completed') > EXISTS (SELECT 1 FROM invoices WHERE request_id = r.id)
+            OR (status NOT IN ('completed', 'cancelled')
+                AND EXISTS (SELECT 1 FROM invoices WHERE request_id = r.id))""",
+    ),
+    (
+        "an invoice is for more than nothing; a correction of its own request's invoice "
+        "changes it, for a reason",
+        """SELECT c.id FROM invoices AS c LEFT JOIN invoices AS i ON i.id = c.corrects_id
+        WHERE (c.corrects_id IS NULL AND c.amount_cents <= 0)
+            OR (c.corrects_id IS NOT NULL AND (c.amount_cents = 0 OR c.reason IS NULL
+                OR i.request_id IS NOT c.request_id OR i.corrects_id IS NOT NULL))""",
     ),
     (
         "a family is closed exactly when it has a closing day",
