@@ -193,7 +193,8 @@ async def _recorded(
             context,
             request,
             lazy_gettext("Interpreter request #{id} has been invoiced at {amount}."),
-            amount=format_money(request.spent_cents),
+            # Formatted in the requester's language, not the sender's.
+            amount=lambda: format_money(request.spent_cents),
         )
     await notify_confirmed_invoice(context, request, invoiced.doubts)
     await notify_fund_alert(context, invoiced.alert)
