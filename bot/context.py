@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.core.flood import FloodLimit
     from bot.delivery.inbox import Inbox
     from bot.delivery.outbox import Outbox
+    from bot.funds.expenses import Spend
     from bot.interpreting.rates import Rates
     from bot.interpreting.requests import RequestDraft
     from bot.privacy.personal_data import HeldText
@@ -83,6 +84,8 @@ class Session:
         self.new_request: Dialog[RequestDraft] | None = None
         # The request a coordinator pressed Reject for, until the reason is typed.
         self.rejecting: int | None = None
+        # A /spend beyond what its fund has, until Book as overrun or Cancel: memory only.
+        self.pending_expense: Spend | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], Session, dict, Services]):

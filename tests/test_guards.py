@@ -28,6 +28,7 @@ SHIPPED_CHECKSUMS = {
     7: "94f47ed1cd73c28a09a114753da9c2f6d867683ca516ac987d38c8d731304f2a",
     8: "469846b1bce75bebdfae9e0df891740195709d16dbd065c114a0fcbb7d1d1334",
     9: "aeb86d78c08172f3cfd74e28d83d9394122748566a4411b81401c935d65f755a",
+    10: "dbd042b864e7e1997ec7f16f5119b8270f78749b85417a95e2300f43fed353c3",
 }
 
 # The topics in the order of their stored bits, as shipped: new topics go at the end.

@@ -166,6 +166,9 @@ class RequestDraft:
     pages: int | None = None
     town: str | None = None
     family_id: int | None = None
+    # The fund a coordinator chose for a day outside every translation fund's period; None:
+    # the fund whose period holds the day.
+    fund_id: int | None = None
 
     @property
     def complete(self) -> bool:
