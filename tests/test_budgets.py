@@ -185,6 +185,21 @@ async def test_budget_lists_every_fund_in_a_short_block(staff: BotHarness) -> No
     ]  # fmt: skip
 
 
+async def test_budget_leaves_out_funds_ended_more_than_a_year_ago(staff: BotHarness) -> None:
+    bot = staff
+    await bot.send(ADMIN, "/fund new 100 01.01.2024 31.12.2024 Alt")  # ended 23 months ago
+    await bot.send(ADMIN, "/fund new 100 01.01.2025 30.11.2025 Vorjahr")  # within the year
+
+    lines = only_text(await bot.send(COORDINATOR, "/budget")).splitlines()
+
+    assert "<b>#6 Vorjahr</b> (01.01.2025 – 30.11.2025)" in lines
+    assert not any("Alt" in line for line in lines)
+    assert lines[-2] == de(
+        "{count} funds ended more than a year ago; /fund lists every fund.", count=1
+    )
+    assert only_text(await bot.send(COORDINATOR, "/budget 5")).startswith("<b>#5 Alt</b>")
+
+
 @pytest.mark.parametrize("name", ["2", "#2", "maßnahmen", "Massnahmen", "measures"])
 async def test_budget_names_a_fund_by_number_purpose_or_name(staff: BotHarness, name: str) -> None:
     lines = only_text(await staff.send(COORDINATOR, f"/budget {name}")).splitlines()

@@ -111,6 +111,19 @@ async def test_an_admin_may_spend_and_name_the_day_of_payment(staff: BotHarness)
     )  # fmt: skip
 
 
+async def test_a_purposes_word_names_the_fund_of_the_day_of_payment(staff: BotHarness) -> None:
+    bot = staff
+    await bot.send(ADMIN, "/fund next 2")  # Maßnahmen 2027, #5
+    bot.time.advance(days=42)  # 5 January 2027
+
+    await bot.send(COORDINATOR, "/spend maßnahmen 100 Firma R-1 15.12.2026 Nachzahlung")
+    await bot.send(COORDINATOR, "/spend maßnahmen 200 Firma R-2 Januar")
+
+    assert [(row["fund_id"], row["booked_on"]) for row in await expenses(bot)] == [
+        (2, "2026-12-15"), (5, "2027-01-05"),
+    ]  # fmt: skip
+
+
 async def test_the_purpose_is_sealed_at_rest(sealed_bot: BotHarness) -> None:
     bot = sealed_bot
 

@@ -223,27 +223,27 @@ def no_fund_text(purpose: FundPurpose, day: date, funds: list[Fund]) -> str:
     )
 
 
-def find_fund(funds: list[Fund], text: str, today: date) -> Fund:
-    """The fund that staff name: its number (3 or #3), its name, or its purpose's word
-    (maßnahmen, events, …: the fund of that purpose running today, else the latest one
-    that started, else the next one). Raises ParseError naming the funds there are."""
+def find_fund(funds: list[Fund], text: str, day: date) -> Fund:
+    """The fund that staff name: its number (3 or #3), its purpose's word (maßnahmen,
+    events, …: the fund of that purpose running on `day`, else the latest one started by
+    then, else the next one), or its name. Raises ParseError naming the funds there are."""
     word = text.strip()
     number = word.removeprefix("#")
     if number.isascii() and number.isdigit() and len(number) <= 9:
         found = next((fund for fund in funds if fund.id == int(number)), None)
         if found is not None:
             return found
-    named = [fund for fund in funds if fund.name.casefold() == word.casefold()]
-    if named:
-        return named[0]
     purpose = FundPurpose.parse(word)
     of_purpose = sorted(
         (fund for fund in funds if fund.purpose is purpose), key=lambda fund: fund.starts_on
     )
-    running = fund_covering(of_purpose, purpose, today) if purpose else None
-    started = [fund for fund in of_purpose if fund.starts_on <= today]
-    if running or started or of_purpose:
+    if purpose is not None and of_purpose:
+        started = [fund for fund in of_purpose if fund.starts_on <= day]
+        running = fund_covering(of_purpose, purpose, day)
         return running or (started[-1] if started else of_purpose[0])
+    named = [fund for fund in funds if fund.name.casefold() == word.casefold()]
+    if named:
+        return named[0]
     raise ParseError(
         _("There is no fund “{text}”. Funds: {funds}").format(
             text=quoted(word, 40), funds=funds_named(funds)

@@ -121,8 +121,9 @@ async def _usage(context: BotContext) -> str:
 
 async def _expense(context: BotContext, form: SpendForm, source: tuple[int, int]) -> Spend:
     today = context.clock.today()
-    fund = find_fund(await context.storage.funds.all(), form.fund, today)
     booked_on = form.booked_on or today
+    # A purpose's word names the fund running on the day of payment.
+    fund = find_fund(await context.storage.funds.all(), form.fund, booked_on)
     check_booking_day(booked_on, today, fund.starts_on, fund.ends_on)
     expense = NewExpense(
         fund.id, form.amount_cents, form.payee, form.voucher, form.purpose, form.category,
@@ -177,27 +178,31 @@ async def edit_expense_text(update: Update, context: BotContext) -> None:
 
 async def book_overrun(update: Update, context: BotContext) -> None:
     """Book as overrun: the expense is booked beyond what the fund has, and flagged."""
-    query = update.callback_query
-    pending = context.user_data.pending_expense
-    if pending is None or pending.token != BookOverrun.read(query.data).token:
-        await held_button_expired(update)
-        return
-    context.user_data.pending_expense = None
-    await query.answer()
-    await remove_buttons(query)
-    await _book(update, context, pending, overrun=True)
+    pending = await _take_pending(update, context, BookOverrun.read(update.callback_query.data))
+    if pending is not None:
+        await remove_buttons(update.callback_query)
+        await _book(update, context, pending, overrun=True)
 
 
 async def drop_overrun(update: Update, context: BotContext) -> None:
     """Cancel under an expense the fund cannot cover: nothing is booked."""
-    query = update.callback_query
+    pending = await _take_pending(update, context, DropOverrun.read(update.callback_query.data))
+    if pending is not None:
+        await edit_text(update.callback_query, _("Cancelled. Nothing was booked."))
+
+
+async def _take_pending(
+    update: Update, context: BotContext, pressed: BookOverrun | DropOverrun
+) -> Spend | None:
+    """The /spend the overrun question was about, forgotten as it is taken; None (and the
+    button expires) for the question of an older /spend or one already answered."""
     pending = context.user_data.pending_expense
-    if pending is None or pending.token != DropOverrun.read(query.data).token:
+    if pending is None or pending.token != pressed.token:
         await held_button_expired(update)
-        return
+        return None
     context.user_data.pending_expense = None
-    await query.answer()
-    await edit_text(query, _("Cancelled. Nothing was booked."))
+    await update.callback_query.answer()
+    return pending
 
 
 async def _book(update: Update, context: BotContext, pending: Spend, *, overrun: bool) -> None:

@@ -4,7 +4,7 @@ year's funds; the rate card."""
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 
 from telegram import Update
 from telegram.ext import BaseHandler
@@ -33,6 +33,8 @@ COMMANDS = (
     CommandSpec("rates", lazy_gettext("Show and adjust the rate card"), ADMIN_ONLY),
 )
 
+# /budget lists the funds that have not ended, and those that ended this long ago at most.
+LISTED_AFTER_END = timedelta(days=366)
 FUND_EXAMPLES = (
     "/fund 1 amount 32000 · /fund 1 end 31.12.2026 · /fund next 1 · "
     "/fund new events 10000 01.01.2027 31.12.2027 Veranstaltungen 2027"
@@ -44,11 +46,20 @@ async def show_budget(update: Update, context: BotContext) -> None:
     funds = await context.storage.funds.all()
     today = context.clock.today()
     if not context.args:
+        # Funds long ended stay out, so that the list fits a message year after year.
+        shown = [fund for fund in funds if fund.ends_on >= today - LISTED_AFTER_END]
         lines = [_("<b>Funds</b>")]
-        for fund in _in_budget_order(funds):
+        for fund in _in_budget_order(shown):
             figures = await context.storage.funds.figures(fund, today)
             lines += ["", *budget_block(fund, figures)]
-        lines += ["", _("/budget 2 shows fund #2 in full, with its spending by category.")]
+        lines.append("")
+        if len(shown) < len(funds):
+            lines.append(
+                _("{count} funds ended more than a year ago; /fund lists every fund.").format(
+                    count=len(funds) - len(shown)
+                )
+            )
+        lines.append(_("/budget 2 shows fund #2 in full, with its spending by category."))
         await reply(update, "\n".join(lines))
         return
     try:
