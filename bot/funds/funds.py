@@ -195,6 +195,12 @@ def fund_covering(funds: list[Fund], purpose: FundPurpose, day: date) -> Fund | 
     return next((f for f in funds if f.purpose is purpose and f.covers_day(day)), None)
 
 
+def later_funds(funds: list[Fund], purpose: FundPurpose, day: date) -> list[Fund]:
+    """The funds of `purpose` that start after `day`: those a coordinator may charge a
+    booking of a day no fund covers to (next year's, granted from a later day)."""
+    return [fund for fund in funds if fund.purpose is purpose and fund.starts_on > day]
+
+
 def next_fund(fund: Fund, amount_cents: int | None, ends_on: date | None) -> NewFund:
     """The fund that follows `fund`: same purpose, from the day after its end to the end
     of that year (or `ends_on`), with its amount unless another is given, and its name with

@@ -36,7 +36,7 @@ from bot.core.i18n import (
 )
 from bot.core.names import find_language, search_languages
 from bot.core.parsing import MAX_MINUTES, ParseError, parse_duration, parse_follow_up_date
-from bot.funds.funds import Fund, FundPurpose, no_fund_text
+from bot.funds.funds import Fund, FundPurpose, later_funds, no_fund_text
 from bot.handlers.common import (
     TownButton,
     answered_town,
@@ -476,11 +476,7 @@ async def _refuse_without_fund(update: Update, context: BotContext) -> int:
     draft = context.user_data.new_request.draft
     funds = await context.storage.funds.all()
     lines = [no_fund_text(FundPurpose.TRANSLATION, draft.day, funds)]
-    later = [
-        fund
-        for fund in funds
-        if fund.purpose is FundPurpose.TRANSLATION and fund.starts_on > draft.day
-    ]
+    later = later_funds(funds, FundPurpose.TRANSLATION, draft.day)
     if context.member.role in MANAGING_ROLES and later:
         lines.append(_("You may charge it to a later fund anyway:"))
         keyboard = [
