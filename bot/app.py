@@ -18,8 +18,7 @@ from bot.core.flood import FloodLimit
 from bot.core.i18n import load_catalogs
 from bot.delivery.inbox import schedule_forgetting
 from bot.delivery.outbox import DeliveryLimiter, Outbox
-from bot.funds.funds import TRANSLATION_FUND_NAME
-from bot.funds.money import euros_to_cents
+from bot.funds.funds import configured_funds
 from bot.handlers import (
     access,
     approvals,
@@ -30,6 +29,7 @@ from bot.handlers import (
     dataexport,
     erasure,
     errors,
+    expenses,
     exports,
     families,
     figures,
@@ -40,6 +40,7 @@ from bot.handlers import (
     invitations,
     invoices,
     language,
+    proof,
     reports,
     requests,
     staff,
@@ -65,9 +66,12 @@ CAPABILITIES = (
     approvals,
     invoices,
     funds,
+    expenses,
+    proof,
     translations,
     figures,
     caseload,
+    expenses,
     exports,
     reports,
     invitations,
@@ -78,6 +82,7 @@ CAPABILITIES = (
     status,
     backups,
     language,
+    proof,
     help,
     traces,
 )
@@ -164,13 +169,12 @@ async def start_services(application: Application) -> None:
     )
     if added:
         log.info("created bootstrap admins %s", added)
-    await storage.funds.ensure_translation_fund(
-        TRANSLATION_FUND_NAME,
-        euros_to_cents(settings.translation_fund_eur),
-        settings.translation_fund_start,
-        settings.translation_fund_end,
-        services.clock.now(),
-    )
+    for fund in await storage.funds.ensure_funds(configured_funds(settings), services.clock.now()):
+        log.warning(
+            "%s fund not created from the settings: a fund named %r exists already",
+            fund.purpose,
+            fund.name,
+        )
     services.translator = open_translator(settings)
     services.outbox = Outbox(
         application.bot,

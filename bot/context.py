@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.core.flood import FloodLimit
     from bot.delivery.inbox import Inbox
     from bot.delivery.outbox import Outbox
+    from bot.funds.expenses import Spend
     from bot.interpreting.invoices import HeldInvoice
     from bot.interpreting.rates import Rates
     from bot.interpreting.requests import RequestDraft
@@ -86,6 +87,8 @@ class Session:
         self.rejecting: int | None = None
         # An implausible invoice, until Confirm or Cancel: memory only, nothing stored before.
         self.held_invoice: HeldInvoice | None = None
+        # A /spend beyond what its fund has, until Book as overrun or Cancel: memory only.
+        self.pending_expense: Spend | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], Session, dict, Services]):

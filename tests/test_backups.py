@@ -186,7 +186,8 @@ async def test_backup_replies_with_name_size_and_count_and_sends_no_file(
 
     [backup] = list_backups(settings.backup_dir)
     assert [call.method for call in calls] == ["sendMessage"]
-    size = f"{backup.size / 1000:.1f}".replace(".", ",")
+    # One decimal, a trailing ",0" left out (299 kB, 299,4 kB).
+    size = f"{backup.size / 1000:.1f}".replace(".", ",").removesuffix(",0")
     assert only_text(calls) == (
         f"Sicherung geschrieben: kim-bot-2026-11-24T0900.sqlite3 ({size} kB). "
         "1 Sicherung wird aufbewahrt."

@@ -164,32 +164,46 @@ def test_an_empty_fund_is_fully_used() -> None:
     assert figures(amount=0).used_percent == Decimal(100)
 
 
-def test_weekly_spend_averages_over_the_weeks_since_the_start() -> None:
-    # 1 October to 24 November: 55 days.
-    assert figures(spent=110000).weekly_spend_cents == 14000
-    # Commitments are no spending.
-    assert figures(spent=110000, committed=500000).weekly_spend_cents == 14000
+def test_weekly_use_averages_spent_and_committed_over_the_days_since_the_start() -> None:
+    # 1 October to 24 November: 55 days; 1.100,00 € × 7 / 55 = 140,00 € a week.
+    assert figures(spent=110000).weekly_use_cents == 14000
+    # Commitments are used too: 6.100,00 € × 7 / 55 = 776,3636… € → 776,36 €.
+    assert figures(spent=110000, committed=500000).weekly_use_cents == 77636
+    assert figures(spent=110000).pace_days == 55
 
 
-def test_weekly_spend_in_the_first_week_is_not_inflated() -> None:
-    assert figures(spent=7000, today=date(2026, 10, 2)).weekly_spend_cents == 7000
+def test_weekly_use_rounds_half_cents_up() -> None:
+    # 1 to 14 October: 14 days; 0,15 € × 7 / 14 = 0,075 € → 0,08 €.
+    assert figures(spent=15, today=date(2026, 10, 14)).weekly_use_cents == 8
 
 
-def test_weekly_spend_after_the_end_counts_only_the_funds_weeks() -> None:
-    # 1 October to 31 December: 92 days, whenever one looks.
+def test_weekly_use_in_the_first_week_is_not_inflated() -> None:
+    # 2 days count as the 7 of a week.
+    first = figures(spent=7000, today=date(2026, 10, 2))
+
+    assert (first.pace_days, first.weekly_use_cents) == (7, 7000)
+
+
+def test_weekly_use_after_the_end_counts_only_the_funds_days() -> None:
+    # 1 October to 31 December: 92 days, whenever one looks; 920,00 € × 7 / 92 = 70,00 €.
     later = figures(spent=92000, today=date(2027, 2, 1))
 
-    assert later.weekly_spend_cents == 7000
+    assert (later.pace_days, later.weekly_use_cents) == (92, 7000)
 
 
 def test_a_fund_with_nothing_used_has_no_forecast() -> None:
     assert figures().exhausted_on is None
 
 
-def test_the_forecast_extends_the_pace_of_spending_and_commitments() -> None:
+def test_a_fund_not_started_has_no_forecast() -> None:
+    assert figures(committed=5000, today=date(2026, 9, 30)).exhausted_on is None
+
+
+def test_the_forecast_extends_the_weekly_use() -> None:
     # 28 days (4 weeks) with 40 € used: 10 € a week; 60 € left last 6 more weeks.
     pace = figures(amount=10000, spent=2000, committed=2000, today=date(2026, 10, 28))
 
+    assert pace.weekly_use_cents == 1000
     assert pace.exhausted_on == date(2026, 10, 28) + timedelta(weeks=6)
 
 
@@ -198,6 +212,16 @@ def test_the_forecast_rounds_down_to_whole_days() -> None:
     pace = figures(amount=4100, spent=4000, today=date(2026, 10, 28))
 
     assert pace.exhausted_on == date(2026, 10, 28)
+
+
+def test_the_forecast_divides_exactly_the_numbers_shown() -> None:
+    # 10,00 € used in 55 days: 10,00 € × 7 / 55 = 1,2727… € → 1,27 € a week, as shown.
+    # 90,00 € available × 7 / 1,27 € = 496,06 days → 496 (unrounded, 495 days: the forecast
+    # would not follow from the figures shown).
+    pace = figures(amount=10000, spent=1000)
+
+    assert (pace.weekly_use_cents, pace.available_cents) == (127, 9000)
+    assert pace.exhausted_on == TODAY + timedelta(days=496)
 
 
 @pytest.mark.parametrize(("spent", "committed"), [(3_000_000, 0), (2_000_000, 1_500_000)])

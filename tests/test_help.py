@@ -20,12 +20,13 @@ EXPECTED = {
     ],
     Role.COORDINATOR: [
         *CASEWORK, "transfer", "due", "flag", "flags", "closeflag", "interpreter", "requests",
-        "cancelrequest", "approve", "reject", "invoice", "budget", "translate", *FIGURES,
+        "cancelrequest", "approve", "reject", "invoice", "budget", "spend", "proof", "translate",
+        *FIGURES,
         *MANAGING, "invite", "users", "language", "help", "cancel",
     ],
     Role.ADMIN: [
         "families", "family", "requests", "cancelrequest", "invoice", "budget", "fund",
-        "rates", *FIGURES,
+        "rates", "spend", "proof", *FIGURES,
         *MANAGING, "invite", "users", "revoke", "audit", "dataexport", "forget", "status",
         "backup", "language", "help", "cancel",
     ],

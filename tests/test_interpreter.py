@@ -134,7 +134,16 @@ async def test_the_quick_form_shows_the_estimate_and_the_fund_and_stores_nothing
 
     lines = call.text.splitlines()
     assert de("Estimated cost: {amount}", amount=eur("70,00 €")) in lines
-    assert de("Available in the translation fund: {amount}", amount=eur("30.000,00 €")) in lines
+    # The fund the appointment falls into, with its end.
+    assert (
+        de(
+            "Available in {fund} (until {end}): {amount}",
+            fund=FUND_NAME,
+            end="31.12.2026",
+            amount=eur("30.000,00 €"),
+        )
+        in lines
+    )
     assert de("Family: {code}", code="F-0001") in lines
     assert "03.12.2026, 10:00" in call.text and "Ahlen" in call.text
     # 3 half hours × 15 € = 45 €, + 25 € flat fee.
@@ -1228,26 +1237,38 @@ async def test_budget_shows_the_figures_the_pace_and_spending_by_language_and_ki
     await invoiced_today(bot)
     await submit(bot, CASE_MANAGER, "/interpreter ar 03.12. 14:00 60m telefon arzt")
 
-    lines = only_text(await bot.send(COORDINATOR, "/budget")).splitlines()
+    lines = only_text(await bot.send(COORDINATOR, "/budget 1")).splitlines()
 
-    assert FUND_NAME in lines[0] and "01.10.2026" in lines[0] and "31.12.2026" in lines[0]
-    assert lines[1:8] == [
+    assert lines[0] == f"<b>#1 {FUND_NAME}</b> (01.10.2026 – 31.12.2026)"
+    assert lines[1:9] == [
+        de("Purpose: {purpose}", purpose=de("translation and interpreting")),
         de("Amount: {amount}", amount=eur("30.000,00 €")),
         de("Spent: {amount}", amount=eur("240,50 €")),
         de("Committed: {amount}", amount=eur("85,00 €")),
         de("Available: {amount}", amount=eur("29.674,50 €")),
         de("Used (spent and committed): {percent} %", percent="1,1"),
-        # 240,50 € over the 55 days since 1 October.
-        de("Average spend per week: {amount}", amount=eur("30,61 €")),
-        de("Forecast: at this pace the fund lasts beyond its end on {end}.", end="31.12.2026"),
+        # 240,50 € spent and 85,00 € committed over the 55 days since 1 October:
+        # 325,50 € × 7 / 55 = 41,427 € → 41,43 € a week.
+        de(
+            "Used per week (spent and committed, averaged over {days} days): {amount}",
+            days=55,
+            amount=eur("41,43 €"),
+        ),
+        # 29.674,50 € × 7 / 41,43 € = 5.013 days: far beyond 31 December.
+        de(
+            "Forecast: at {weekly} a week, the {available} available last beyond the end on {end}.",
+            weekly=eur("41,43 €"),
+            available=eur("29.674,50 €"),
+            end="31.12.2026",
+        ),
     ]
     spending = "{name}: {spent} spent, {committed} committed"
-    assert lines[9:12] == [
+    assert lines[10:13] == [
         de("<b>By language</b>"),
         de(spending, name="Ukrainisch", spent=eur("240,50 €"), committed=eur("0,00 €")),
         de(spending, name="Arabisch", spent=eur("0,00 €"), committed=eur("85,00 €")),
     ]
-    assert lines[13:] == [
+    assert lines[14:] == [
         de("<b>By kind</b>"),
         de(
             spending,
@@ -1265,15 +1286,18 @@ async def test_budget_forecasts_the_day_the_fund_runs_out(staff: BotHarness) -> 
     await submit(bot, CASE_MANAGER, "/interpreter ar 03.12. 14:00 60m telefon arzt")
     await bot.send(ADMIN, "/fund 1 amount 500")
 
-    lines = only_text(await bot.send(ADMIN, "/budget")).splitlines()
+    lines = only_text(await bot.send(ADMIN, "/budget 1")).splitlines()
 
-    # 325,50 € used in 55 days: 41,43 € a week; 174,50 € last 29 more days.
+    # 325,50 € used in 55 days: 325,50 € × 7 / 55 = 41,43 € a week (as shown); the 174,50 €
+    # available last 174,50 € × 7 / 41,43 € = 29,48 → 29 days: 24.11. + 29 = 23.12.2026.
     assert de("Available: {amount}", amount=eur("174,50 €")) in lines
     assert de("Used (spent and committed): {percent} %", percent="65,1") in lines
     assert (
         de(
-            "Forecast: at this pace the fund runs out on {date}, {days} days before its end on "
-            "{end}.",
+            "Forecast: at {weekly} a week, the {available} available run out on {date}, {days} "
+            "days before the end on {end}.",
+            weekly=eur("41,43 €"),
+            available=eur("174,50 €"),
             date="23.12.2026",
             days=8,
             end="31.12.2026",
@@ -1285,15 +1309,19 @@ async def test_budget_forecasts_the_day_the_fund_runs_out(staff: BotHarness) -> 
 async def test_budget_of_an_untouched_fund_has_no_forecast_and_no_breakdown(
     staff: BotHarness,
 ) -> None:
-    lines = only_text(await staff.send(ADMIN, "/budget")).splitlines()
+    lines = only_text(await staff.send(ADMIN, "/budget 1")).splitlines()
 
-    assert lines[1:] == [
+    assert lines[2:] == [
         de("Amount: {amount}", amount=eur("30.000,00 €")),
         de("Spent: {amount}", amount=eur("0,00 €")),
         de("Committed: {amount}", amount=eur("0,00 €")),
         de("Available: {amount}", amount=eur("30.000,00 €")),
         de("Used (spent and committed): {percent} %", percent="0"),
-        de("Average spend per week: {amount}", amount=eur("0,00 €")),
+        de(
+            "Used per week (spent and committed, averaged over {days} days): {amount}",
+            days=55,
+            amount=eur("0,00 €"),
+        ),
         de("Forecast: nothing used yet."),
     ]
 
@@ -1409,10 +1437,17 @@ async def test_fund_lists_the_funds_with_what_is_available(staff: BotHarness) ->
     lines = only_text(await bot.send(ADMIN, "/fund")).splitlines()
 
     assert lines[0] == de("<b>Funds</b>")
-    assert lines[1].startswith("#1 ")
-    for fragment in (FUND_NAME, "01.10.2026", "31.12.2026", eur("30.000,00 €"),
-                     eur("29.930,00 €")):  # fmt: skip
-        assert fragment in lines[1]
+    assert lines[1] == de(
+        "{heading}, {purpose}: {amount}, available {available}",
+        heading=f"<b>#1 {FUND_NAME}</b> (01.10.2026 – 31.12.2026)",
+        purpose=de("translation and interpreting"),
+        amount=eur("30.000,00 €"),
+        available=eur("29.930,00 €"),
+    )
+    # The other KIM budgets of the seed, from the settings.
+    assert [line.split("</b>")[0] for line in lines[2:5]] == [
+        "<b>#2 Maßnahmen", "<b>#3 Veranstaltungen", "<b>#4 Externe Beratung",
+    ]  # fmt: skip
 
 
 async def test_fund_changes_the_amount_and_the_end(staff: BotHarness) -> None:
@@ -1434,24 +1469,22 @@ async def test_fund_changes_the_amount_and_the_end(staff: BotHarness) -> None:
 async def test_fund_new_creates_another_fund_that_requests_do_not_use(staff: BotHarness) -> None:
     bot = staff
 
-    reply = only_text(
-        await bot.send(ADMIN, "/fund new 10000 01.01.2026 31.12.2026 Veranstaltungen")
-    )
+    reply = only_text(await bot.send(ADMIN, "/fund new 10000 01.01.2026 31.12.2026 Feste"))
     await submit(bot, CASE_MANAGER, PHONE)
 
-    assert "#2" in reply and "Veranstaltungen" in reply and "01.01.2026" in reply
-    new = await bot.storage.funds.get(2)
+    assert "#5" in reply and "Feste" in reply and "01.01.2026" in reply
+    new = await bot.storage.funds.get(5)
     assert (new.name, new.amount_cents, new.starts_on, new.ends_on, new.purpose) == (
-        "Veranstaltungen", 1_000_000, date(2026, 1, 1), date(2026, 12, 31), "other",
+        "Feste", 1_000_000, date(2026, 1, 1), date(2026, 12, 31), "other",
     )  # fmt: skip
     assert (await row(bot, 1))["fund_id"] == 1
     listing = only_text(await bot.send(ADMIN, "/fund")).splitlines()
-    assert listing[2].startswith("#2 ") and eur("10.000,00 €") in listing[2]
+    assert listing[5].startswith("<b>#5 ") and eur("10.000,00 €") in listing[5]
 
 
 EXAMPLES = {
-    "examples": "/fund 1 amount 32000 · /fund 1 end 31.12.2026 · "
-    "/fund new 10000 01.01.2026 31.12.2026 Veranstaltungen"
+    "examples": "/fund 1 amount 32000 · /fund 1 end 31.12.2026 · /fund next 1 · "
+    "/fund new events 10000 01.01.2027 31.12.2027 Veranstaltungen 2027"
 }
 
 
@@ -1482,8 +1515,9 @@ async def test_bad_fund_input_is_refused_and_changes_nothing(
     reply = only_text(await bot.send(ADMIN, f"/fund {arguments}"))
 
     assert reply == de(msgid, **values)
-    [fund] = await bot.storage.funds.all()
-    assert (fund.amount_cents, fund.ends_on) == (3_000_000, date(2026, 12, 31))
+    funds = await bot.storage.funds.all()
+    assert len(funds) == 4
+    assert (funds[0].amount_cents, funds[0].ends_on) == (3_000_000, date(2026, 12, 31))
 
 
 # /rates ----------------------------------------------------------------------------------

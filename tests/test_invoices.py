@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from bot.core.offline import BotCall, Person
 from bot.demo.data import AGENCY, POOL, generate
-from bot.funds.funds import Fund
+from bot.funds.funds import Fund, FundPurpose, NewFund
 from bot.interpreting.invoices import CorrectionDraft, InvoiceDraft, InvoiceRefused
 from bot.interpreting.requests import Mode, Purpose, RequestDraft, TransitionRefused
 from bot.staff.roles import Role
@@ -706,9 +706,16 @@ async def test_no_sequence_of_invoices_and_corrections_spends_beyond_the_fund_un
     if await storage.staff.get(CASE_MANAGER.id) is None:
         await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
     fund = await storage.funds.create(
-        f"Fonds {bot.time().timestamp()}", amount, date(2026, 1, 1), date(2026, 12, 31),
-        ADMIN.id, now,
-    )  # fmt: skip
+        NewFund(
+            f"Fonds {bot.time().timestamp()}",
+            FundPurpose.OTHER,
+            amount,
+            date(2026, 1, 1),
+            date(2026, 12, 31),
+        ),
+        ADMIN.id,
+        now,
+    )
     bot.time.advance(seconds=1)  # the next example's fund gets a name of its own
     requests: list[int] = []
     for step, pick, cents in steps:

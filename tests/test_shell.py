@@ -28,9 +28,12 @@ Ihre Befehle (Administrator*in)
 /cancelrequest – Anfrage stornieren (Koordination und Verwaltung: jede): /cancelrequest 12
 /invoice – Rechnung erfassen: /invoice 12 240,50 Empfänger Nummer Datum; korrigieren: \
 /invoice 12 fix 230,00 Grund; anzeigen: /invoice 12
-/budget – Übersetzungsfonds: ausgegeben, gebunden, übrig und wie lange er reicht
-/fund – Fonds anzeigen und anpassen
+/budget – Alle Fonds: ausgegeben, gebunden, übrig und wie lange sie reichen; /budget 2 \
+ausführlich
+/fund – Fonds anzeigen und anpassen, Fonds des nächsten Jahres anlegen
 /rates – Kostensätze anzeigen und anpassen
+/spend – Ausgabe aus einem Fonds buchen: /spend maßnahmen 1.200 Firma RE-117 Zweck #kategorie
+/proof – Zahlenmäßiger Nachweis eines Fonds als Excel, jede Buchung: /proof maßnahmen [von] [bis]
 /week – Zahlen einer Woche: /week, /week KW47, /week 24.11.2026
 /month – Zahlen eines Monats: /month, /month 11.2026
 /year – Zahlen eines Jahres: /year, /year 2026

@@ -6,7 +6,7 @@ import re
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet
@@ -25,6 +25,20 @@ WARENDORF_TOWNS = (
 
 # A hundred years: longer is a typo, and dates before year 1 cannot be computed.
 MAX_RETENTION_MONTHS = 1200
+
+
+class ConfiguredFund(NamedTuple):
+    """A fund the settings describe; created on first start if none of its purpose exists."""
+
+    purpose: str
+    name: str
+    euros: Decimal
+    starts_on: date
+    ends_on: date
+
+
+# The KIM budgets the settings describe, by purpose (the prefix of their variables).
+FUND_PURPOSES = ("translation", "measures", "events", "advice")
 
 
 class ConfigError(Exception):
@@ -72,9 +86,25 @@ class Settings(BaseSettings):
     # Kept out of repr: settings may end up in a log line or a traceback.
     data_key: Annotated[tuple[str, ...], NoDecode] = Field(default=(), repr=False)
 
+    # The four KIM budgets, each created on first start (admins adjust them with /fund). The
+    # translation fund takes interpreter requests and DeepL; an empty amount of one of the
+    # others means that budget is not created.
+    translation_fund_name: str = "Übersetzung/Dolmetschen"
     translation_fund_eur: Decimal = Decimal("30000")
     translation_fund_start: date = date(2026, 10, 1)
     translation_fund_end: date = date(2026, 12, 31)
+    measures_fund_name: str = "Maßnahmen"
+    measures_fund_eur: Decimal | None = Decimal("30000")
+    measures_fund_start: date = date(2026, 1, 1)
+    measures_fund_end: date = date(2026, 12, 31)
+    events_fund_name: str = "Veranstaltungen"
+    events_fund_eur: Decimal | None = Decimal("10000")
+    events_fund_start: date = date(2026, 1, 1)
+    events_fund_end: date = date(2026, 12, 31)
+    advice_fund_name: str = "Externe Beratung"
+    advice_fund_eur: Decimal | None = Decimal("9000")
+    advice_fund_start: date = date(2026, 1, 1)
+    advice_fund_end: date = date(2026, 12, 31)
 
     # The rate card (JVEG as reference, see .env.example); admins adjust it with /rates.
     rate_professional_hour_eur: Decimal = Decimal("85")
@@ -102,6 +132,9 @@ class Settings(BaseSettings):
         "deepl_server_url",
         "telegram_webhook_url",
         "telegram_webhook_secret",
+        "measures_fund_eur",
+        "events_fund_eur",
+        "advice_fund_eur",
         mode="before",
     )
     @classmethod
@@ -170,13 +203,18 @@ class Settings(BaseSettings):
     @field_validator(
         "deepl_price_per_million_eur",
         "translation_fund_eur",
+        "measures_fund_eur",
+        "events_fund_eur",
+        "advice_fund_eur",
         "rate_professional_hour_eur",
         "rate_pool_hour_eur",
         "rate_travel_flat_eur",
         "rate_line_eur",
     )
     @classmethod
-    def _money(cls, value: Decimal) -> Decimal:
+    def _money(cls, value: Decimal | None) -> Decimal | None:
+        if value is None:
+            return value
         if value < 0 or value != value.quantize(Decimal("0.01")):
             raise ValueError(
                 "must be an amount in euros with at most two decimals, e.g. 85 or 1.80"
@@ -252,11 +290,38 @@ class Settings(BaseSettings):
             return time(int(hours), int(minutes))
         return value
 
+    @field_validator(
+        "translation_fund_name", "measures_fund_name", "events_fund_name", "advice_fund_name"
+    )
+    @classmethod
+    def _fund_name(cls, value: str) -> str:
+        if not value.strip() or len(value.strip()) > 60:
+            raise ValueError("must be a name of 1 to 60 characters, e.g. Maßnahmen")
+        return value.strip()
+
     @model_validator(mode="after")
     def _fund_period(self) -> Settings:
-        if self.translation_fund_end < self.translation_fund_start:
-            raise ValueError("TRANSLATION_FUND_END: must not be before TRANSLATION_FUND_START")
+        for purpose in FUND_PURPOSES:
+            start, end = (getattr(self, f"{purpose}_fund_{part}") for part in ("start", "end"))
+            if end < start:
+                prefix = f"{purpose.upper()}_FUND"
+                raise ValueError(f"{prefix}_END: must not be before {prefix}_START")
+        names = [fund.name.casefold() for fund in self.configured_funds]
+        if len(set(names)) < len(names):
+            raise ValueError("*_FUND_NAME: each fund needs a name of its own")
         return self
+
+    @property
+    def configured_funds(self) -> tuple[ConfiguredFund, ...]:
+        """The budgets to create on first start; one whose amount is empty is left out."""
+        funds = []
+        for purpose in FUND_PURPOSES:
+            name, euros, start, end = (
+                getattr(self, f"{purpose}_fund_{part}") for part in ("name", "eur", "start", "end")
+            )
+            if euros is not None:
+                funds.append(ConfiguredFund(purpose, name, euros, start, end))
+        return tuple(funds)
 
     @field_validator("timezone")
     @classmethod

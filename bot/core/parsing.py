@@ -171,6 +171,13 @@ def parse_follow_up_date(text: str, today: date) -> date:
     return day
 
 
+def looks_like_full_date(text: str) -> bool:
+    """Whether `text` has the shape of a date with its year (31.12.2026, 2026-12-31), to tell
+    it from an amount among other words; parse_full_date checks it."""
+    key = text.strip()
+    return bool(_ISO_DATE.match(key) or _GERMAN_DATE.match(key)) and len(key) >= 10
+
+
 def parse_full_date(text: str, example: str = "31.12.2026") -> date:
     """A date typed with its year, for periods: 31.12.2026 or 2026-12-31; a year out of
     range is refused with `example`."""

@@ -8,8 +8,7 @@ import time
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.demo.data import generate
-from bot.funds.funds import TRANSLATION_FUND_NAME
-from bot.funds.money import euros_to_cents
+from bot.funds.funds import configured_funds
 from bot.storage import Storage
 
 
@@ -27,13 +26,9 @@ async def fill_with_demo_data(settings: Settings, families: int, weeks: int, see
                 file=sys.stderr,
             )
             return 2
-        fund = await storage.funds.ensure_translation_fund(
-            TRANSLATION_FUND_NAME,
-            euros_to_cents(settings.translation_fund_eur),
-            settings.translation_fund_start,
-            settings.translation_fund_end,
-            clock.now(),
-        )
+        await storage.funds.ensure_funds(configured_funds(settings), clock.now())
+        fund = await storage.funds.translation_fund()
+        assert fund is not None
         started = time.perf_counter()
         data = generate(
             families, weeks, clock.today(), settings.towns, fund.id, fund.starts_on, seed

@@ -16,6 +16,7 @@ from bot.core.callbacks import CallbackData, Day
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_money, lazy_gettext
 from bot.core.parsing import ParseError
+from bot.funds.funds import FundPurpose
 from bot.handlers.common import button, command, period_report, reply
 from bot.reporting.charts import FundTimeline, WeekByType, contacts_chart, fund_chart
 from bot.reporting.periods import Period, PeriodKind, parse_month, parse_week, parse_year
@@ -82,9 +83,13 @@ async def send_charts(update: Update, context: BotContext) -> None:
     await query.answer()
     storage = context.storage
     weeks = await storage.figures.contacts_by_type(monday, CHART_WEEKS)
-    fund = await storage.funds.translation_fund()
-    timeline = None if fund is None else await storage.funds.timeline(fund, context.clock.tz)
     today = context.clock.today()
+    # The translation fund running today; between two funds, the first one.
+    fund = (
+        await storage.funds.covering(FundPurpose.TRANSLATION, today)
+        or await storage.funds.translation_fund()
+    )
+    timeline = None if fund is None else await storage.funds.timeline(fund, context.clock.tz)
     await update.effective_chat.send_action(ChatAction.UPLOAD_PHOTO)
     weeks_png, fund_png = await asyncio.to_thread(_charts, weeks, timeline, today)
     last_sunday = weeks[-1].monday + timedelta(days=6)

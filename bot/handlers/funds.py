@@ -1,18 +1,21 @@
-"""/budget, /fund and /rates: what the funds have, spend, commit and last; the rate card."""
+"""/budget, /fund and /rates: what the funds have, spend, commit and last; adding next
+year's funds; the rate card."""
 
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 
 from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, format_date, format_money, format_number, language_name, lazy_gettext
-from bot.core.parsing import ParseError, parse_full_date
-from bot.funds.funds import Fund
+from bot.core.i18n import _, format_money, language_name, lazy_gettext
+from bot.core.parsing import ParseError, looks_like_full_date, parse_full_date
+from bot.funds.budget import budget_block, budget_details, fund_heading, spending_lines
+from bot.funds.expenses import category_label
+from bot.funds.funds import Fund, FundOverlap, FundPurpose, NewFund, find_fund, next_fund
 from bot.funds.money import AmountError, parse_amount
 from bot.handlers.common import command, reply
 from bot.handlers.notices import notify_fund_alert
@@ -23,82 +26,76 @@ from bot.staff.roles import ADMIN_ONLY, MANAGING_ROLES
 COMMANDS = (
     CommandSpec(
         "budget",
-        lazy_gettext("The translation fund: spent, committed, left, and how long it lasts"),
+        lazy_gettext("Every fund: spent, committed, left and how long it lasts; /budget 2 in full"),
         MANAGING_ROLES,
     ),
-    CommandSpec("fund", lazy_gettext("Show and adjust funds"), ADMIN_ONLY),
+    CommandSpec("fund", lazy_gettext("Show and adjust funds, add next year's"), ADMIN_ONLY),
     CommandSpec("rates", lazy_gettext("Show and adjust the rate card"), ADMIN_ONLY),
 )
 
+# /budget lists the funds that have not ended, and those that ended this long ago at most.
+LISTED_AFTER_END = timedelta(days=366)
 FUND_EXAMPLES = (
-    "/fund 1 amount 32000 · /fund 1 end 31.12.2026 · "
-    "/fund new 10000 01.01.2026 31.12.2026 Veranstaltungen"
+    "/fund 1 amount 32000 · /fund 1 end 31.12.2026 · /fund next 1 · "
+    "/fund new events 10000 01.01.2027 31.12.2027 Veranstaltungen 2027"
 )
 
 
 async def show_budget(update: Update, context: BotContext) -> None:
-    """Where the translation fund stands, its forecast, and spending by language and mode."""
-    fund = await context.storage.funds.translation_fund()
-    figures = await context.storage.funds.figures(fund, context.clock.today())
-    lines = [
-        _fund_heading(fund),
-        _("Amount: {amount}").format(amount=format_money(figures.amount_cents)),
-        _("Spent: {amount}").format(amount=format_money(figures.spent_cents)),
-        _("Committed: {amount}").format(amount=format_money(figures.committed_cents)),
-        _("Available: {amount}").format(amount=format_money(figures.available_cents)),
-        _("Used (spent and committed): {percent} %").format(
-            percent=format_number(figures.used_percent)
-        ),
-        _("Average spend per week: {amount}").format(
-            amount=format_money(figures.weekly_spend_cents)
-        ),
-        _forecast(figures.exhausted_on, fund.ends_on),
-    ]
-    by_language = await context.storage.funds.spending_by_language(fund.id)
-    if by_language:
-        lines += ["", _("<b>By language</b>")]
-        lines += [
-            _spending_line(language_name(item.key), item.spent_cents, item.committed_cents)
-            for item in by_language
-        ]
-    by_mode = await context.storage.funds.spending_by_mode(fund.id)
-    if by_mode:
-        lines += ["", _("<b>By kind</b>")]
-        lines += [
-            _spending_line(_mode_label(item.key), item.spent_cents, item.committed_cents)
-            for item in by_mode
-        ]
-    await reply(update, "\n".join(lines))
+    """/budget: every fund in a short block; /budget 2 (or /budget maßnahmen): one in full."""
+    funds = await context.storage.funds.all()
+    today = context.clock.today()
+    if not context.args:
+        # Funds long ended stay out, so that the list fits a message year after year.
+        shown = [fund for fund in funds if fund.ends_on >= today - LISTED_AFTER_END]
+        lines = [_("<b>Funds</b>")]
+        for fund in _in_budget_order(shown):
+            figures = await context.storage.funds.figures(fund, today)
+            lines += ["", *budget_block(fund, figures)]
+        lines.append("")
+        if len(shown) < len(funds):
+            lines.append(
+                _("{count} funds ended more than a year ago; /fund lists every fund.").format(
+                    count=len(funds) - len(shown)
+                )
+            )
+        lines.append(_("/budget 2 shows fund #2 in full, with its spending by category."))
+        await reply(update, "\n".join(lines))
+        return
+    try:
+        fund = find_fund(funds, " ".join(context.args), today)
+    except ParseError as error:
+        await reply(update, error.message)
+        return
+    await reply(update, "\n".join(await _fund_in_full(context, fund)))
 
 
-def _fund_heading(fund: Fund) -> str:
-    return _("<b>{name}</b> ({start} – {end})").format(
-        name=html.escape(fund.name),
-        start=format_date(fund.starts_on),
-        end=format_date(fund.ends_on),
-    )
+def _in_budget_order(funds: list[Fund]) -> list[Fund]:
+    """The KIM budgets in their order, each purpose's funds by period."""
+    order = list(FundPurpose)
+    return sorted(funds, key=lambda fund: (order.index(fund.purpose), fund.starts_on, fund.id))
 
 
-def _forecast(exhausted_on: date | None, ends_on: date) -> str:
-    if exhausted_on is None:
-        return _("Forecast: nothing used yet.")
-    if exhausted_on > ends_on:
-        return _("Forecast: at this pace the fund lasts beyond its end on {end}.").format(
-            end=format_date(ends_on)
-        )
-    return _(
-        "Forecast: at this pace the fund runs out on {date}, {days} days before its end on {end}."
-    ).format(
-        date=format_date(exhausted_on),
-        days=(ends_on - exhausted_on).days,
-        end=format_date(ends_on),
-    )
-
-
-def _spending_line(name: str, spent_cents: int, committed_cents: int) -> str:
-    return _("{name}: {spent} spent, {committed} committed").format(
-        name=name, spent=format_money(spent_cents), committed=format_money(committed_cents)
-    )
+async def _fund_in_full(context: BotContext, fund: Fund) -> list[str]:
+    storage = context.storage
+    figures = await storage.funds.figures(fund, context.clock.today())
+    lines = budget_details(fund, figures)
+    lines += spending_lines(
+        _("<b>By category</b>"),
+        [(html.escape(category_label(item.key)), item.spent_cents, None)
+         for item in await storage.funds.spending_by_category(fund.id)],
+    )  # fmt: skip
+    lines += spending_lines(
+        _("<b>By language</b>"),
+        [(language_name(item.key), item.spent_cents, item.committed_cents)
+         for item in await storage.funds.spending_by_language(fund.id)],
+    )  # fmt: skip
+    lines += spending_lines(
+        _("<b>By kind</b>"),
+        [(_mode_label(item.key), item.spent_cents, item.committed_cents)
+         for item in await storage.funds.spending_by_mode(fund.id)],
+    )  # fmt: skip
+    return lines
 
 
 def _mode_label(key: str) -> str:
@@ -108,13 +105,16 @@ def _mode_label(key: str) -> str:
 
 
 async def manage_funds(update: Update, context: BotContext) -> None:
-    """List funds, or: /fund <id> amount <EUR> · /fund <id> end <date> · /fund new …"""
+    """List funds, or: /fund <id> amount <EUR> · /fund <id> end <date> · /fund next <id>
+    [amount] [end] · /fund new [purpose] <EUR> <start> <end> <name>"""
     args = context.args
     try:
         if not args:
             await _list_funds(update, context)
-        elif args[0].lower() == "new" and len(args) >= 5:
-            await _new_fund(update, context, args[1], args[2], args[3], " ".join(args[4:]))
+        elif args[0].lower() in {"new", "neu"} and len(args) >= 5:
+            await _new_fund(update, context, args[1:])
+        elif args[0].lower() in {"next", "folge"} and 2 <= len(args) <= 4 and _is_id(args[1]):
+            await _next_fund(update, context, int(args[1]), args[2:])
         elif len(args) == 3 and _is_id(args[0]) and args[1].lower() in {"amount", "betrag"}:
             await _change_fund(update, context, int(args[0]), amount=parse_amount(args[2]))
         elif len(args) == 3 and _is_id(args[0]) and args[1].lower() in {"end", "ende"}:
@@ -123,10 +123,20 @@ async def manage_funds(update: Update, context: BotContext) -> None:
             await reply(update, _("Examples: {examples}").format(examples=FUND_EXAMPLES))
     except (AmountError, ParseError) as error:
         await reply(update, error.message)
+    except FundOverlap as overlap:
+        await reply(update, _overlap_text(overlap.fund))
 
 
 def _is_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 9
+
+
+def _overlap_text(fund: Fund) -> str:
+    return _(
+        "Fund #{id} {name} ({period}) has the same purpose and covers part of that period. "
+        "Funds of one purpose follow each other, so that each day's bookings go to one fund; "
+        "next year's fund: /fund next {id}"
+    ).format(id=fund.id, name=html.escape(fund.name), period=fund.period)
 
 
 async def _list_funds(update: Update, context: BotContext) -> None:
@@ -134,9 +144,9 @@ async def _list_funds(update: Update, context: BotContext) -> None:
     for fund in await context.storage.funds.all():
         figures = await context.storage.funds.figures(fund, context.clock.today())
         lines.append(
-            _("#{id} {heading}: {amount}, available {available}").format(
-                id=fund.id,
-                heading=_fund_heading(fund),
+            _("{heading}, {purpose}: {amount}, available {available}").format(
+                heading=fund_heading(fund),
+                purpose=fund.purpose.label,
                 amount=format_money(fund.amount_cents),
                 available=format_money(figures.available_cents),
             )
@@ -145,24 +155,57 @@ async def _list_funds(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines))
 
 
-async def _new_fund(
-    update: Update, context: BotContext, amount: str, start: str, end: str, name: str
-) -> None:
-    starts_on, ends_on = parse_full_date(start), parse_full_date(end)
-    if ends_on < starts_on:
+async def _new_fund(update: Update, context: BotContext, args: list[str]) -> None:
+    """/fund new [purpose] <EUR> <start> <end> <name>; without a purpose word, "other"."""
+    purpose = FundPurpose.parse(args[0])
+    if purpose is not None:
+        args = args[1:]
+    if len(args) < 4:
+        await reply(update, _("Examples: {examples}").format(examples=FUND_EXAMPLES))
+        return
+    amount, start, end, name = args[0], args[1], args[2], " ".join(args[3:])
+    new = NewFund(
+        name, purpose or FundPurpose.OTHER, parse_amount(amount), parse_full_date(start),
+        parse_full_date(end),
+    )  # fmt: skip
+    await _create_fund(update, context, new)
+
+
+async def _next_fund(update: Update, context: BotContext, fund_id: int, args: list[str]) -> None:
+    """/fund next 1 [amount] [end]: the fund that follows #1, from the day after its end."""
+    fund = await context.storage.funds.get(fund_id)
+    if fund is None:
+        await reply(update, _("There is no fund #{id}. /fund lists them.").format(id=fund_id))
+        return
+    amount = ends_on = None
+    for arg in args:
+        if looks_like_full_date(arg):
+            ends_on = parse_full_date(arg)
+        else:
+            amount = parse_amount(arg)
+    await _create_fund(update, context, next_fund(fund, amount, ends_on))
+
+
+async def _create_fund(update: Update, context: BotContext, new: NewFund) -> None:
+    if new.ends_on < new.starts_on:
         await reply(update, _("The end must not be before the start."))
         return
-    if any(fund.name.casefold() == name.casefold() for fund in await context.storage.funds.all()):
+    if any(
+        fund.name.casefold() == new.name.casefold() for fund in await context.storage.funds.all()
+    ):
         await reply(
-            update, _("A fund named “{name}” exists already.").format(name=html.escape(name))
+            update, _("A fund named “{name}” exists already.").format(name=html.escape(new.name))
         )
         return
-    fund = await context.storage.funds.create(
-        name, parse_amount(amount), starts_on, ends_on, context.member.telegram_id,
-        context.clock.now(),
-    )  # fmt: skip
+    fund = await context.storage.funds.create(new, context.member.telegram_id, context.clock.now())
     await reply(
-        update, _("Fund #{id} created: {heading}.").format(id=fund.id, heading=_fund_heading(fund))
+        update,
+        _("Fund #{id} created: {heading}, {purpose}, {amount}.").format(
+            id=fund.id,
+            heading=fund_heading(fund),
+            purpose=fund.purpose.label,
+            amount=format_money(fund.amount_cents),
+        ),
     )
 
 
@@ -187,7 +230,7 @@ async def _change_fund(
     )  # fmt: skip
     changed = await context.storage.funds.get(fund.id)
     text = _("Fund #{id} changed: {heading}, {amount}.").format(
-        id=fund.id, heading=_fund_heading(changed), amount=format_money(changed.amount_cents)
+        id=fund.id, heading=fund_heading(changed), amount=format_money(changed.amount_cents)
     )
     await reply(update, text)
     await notify_fund_alert(context, alert)

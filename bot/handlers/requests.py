@@ -27,6 +27,7 @@ from bot.core.commands import CommandSpec
 from bot.core.i18n import (
     _,
     current_locale,
+    format_date,
     format_datetime,
     format_minutes,
     format_money,
@@ -35,6 +36,7 @@ from bot.core.i18n import (
 )
 from bot.core.names import find_language, search_languages
 from bot.core.parsing import MAX_MINUTES, ParseError, parse_duration, parse_follow_up_date
+from bot.funds.funds import Fund, FundPurpose, later_funds, no_fund_text
 from bot.handlers.common import (
     TownButton,
     answered_town,
@@ -175,6 +177,12 @@ class PurposeChosen(CallbackData, prefix="int:purpose"):
 
 class ConfirmRequest(CallbackData, prefix="int:confirm"):
     pass
+
+
+class ChargeToFund(CallbackData, prefix="int:fund"):
+    """A coordinator charges a request outside every fund's period to this later fund."""
+
+    fund_id: int = Field(ge=1, le=999_999_999)
 
 
 class CancelRequestDialog(CallbackData, prefix="int:cancel"):
@@ -439,7 +447,9 @@ async def ask_confirmation(update: Update, context: BotContext) -> int:
     draft = new_request.draft
     rates = await _rates(context)
     cost = estimate(draft, rates)
-    fund = await context.storage.funds.translation_fund()
+    fund = await _charged_fund(context, draft)
+    if fund is None:
+        return await _refuse_without_fund(update, context)
     figures = await context.storage.funds.figures(fund, context.clock.today())
     lines = [
         _("<b>Please confirm this request</b>"),
@@ -464,10 +474,18 @@ async def ask_confirmation(update: Update, context: BotContext) -> int:
     lines.append(_("Estimated cost: {amount}").format(amount=format_money(cost.cents)))
     lines += estimate_lines(cost, rates.surcharge_percent)
     lines.append(
-        _("Available in the translation fund: {amount}").format(
-            amount=format_money(figures.available_cents)
+        _("Available in {fund} (until {end}): {amount}").format(
+            fund=html.escape(fund.name),
+            end=format_date(fund.ends_on),
+            amount=format_money(figures.available_cents),
         )
     )
+    if not fund.covers_day(draft.day):
+        lines.append(
+            _("⚠ {day} is outside the period of {fund}; it is charged to it as you chose.").format(
+                day=format_date(draft.day), fund=html.escape(fund.name)
+            )
+        )
     if not figures.covers(cost.cents):
         lines.append(
             _(
@@ -587,14 +605,76 @@ async def _rates(context: BotContext) -> Rates:
     return await context.storage.funds.rates(context.services.base_rates)
 
 
+async def _charged_fund(context: BotContext, draft: RequestDraft) -> Fund | None:
+    """The translation fund whose period holds the appointment (or the deadline), or the
+    one a coordinator chose for it; None: no fund covers that day."""
+    if draft.fund_id is not None:
+        return await context.storage.funds.get(draft.fund_id)
+    return await context.storage.funds.covering(FundPurpose.TRANSLATION, draft.day)
+
+
+async def _refuse_without_fund(update: Update, context: BotContext) -> int:
+    """No translation fund covers the day: say which periods there are. A coordinator may
+    charge it to a later fund anyway; anyone else is told to ask the coordination."""
+    draft = context.user_data.new_request.draft
+    funds = await context.storage.funds.all()
+    lines = [no_fund_text(FundPurpose.TRANSLATION, draft.day, funds)]
+    later = later_funds(funds, FundPurpose.TRANSLATION, draft.day)
+    if context.member.role in MANAGING_ROLES and later:
+        lines.append(_("You may charge it to a later fund anyway:"))
+        keyboard = [
+            [button(_("Charge to {fund}").format(fund=fund.name), ChargeToFund(fund_id=fund.id))]
+            for fund in later
+        ]
+        context.user_data.new_request.confirm_message_id = await show(
+            update, "\n".join(lines), [*keyboard, CANCEL]
+        )
+        return CONFIRM
+    if context.member.role in MANAGING_ROLES:
+        lines.append(
+            _("An admin creates the next fund with /fund next; the request is then charged to it.")
+        )
+    else:
+        lines.append(
+            _(
+                "Nothing was stored. Please ask the coordination: they can book it against a "
+                "later fund."
+            )
+        )
+    context.user_data.new_request = None
+    await show(update, "\n".join(lines), [])
+    return ConversationHandler.END
+
+
+async def on_charge_to_fund(update: Update, context: BotContext) -> int:
+    """A coordinator charges a request outside every fund's period to a later fund."""
+    new_request = context.user_data.new_request
+    if await pressed_elsewhere(update, new_request.confirm_message_id):
+        return CONFIRM
+    chosen = ChargeToFund.read(update.callback_query.data)
+    fund = await context.storage.funds.get(chosen.fund_id)
+    if (
+        context.member.role not in MANAGING_ROLES
+        or fund is None
+        or fund.purpose is not FundPurpose.TRANSLATION
+    ):
+        return await not_understood(update, CONFIRM)
+    new_request.draft.fund_id = fund.id
+    return await ask_confirmation(update, context)
+
+
 async def confirm(update: Update, context: BotContext) -> int:
     """Store the request and commit its estimate, atomically against the fund."""
     query = update.callback_query
     new_request = context.user_data.new_request
     if await pressed_elsewhere(update, new_request.confirm_message_id):
         return CONFIRM
-    await query.answer()
     draft = new_request.draft
+    fund = await _charged_fund(context, draft)
+    if fund is None:
+        # The fund's period changed since the estimate was shown.
+        return await _refuse_without_fund(update, context)
+    await query.answer()
     now = context.clock.now()
     if draft.start is not None:
         try:
@@ -603,7 +683,6 @@ async def confirm(update: Update, context: BotContext) -> int:
             await reply(update, error.message)
             return CONFIRM
     cost = estimate(draft, await _rates(context))
-    fund = await context.storage.funds.translation_fund()
     submission = await context.storage.requests.submit(
         draft,
         draft.starts_at(context.clock.tz),
@@ -622,6 +701,11 @@ async def confirm(update: Update, context: BotContext) -> int:
     if not submission.created:
         return ConversationHandler.END
     request = submission.request
+    if not fund.covers_day(draft.day):
+        await context.storage.audit.record(
+            "request.outside_period", now, context.member.telegram_id, str(request.id),
+            str(fund.id),
+        )  # fmt: skip
     figures = await context.storage.funds.figures(fund, context.clock.today())
     if request.status is Status.OVER_BUDGET:
         await reply(
@@ -842,6 +926,7 @@ def handlers() -> list[BaseHandler]:
                     CallbackQueryHandler(confirm, pattern=ConfirmRequest.matches),
                     CallbackQueryHandler(on_ask_professional, pattern=AskProfessional.matches),
                     CallbackQueryHandler(ask_travel, pattern=AddTravel.matches),
+                    CallbackQueryHandler(on_charge_to_fund, pattern=ChargeToFund.matches),
                 ],
                 REASON: [
                     MessageHandler(typed, on_professional_reason),

@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_items, format_number, language_name, lazy_gettext
+from bot.funds.funds import FundPurpose, no_fund_text
 from bot.handlers.common import button, command, edit_text, remove_buttons, reply
 from bot.handlers.notices import notify_fund_alert
 from bot.interpreting.rates import machine_cost_micro_cents
@@ -184,13 +185,19 @@ async def _send(
     text: str,
     target: str,
 ) -> None:
-    """Translate, charge the characters to the translation fund, answer, alert if due."""
+    """Translate, charge the characters to the translation fund running today, answer,
+    alert if due. Without a fund running today nothing is sent to DeepL."""
+    today = context.clock.today()
+    fund = await context.storage.funds.covering(FundPurpose.TRANSLATION, today)
+    if fund is None:
+        funds = await context.storage.funds.all()
+        await reply(update, no_fund_text(FundPurpose.TRANSLATION, today, funds))
+        return
     try:
         result = await translator.translate(text, target)
     except deepl.DeepLException as error:
         await _report_failure(update, error)
         return
-    fund = await context.storage.funds.translation_fund()
     rates = await context.storage.funds.rates(context.services.base_rates)
     characters = result.billed_characters
     alert = await context.storage.translations.record(

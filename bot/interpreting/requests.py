@@ -181,6 +181,9 @@ class RequestDraft:
     pages: int | None = None
     town: str | None = None
     family_id: int | None = None
+    # The fund a coordinator chose for a day outside every translation fund's period; None:
+    # the fund whose period holds the day.
+    fund_id: int | None = None
     # A professional's travel time, there and back (JVEG § 8(2)), billed by the hour.
     travel_minutes: int | None = None
     # Why a professional is asked for where the purpose would allow the pool.

@@ -15,7 +15,6 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -24,16 +23,13 @@ from bot.casework.vocabulary import BenefitSystem, ContactType, Service, Topic, 
 from bot.core.i18n import _, country_name, current_locale, format_date, format_items, language_name
 from bot.core.parsing import ParseError, parse_full_date
 from bot.core.text import yes_no
-from bot.core.workbook import DATE_FORMATS, sheet_name, write_cell
+from bot.core.workbook import DATE_FORMATS, Money, sheet_name, write_cell
 from bot.interpreting.requests import Mode, Purpose, Status, status_label
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
 
-# Excel number formats are written in its neutral notation; Excel shows them with the
-# reader's separators ("1.234,50 €" in a German Excel).
-MONEY_FORMATS = {"de": '#,##0.00 "€"', "en": '"€"#,##0.00', "uk": '#,##0.00 "€"'}
 EXAMPLE = "/export 01.11.2026 30.11.2026"
 # A year at most: a longer export is rarely wanted and grows past what a chat carries.
 MAX_DAYS = 366
@@ -89,17 +85,6 @@ class Export:
     @property
     def empty(self) -> bool:
         return not (self.contacts or self.families or self.requests)
-
-
-@dataclass(frozen=True)
-class _Money:
-    """An amount for a cell with the currency format."""
-
-    cents: int
-
-    @property
-    def euros(self) -> Decimal:
-        return Decimal(self.cents).scaleb(-2)
 
 
 @dataclass(frozen=True)
@@ -172,9 +157,9 @@ def _request_columns(tz: ZoneInfo) -> list[_Column]:
         _Column(_("Pages"), lambda row: row.pages, 8),
         _Column(_("Purpose"), lambda row: row.purpose.label, 22),
         _Column(_("Status"), lambda row: status_label(row.status), 22),
-        _Column(_("Estimate"), lambda row: _Money(row.estimate_cents), 14),
-        _Column(_("Committed"), lambda row: _Money(row.committed_cents), 14),
-        _Column(_("Spent"), lambda row: _Money(row.spent_cents), 14),
+        _Column(_("Estimate"), lambda row: Money(row.estimate_cents), 14),
+        _Column(_("Committed"), lambda row: Money(row.committed_cents), 14),
+        _Column(_("Spent"), lambda row: Money(row.spent_cents), 14),
         _Column(_("Requested on"), lambda row: local(row.created_at), 17),
     ]
 
@@ -235,18 +220,10 @@ def _add_sheet(
         sheet.column_dimensions[get_column_letter(number)].width = column.width
     for row_number, row in enumerate(rows, start=2):
         for number, column in enumerate(columns, start=1):
-            _write(sheet.cell(row=row_number, column=number), column.value(row), locale)
+            write_cell(sheet.cell(row=row_number, column=number), column.value(row), locale)
     sheet.freeze_panes = "A2"
     if rows:
         sheet.auto_filter.ref = sheet.dimensions
-
-
-def _write(cell: Any, value: Any, locale: str) -> None:
-    if isinstance(value, _Money):
-        cell.value = value.euros
-        cell.number_format = MONEY_FORMATS[locale]
-    else:
-        write_cell(cell, value, locale)
 
 
 def contacts_csv_bytes(contacts: list[ContactRow]) -> bytes:

@@ -13,6 +13,7 @@ from bot.storage.dataexport import DataExportStore
 from bot.storage.demo import DemoStore
 from bot.storage.encryption import EncryptionStore, TextCipher
 from bot.storage.erasure import ErasureStore
+from bot.storage.expenses import ExpenseStore
 from bot.storage.exports import ExportStore
 from bot.storage.families import FamilyStore
 from bot.storage.figures import FigureStore
@@ -23,6 +24,7 @@ from bot.storage.inbox import InboxStore
 from bot.storage.invitations import InvitationStore
 from bot.storage.invoices import InvoiceStore
 from bot.storage.outbox import OutboxStore
+from bot.storage.proof import ProofStore
 from bot.storage.reports import ReportStore
 from bot.storage.requests import RequestStore
 from bot.storage.staff import StaffStore
@@ -44,6 +46,8 @@ class Storage:
         self.followups = FollowUpStore(db)
         self.funds = FundStore(db, self.audit)
         self.translations = TranslationStore(db, self.funds)
+        self.expenses = ExpenseStore(db, self.audit, self.funds)
+        self.proof = ProofStore(db, self.funds, self.expenses)
         self.requests = RequestStore(db, self.audit, self.funds)
         self.invoices = InvoiceStore(db, self.audit, self.funds)
         self.demo = DemoStore(db)

@@ -6,14 +6,21 @@ import sqlite3
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.funds.funds import Fund, FundAlert, FundFigures, Spending, reached_thresholds
+from bot.funds.funds import (
+    Fund,
+    FundAlert,
+    FundFigures,
+    FundPurpose,
+    NewFund,
+    Spending,
+    check_no_overlap,
+    reached_thresholds,
+)
 from bot.funds.money import micro_to_cents
 from bot.interpreting.rates import Rates
 from bot.reporting.charts import FundTimeline
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, to_db_time
-
-TRANSLATION = "translation"
 
 # Every amount a request spent, with the moment it was booked: each invoice line when it
 # was recorded, and a cancellation fee no invoice has replaced yet when it was set. What
@@ -34,7 +41,7 @@ def _fund(row: sqlite3.Row) -> Fund:
     return Fund(
         id=row["id"],
         name=row["name"],
-        purpose=row["purpose"],
+        purpose=FundPurpose(row["purpose"]),
         amount_cents=row["amount_cents"],
         currency=row["currency"],
         starts_on=date.fromisoformat(row["starts_on"]),
@@ -47,28 +54,43 @@ class FundStore:
         self._db = db
         self._audit = audit
 
-    async def ensure_translation_fund(
-        self, name: str, amount_cents: int, starts_on: date, ends_on: date, now: datetime
-    ) -> Fund:
-        """Create the translation fund from configuration on first start; keep it after."""
+    async def ensure_funds(self, funds: list[NewFund], now: datetime) -> list[NewFund]:
+        """Create the configured funds on first start: each whose purpose has no fund yet.
+
+        Returns those left out because a fund of that name exists already (made by hand
+        before there was a setting for it): the caller says so in the log.
+        """
+        left_out = []
         async with self._db.transaction():
-            fund = await self.translation_fund()
-            if fund is None:
-                await self._db.execute(
-                    """
-                    INSERT INTO funds (name, purpose, amount_cents, starts_on, ends_on, created_at)
-                    VALUES (?, 'translation', ?, ?, ?, ?)
-                    """,
-                    (name, amount_cents, starts_on.isoformat(), ends_on.isoformat(),
-                     to_db_time(now)),
-                )  # fmt: skip
-                await self._audit.record("fund.create", now, None, name, str(amount_cents))
-                fund = await self.translation_fund()
-        assert fund is not None
-        return fund
+            existing = await self.all()
+            purposes = {fund.purpose for fund in existing}
+            names = {fund.name.casefold() for fund in existing}
+            for new in funds:
+                if new.purpose in purposes:
+                    continue
+                if new.name.casefold() in names:
+                    left_out.append(new)
+                    continue
+                await self._insert(new, None, now)
+        return left_out
 
     async def translation_fund(self) -> Fund | None:
-        row = await self._db.fetch_one("SELECT * FROM funds WHERE purpose = ?", (TRANSLATION,))
+        """The first translation fund (the one from the settings)."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM funds WHERE purpose = ? ORDER BY starts_on, id LIMIT 1",
+            (FundPurpose.TRANSLATION.value,),
+        )
+        return None if row is None else _fund(row)
+
+    async def covering(self, purpose: FundPurpose, day: date) -> Fund | None:
+        """The fund of `purpose` whose period holds `day` (see `fund_covering`)."""
+        row = await self._db.fetch_one(
+            """
+            SELECT * FROM funds WHERE purpose = ? AND starts_on <= ? AND ends_on >= ?
+            ORDER BY starts_on, id LIMIT 1
+            """,
+            (purpose.value, day.isoformat(), day.isoformat()),
+        )
         return None if row is None else _fund(row)
 
     async def get(self, fund_id: int) -> Fund | None:
@@ -79,28 +101,41 @@ class FundStore:
         rows = await self._db.fetch_all("SELECT * FROM funds ORDER BY id")
         return [_fund(row) for row in rows]
 
-    async def create(
-        self, name: str, amount_cents: int, starts_on: date, ends_on: date, by: int, now: datetime
-    ) -> Fund:
+    async def create(self, new: NewFund, by: int, now: datetime) -> Fund:
+        """Create a fund; raises FundOverlap if one of its purpose covers part of its period."""
         async with self._db.transaction():
-            fund_id = await self._db.execute(
-                """
-                INSERT INTO funds (name, amount_cents, starts_on, ends_on, created_at)
-                VALUES (?, ?, ?, ?, ?)
-                """,
-                (name, amount_cents, starts_on.isoformat(), ends_on.isoformat(), to_db_time(now)),
-            )
-            await self._audit.record("fund.create", now, by, name, str(amount_cents))
+            check_no_overlap(await self.all(), new)
+            fund_id = await self._insert(new, by, now)
         fund = await self.get(fund_id)
         assert fund is not None
         return fund
+
+    async def _insert(self, new: NewFund, by: int | None, now: datetime) -> int:
+        fund_id = await self._db.execute(
+            """
+            INSERT INTO funds (name, purpose, amount_cents, starts_on, ends_on, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            (new.name, new.purpose.value, new.amount_cents, new.starts_on.isoformat(),
+             new.ends_on.isoformat(), to_db_time(now)),
+        )  # fmt: skip
+        await self._audit.record("fund.create", now, by, new.name, str(new.amount_cents))
+        return fund_id
 
     async def change(
         self, fund_id: int, by: int, now: datetime, *, amount_cents: int | None = None,
         ends_on: date | None = None,
     ) -> FundAlert | None:  # fmt: skip
-        """Change a fund's amount or end; a smaller amount may reach alert thresholds."""
+        """Change a fund's amount or end; a smaller amount may reach alert thresholds.
+
+        Raises FundOverlap for an end that reaches into the next fund of its purpose.
+        """
         async with self._db.transaction():
+            fund = await self.get(fund_id)
+            assert fund is not None
+            if ends_on is not None:
+                moved = NewFund(fund.name, fund.purpose, 0, fund.starts_on, ends_on)
+                check_no_overlap(await self.all(), moved, but=fund_id)
             if amount_cents is not None:
                 await self._db.execute(
                     "UPDATE funds SET amount_cents = ? WHERE id = ?", (amount_cents, fund_id)
@@ -114,12 +149,15 @@ class FundStore:
             return await self.crossed_alerts(fund_id, now)
 
     async def figures(self, fund: Fund, today: date) -> FundFigures:
-        """Spent (invoices, cancellation fees, machine translation) and committed, to the cent."""
+        """Spent (invoices, cancellation fees, machine translation, expenses) and committed,
+        to the cent."""
         row = await self._db.fetch_one(
             """
             SELECT
                 (SELECT coalesce(sum(spent_cents), 0) FROM interpreter_requests
                  WHERE fund_id = :fund) AS requests_spent,
+                (SELECT coalesce(sum(amount_cents), 0) FROM expenses
+                 WHERE fund_id = :fund) AS expenses_spent,
                 (SELECT coalesce(sum(committed_cents), 0) FROM interpreter_requests
                  WHERE fund_id = :fund) AS committed,
                 (SELECT coalesce(sum(cost_micro_cents), 0) FROM machine_translations
@@ -129,12 +167,26 @@ class FundStore:
         )
         return FundFigures(
             amount_cents=fund.amount_cents,
-            spent_cents=row["requests_spent"] + micro_to_cents(row["machine_micro_cents"]),
+            spent_cents=row["requests_spent"]
+            + row["expenses_spent"]
+            + micro_to_cents(row["machine_micro_cents"]),
             committed_cents=row["committed"],
             starts_on=fund.starts_on,
             ends_on=fund.ends_on,
             today=today,
         )
+
+    async def spending_by_category(self, fund_id: int) -> list[Spending]:
+        """What the fund's expenses (with their corrections) spent, by category."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT category, sum(amount_cents) AS spent FROM expenses WHERE fund_id = ?
+            GROUP BY category HAVING sum(amount_cents) != 0
+            ORDER BY sum(amount_cents) DESC, category
+            """,
+            (fund_id,),
+        )
+        return [Spending(row["category"], row["spent"], 0) for row in rows]
 
     async def spending_by_language(self, fund_id: int) -> list[Spending]:
         return await self._spending("language", "target_language", fund_id)
@@ -216,8 +268,9 @@ class FundStore:
 
         Invoice lines count on the day they were recorded, cancellation fees not replaced
         by an invoice on the day of the cancellation (SPENDING_MOMENTS); DeepL on the day
-        it translated. Summed by the hour in UTC, so each hour lands on its local day, and
-        rounded up to the cent on the running sum, as FundStore.figures does.
+        it translated; expenses on their booking day. Summed by the hour in UTC, so each
+        hour lands on its local day, and rounded up to the cent on the running sum, as
+        FundStore.figures does.
         """
         rows = await self._db.fetch_all(
             f"""
@@ -234,10 +287,17 @@ class FundStore:
         )
         by_day: dict[date, tuple[int, int]] = {}
         for row in rows:
-            hour = datetime.fromisoformat(f"{row['hour']}:00:00").replace(tzinfo=UTC)
-            day = hour.astimezone(tz).date()
+            day = _local_day(row["hour"], tz)
             cents, micro = by_day.get(day, (0, 0))
             by_day[day] = (cents + row["cents"], micro + row["micro"])
+        for row in await self._db.fetch_all(
+            "SELECT booked_on, sum(amount_cents) AS cents FROM expenses WHERE fund_id = ? "
+            "GROUP BY booked_on",
+            (fund.id,),
+        ):
+            day = date.fromisoformat(row["booked_on"])
+            cents, micro = by_day.get(day, (0, 0))
+            by_day[day] = (cents + row["cents"], micro)
         spent, cents, micro = [], 0, 0
         for day in sorted(by_day):
             cents += by_day[day][0]
@@ -255,3 +315,26 @@ class FundStore:
             spent=spent,
             committed_cents=committed,
         )
+
+    async def machine_days(self, fund_id: int, tz: ZoneInfo) -> list[tuple[date, int, int]]:
+        """DeepL charged to the fund per local day: (day, millionths of a cent, characters),
+        by day. Summed by the hour in UTC, so each hour lands on its local day."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT substr(at, 1, 13) AS hour, sum(cost_micro_cents) AS micro,
+                sum(characters) AS characters
+            FROM machine_translations WHERE fund_id = ? GROUP BY hour ORDER BY hour
+            """,
+            (fund_id,),
+        )
+        by_day: dict[date, tuple[int, int]] = {}
+        for row in rows:
+            day = _local_day(row["hour"], tz)
+            micro, characters = by_day.get(day, (0, 0))
+            by_day[day] = (micro + row["micro"], characters + row["characters"])
+        return [(day, *by_day[day]) for day in sorted(by_day)]
+
+
+def _local_day(hour: str, tz: ZoneInfo) -> date:
+    """The local day of an hour in UTC as stored ("2026-11-24T08")."""
+    return datetime.fromisoformat(f"{hour}:00:00").replace(tzinfo=UTC).astimezone(tz).date()

@@ -445,4 +445,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "WHERE corrects_id IS NULL",
         ),
     ),
+    Migration(
+        why="Expenses booked once: the message (chat and message id) a /spend or its overrun "
+        "confirmation came from, so that the same update delivered again after a crash does "
+        "not book the expense a second time.",
+        statements=(
+            "ALTER TABLE expenses ADD COLUMN source_chat_id INTEGER",
+            "ALTER TABLE expenses ADD COLUMN source_message_id INTEGER",
+            "CREATE UNIQUE INDEX expenses_source ON expenses (source_chat_id, source_message_id)",
+        ),
+    ),
 )

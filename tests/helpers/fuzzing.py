@@ -555,9 +555,15 @@ class Fuzzer:
                 f"{pick(['RE-2026-117', '17', 'x'])} {pick([self._today(), '01.12.2026', 'x'])}",
                 f"fix {one(INVOICE_AMOUNTS)} {one(NOTES)}", "", "240,50"]),
             "fund": lambda: pick(["", "1 amount 32000", "1 end 31.12.2027", "1 end 9999-12-31",
-                                  "new 1000 01.01.2027 31.12.2027 Feste", "1 amount -5"]),
+                                  "new 1000 01.01.2027 31.12.2027 Feste", "1 amount -5",
+                                  "next 1", "next 2 5000 31.03.2027",
+                                  "new events 100 01.06.2026 30.06.2026 Sommer"]),
             "rates": lambda: pick(["", "professional 90", "pool 0", "surcharge 1001", "x 1",
                                    "days 3", "notice 24"]),
+            "budget": lambda: pick(["", "", "1", "maßnahmen", "events", "#4", "feste", "99"]),
+            "spend": lambda: self._spend(one(NOTES)),
+            "proof": lambda: pick(["1", "maßnahmen", "", "2 01.01.2026 31.12.2026",
+                                   "2 31.12.2026 01.01.2026", "x", "1 01.12.2026"]),
             "translate": lambda: f"{one(LANGUAGES)} {one(NOTES)}",
             "week": lambda: pick(["", "KW47", "47", "2026-W47", "24.11.2026", "0001-01-01",
                                   "9999-12-31", "2026-W54", "kw 0"]),
@@ -579,6 +585,18 @@ class Fuzzer:
         }  # fmt: skip
         form = forms.get(name)
         return " ".join(form().split()) if form else self._words()
+
+    def _spend(self, note: str) -> str:
+        """A /spend as coordinators type it, or a correction, or nothing."""
+        pick = self.random.choice
+        if self.random.random() < 0.2:
+            return f"correct {self.random.randint(0, 6)} {pick(['0', '100', '20.000', 'x'])}"
+        return " ".join(
+            [pick(["maßnahmen", "events", "4", "1", "x"]),
+             pick(["120", "1.200,50", "0", "-5", "9.999,99", "x"]),
+             pick(["Firma", "„Stadthalle Ahlen“", '""']), f"RE-{self.random.randint(1, 99)}",
+             pick(["", "", "15.11.2026", "01.01.2030"]), pick(["Miete #raum", note])]
+        )  # fmt: skip
 
     def _one(self, words: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
         """A right word mostly, a wrong one now and then."""

@@ -32,6 +32,7 @@ _DAYS = {
     "families": ("opened_on", "closed_on", "consent_on"),
     "funds": ("starts_on", "ends_on"),
     "invoices": ("invoiced_on",),
+    "expenses": ("booked_on",),
 }
 _INSTANTS = {
     "contacts": ("created_at", "reminded_at"),
@@ -49,6 +50,7 @@ _INSTANTS = {
     "staff": ("created_at", "revoked_at", "pseudonymised_at"),
     "audit_log": ("at",),
     "undone_contacts": ("undone_at",),
+    "expenses": ("booked_at",),
 }
 # What each holds, and the condition under which it is not that.
 _TIMES = (
@@ -124,6 +126,18 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "a fund ends on or after its start",
         "SELECT id FROM funds WHERE ends_on < starts_on",
+    ),
+    (
+        "an expense with its corrections adds up to no less than zero",
+        """SELECT coalesce(corrects_id, id) FROM expenses
+        GROUP BY coalesce(corrects_id, id) HAVING sum(amount_cents) < 0""",
+    ),
+    (
+        "a new expense is more than zero; a correction corrects an expense of its fund",
+        """SELECT e.id FROM expenses e LEFT JOIN expenses o ON o.id = e.corrects_id
+        WHERE (e.corrects_id IS NULL AND e.amount_cents <= 0)
+            OR (e.corrects_id IS NOT NULL
+                AND (o.id IS NULL OR o.corrects_id IS NOT NULL OR o.fund_id != e.fund_id))""",
     ),
     (
         "a revoked member has a revocation time",
