@@ -56,7 +56,8 @@ def budget_figures(text: str) -> dict[str, str]:
 async def translation_fund(bot: BotHarness) -> BotHarness:
     """The translation fund with an invoiced request (an invoice line and its correction), a
     cancellation fee without an invoice line, a request still committed, DeepL in two
-    months, and an expense with its correction; today is 15 December 2026."""
+    months, and an expense with its correction, all through the chat but DeepL; today is
+    15 December 2026."""
     await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
     await bot.register(COORDINATOR, Role.COORDINATOR)
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
@@ -82,27 +83,17 @@ async def translation_fund(bot: BotHarness) -> BotHarness:
                            (200, berlin(2026, 12, 2, 9))):  # fmt: skip
         await storage.translations.record(1, CASE_MANAGER.id, "uk", characters,
                                           characters * 2_000, at)  # fmt: skip
-    # Cancelled on 1 December with a fee of 85,00 €, for which no invoice came.
-    await storage.requests.cancel(2, 8_500, CASE_MANAGER.id, berlin(2026, 12, 1, 8))
-    # The interpreter's invoice of 240,50 € for request #1, corrected by −20,50 €, as the
-    # invoices part records them; the request's spent amount is the sum of its lines.
-    await storage.db.execute_many(
-        """
-        INSERT INTO invoices (id, request_id, payee, number, invoiced_on, amount_cents,
-            corrects_id, reason, recorded_by, recorded_at)
-        VALUES (?, 1, 'Dolmetschdienst Münster', ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-            (1, "RE-501", "2026-12-04", 24_050, None, None, ADMIN.id,
-             "2026-12-04T10:00:00+00:00"),
-            (2, "RE-501-K", "2026-12-10", -2_050, 1, storage.db.cipher.seal(CORRECTION_REASON),
-             ADMIN.id, "2026-12-10T10:00:00+00:00"),
-        ],
-    )  # fmt: skip
-    await storage.db.execute(
-        "UPDATE interpreter_requests SET status = 'completed', committed_cents = 0, "
-        "spent_cents = 22000 WHERE id = 1"
-    )
+    # Cancelled on the day, before the start: the booked hour at the professional rate,
+    # 85,00 €, for which no invoice came.
+    bot.time.now = berlin(2026, 12, 1, 8)
+    await bot.send(CASE_MANAGER, "/cancelrequest 2")
+    # The interpreter's invoice of 240,50 € for request #1 (over 150 % of its 70,00 €
+    # estimate: confirmed), corrected to 220,00 € (a line of −20,50 €) a week later.
+    bot.time.now = berlin(2026, 12, 4, 11)
+    await bot.send(COORDINATOR, "/invoice 1 240,50 Dolmetschdienst Münster RE-501 04.12.2026")
+    await bot.press(COORDINATOR, de("Confirm"))
+    bot.time.now = berlin(2026, 12, 10, 11)
+    await bot.send(COORDINATOR, f"/invoice 1 fix 220,00 {CORRECTION_REASON}")
     bot.time.now = berlin(2026, 12, 15, 10)
     await bot.send(COORDINATOR, "/spend correct 1 140 Rabatt")
     return bot
@@ -144,7 +135,7 @@ async def test_the_proof_lists_every_booking_of_the_translation_fund(
             purpose=de("Immigration office")), "F-0001", 1, None, 1, None, de("on site"),
          None, 240.5],
         [day(2026, 12, 10), de("correction of an invoice"), "Dolmetschdienst Münster",
-         "RE-501-K",
+         "RE-501",
          de("{mode}, {language}, {purpose}", mode=de("on site"), language="Ukrainisch",
             purpose=de("Immigration office")), "F-0001", 1, None, 2, 1, de("on site"), None,
          -20.5],
