@@ -257,6 +257,14 @@ async def test_an_expense_beyond_the_fund_is_booked_only_as_a_confirmed_overrun(
     )  # fmt: skip
     assert "100 %" in told[1] and any("100 %" in text for text in to(COORDINATOR, calls))
     assert (await bot.storage.audit.actions(COORDINATOR.id))[-1] == "expense.book"
+    # /budget never shows a bare negative: the overrun says so.
+    listed = only_text(await bot.send(COORDINATOR, "/budget"))
+    assert de(
+        "{spent} spent, {committed} committed: ⚠ {overrun} over the {amount}",
+        spent=money(950_000), committed=money(0), overrun=money(50_000), amount=money(900_000),
+    ) in listed.splitlines()  # fmt: skip
+    details = only_text(await bot.send(COORDINATOR, "/budget 4")).splitlines()
+    assert de("⚠ Overrun by {amount}", amount=money(50_000)) in details
 
 
 async def test_cancel_under_an_overrun_books_nothing_and_the_buttons_expire(

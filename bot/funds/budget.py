@@ -24,6 +24,13 @@ def budget_block(fund: Fund, figures: FundFigures) -> list[str]:
             committed=format_money(figures.committed_cents),
             available=format_money(figures.available_cents),
             amount=format_money(figures.amount_cents),
+        )
+        if figures.available_cents >= 0
+        else _("{spent} spent, {committed} committed: ⚠ {overrun} over the {amount}").format(
+            spent=format_money(figures.spent_cents),
+            committed=format_money(figures.committed_cents),
+            overrun=format_money(-figures.available_cents),
+            amount=format_money(figures.amount_cents),
         ),
         forecast_text(figures),
     ]
@@ -37,7 +44,10 @@ def budget_details(fund: Fund, figures: FundFigures) -> list[str]:
         _("Amount: {amount}").format(amount=format_money(figures.amount_cents)),
         _("Spent: {amount}").format(amount=format_money(figures.spent_cents)),
         _("Committed: {amount}").format(amount=format_money(figures.committed_cents)),
-        _("Available: {amount}").format(amount=format_money(figures.available_cents)),
+        _("Available: {amount}").format(amount=format_money(figures.available_cents))
+        if figures.available_cents >= 0
+        # Never a bare negative: an explicit overrun says so.
+        else _("⚠ Overrun by {amount}").format(amount=format_money(-figures.available_cents)),
         _("Used (spent and committed): {percent} %").format(
             percent=format_number(figures.used_percent)
         ),
