@@ -22,6 +22,7 @@ from bot.core.parsing import (
     quoted,
     split_note,
 )
+from bot.core.terms import join_phrases
 from bot.core.text import shorten
 
 STRUCTURAL_TAG = "#struktur"
@@ -31,8 +32,8 @@ LOG_EXAMPLE = "/log F-0042 45m hausbesuch aufenthalt,arbeit: Termin vorbereitet"
 _STRUCTURAL = re.compile(rf"{STRUCTURAL_TAG}\b", re.IGNORECASE)
 
 
-_FOLLOW_UP_WORDS = {"next", "wv", "wiedervorlage", "followup", "fu"}
-_REFERRAL_WORDS = {"ref", "verweis", "an", "→", "->"}
+_FOLLOW_UP_WORDS = {"next", "wv", "wiedervorlage", "followup", "fu", "повторно"}
+_REFERRAL_WORDS = {"ref", "verweis", "an", "→", "->", "направлення", "напр"}
 
 
 @dataclass
@@ -82,7 +83,7 @@ class _LogParts:
 def parse_log(arguments: str, today: date) -> ContactDraft:
     """`F-0042 [date] 45m hausbesuch aufenthalt,arbeit [ref jobcenter] [next 02.12.]: note`."""
     structured, note = split_note(arguments)
-    tokens = structured.split()
+    tokens = join_phrases(structured).split()
     if not tokens:
         raise ParseError(
             _("Which family? Start with the family code. Example: {example}").format(

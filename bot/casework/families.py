@@ -27,7 +27,7 @@ _HOUSEHOLD = re.compile(r"^\d{1,3}$")
 _NUMBER = re.compile(r"^\d+$")
 
 
-_CONSENT_WORDS = {"einwilligung", "consent", "ew"}
+_CONSENT_WORDS = {"einwilligung", "consent", "ew", "згода"}
 _FLED_WORDS = {"geflüchtet", "gefluechtet", "flucht", "fled", "ukraine-flucht"}
 _NOT_FLED_WORDS = {"nicht-geflüchtet", "nicht-gefluechtet", "keine-flucht", "not-fled"}
 

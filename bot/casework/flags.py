@@ -10,6 +10,7 @@ from bot.casework.families import family_code, parse_family_code
 from bot.casework.vocabulary import FlagCategory
 from bot.core.i18n import _, format_date
 from bot.core.parsing import ParseError, quoted, split_note
+from bot.core.terms import join_phrases
 from bot.core.text import shorten
 
 FLAG_EXAMPLE = "/flag F-0042 wartezeit: 4 Monate Wartezeit auf Termin bei der ABH"
@@ -18,7 +19,7 @@ FLAG_EXAMPLE = "/flag F-0042 wartezeit: 4 Monate Wartezeit auf Termin bei der AB
 def parse_flag(arguments: str) -> tuple[int, FlagCategory, str]:
     """`/flag F-0042 <category>: <text>`."""
     structured, text = split_note(arguments)
-    tokens = structured.split()
+    tokens = join_phrases(structured).split()
     example = FLAG_EXAMPLE
     if len(tokens) != 2 or not text:
         raise ParseError(

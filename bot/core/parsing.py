@@ -41,18 +41,29 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # inside a duration such as 1:30 does not count.
 _NOTE_SEPARATOR = re.compile(r":(?:\s|$)")
 
+# Relative days and weekdays in German, English and Ukrainian; no word means two days.
 _RELATIVE_DAYS = {
-    "heute": 0, "today": 0, "gestern": -1, "yesterday": -1, "vorgestern": -2,
-    "morgen": 1, "tomorrow": 1, "übermorgen": 2, "uebermorgen": 2,
+    "heute": 0, "today": 0, "сьогодні": 0,
+    "gestern": -1, "yesterday": -1, "вчора": -1, "учора": -1,
+    "vorgestern": -2, "позавчора": -2,
+    "morgen": 1, "tomorrow": 1, "завтра": 1,
+    "übermorgen": 2, "uebermorgen": 2, "післязавтра": 2,
 }  # fmt: skip
 _WEEKDAYS = {
     "montag": 0, "mo": 0, "monday": 0, "mon": 0,
+    "понеділок": 0, "пн": 0,
     "dienstag": 1, "di": 1, "tuesday": 1, "tue": 1,
+    "вівторок": 1, "вт": 1,
     "mittwoch": 2, "mi": 2, "wednesday": 2, "wed": 2,
+    "середа": 2, "ср": 2,
     "donnerstag": 3, "do": 3, "thursday": 3, "thu": 3,
+    "четвер": 3, "чт": 3,
     "freitag": 4, "fr": 4, "friday": 4, "fri": 4,
+    "пʼятниця": 4, "п'ятниця": 4, "п’ятниця": 4, "пт": 4,
     "samstag": 5, "sa": 5, "saturday": 5, "sat": 5,
+    "субота": 5, "сб": 5,
     "sonntag": 6, "so": 6, "sunday": 6, "sun": 6,
+    "неділя": 6, "нд": 6,
 }  # fmt: skip
 
 
@@ -143,6 +154,27 @@ def parse_contact_date(text: str, today: date) -> date:
 
 def parse_follow_up_date(text: str, today: date) -> date:
     """The day to follow up: today or later, at most a year ahead; weekdays mean the next."""
+    return _coming_date(
+        text,
+        today,
+        not_a_date=_("“{text}” is not a follow-up date. Examples: morgen, freitag, 02.12."),
+        passed=_("{date} has passed: a follow-up date is today or later."),
+    )
+
+
+def parse_appointment_date(text: str, today: date) -> date:
+    """The day of an appointment (an interpreter's): today or later, at most a year ahead."""
+    return _coming_date(
+        text,
+        today,
+        not_a_date=_("“{text}” is not an appointment date. Examples: morgen, freitag, 02.12."),
+        passed=_("{date} has passed: an appointment date is today or later."),
+    )
+
+
+def _coming_date(text: str, today: date, not_a_date: str, passed: str) -> date:
+    """Today or a later day up to a year ahead; weekdays mean the next. `not_a_date` and
+    `passed` say what the day is for."""
     key = text.strip().lower()
     if key in _RELATIVE_DAYS:
         day: date | None = today + timedelta(days=_RELATIVE_DAYS[key])
@@ -151,17 +183,9 @@ def parse_follow_up_date(text: str, today: date) -> date:
     else:
         day = _calendar_date(key, today)
     if day is None:
-        raise ParseError(
-            _("“{text}” is not a follow-up date. Examples: morgen, freitag, 02.12.").format(
-                text=quoted(text)
-            )
-        )
+        raise ParseError(not_a_date.format(text=quoted(text)))
     if day < today:
-        raise ParseError(
-            _("{date} has passed: a follow-up date is today or later.").format(
-                date=format_date(day)
-            )
-        )
+        raise ParseError(passed.format(date=format_date(day)))
     if day > today + timedelta(days=366):
         raise ParseError(
             _("{date} is more than a year ahead. Please check the year.").format(

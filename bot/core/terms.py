@@ -1,16 +1,32 @@
 """Vocabularies: terms with a stored value, a translated label and the words staff type.
 
 Words are compared casefolded, without "-", "_", "/", "." and spaces, so "E-Mail", "e_mail"
-and "Email" are one word.
+and "Email" are one word. A word may be spelled with a space ("home visit", "vor Ort"):
+join_phrases makes it one token before a one-line form is split into words.
 """
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
 def normalise(word: str) -> str:
     return "".join(ch for ch in word.casefold() if ch not in "-_/. ")
+
+
+def join_phrases(text: str) -> str:
+    """`text` with every phrase of several words that names a term ("home visit", "vor Ort")
+    written as one token ("home-visit"), so that splitting at spaces keeps it whole."""
+    if not _PHRASES:
+        return text
+    if _PHRASES_PATTERN[0] is None:
+        longest_first = sorted(_PHRASES, key=len, reverse=True)
+        alternatives = "|".join(
+            r"\s+".join(map(re.escape, phrase.split())) for phrase in longest_first
+        )
+        _PHRASES_PATTERN[0] = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return _PHRASES_PATTERN[0].sub(lambda match: "-".join(match.group(0).split()), text)
 
 
 class Term(StrEnum):
@@ -36,6 +52,9 @@ class Term(StrEnum):
 # Mode.PHONE are both "phone") compare equal as strings.
 _LABELS: dict[tuple[type, str], object] = {}
 _WORDS: dict[tuple[type, str], frozenset[str]] = {}
+# The words spelled with a space, and the pattern that finds them (built on first use).
+_PHRASES: set[str] = set()
+_PHRASES_PATTERN: list[re.Pattern[str] | None] = [None]
 
 
 def _key(term: Term) -> tuple[type, str]:
@@ -52,3 +71,5 @@ def define_terms(labels: dict[Term, object], words: dict[Term, tuple[str, ...]])
         {_key(term): frozenset(normalise(word) for word in spelled)
          for term, spelled in words.items()}
     )  # fmt: skip
+    _PHRASES.update(word for spelled in words.values() for word in spelled if " " in word)
+    _PHRASES_PATTERN[0] = None

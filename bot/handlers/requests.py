@@ -35,7 +35,7 @@ from bot.core.i18n import (
     lazy_gettext,
 )
 from bot.core.names import find_language, search_languages
-from bot.core.parsing import MAX_MINUTES, ParseError, parse_duration, parse_follow_up_date
+from bot.core.parsing import MAX_MINUTES, ParseError, parse_appointment_date, parse_duration
 from bot.funds.funds import Fund, FundPurpose, later_funds, no_fund_text
 from bot.handlers.common import (
     TownButton,
@@ -89,6 +89,7 @@ from bot.interpreting.requests import (
     RequestDraft,
     Status,
     TransitionRefused,
+    join_clock_times,
     parse_interpreter,
     parse_pages,
     parse_professional_reason,
@@ -334,11 +335,11 @@ async def ask_when(update: Update, context: BotContext) -> int:
 async def on_when(update: Update, context: BotContext) -> int:
     """Typed date (and start time, for interpreting)."""
     draft = _draft(context)
-    parts = update.message.text.split()
+    parts = join_clock_times(update.message.text).split()
     try:
         if not parts:
             raise ParseError(_("Please type a date. Example: 03.12. 10:00"))
-        draft.day = parse_follow_up_date(parts[0], context.clock.today())
+        draft.day = parse_appointment_date(parts[0], context.clock.today())
         if draft.mode is not Mode.WRITTEN:
             if len(parts) < 2:
                 raise ParseError(_("Please add the start time. Example: 03.12. 10:00"))

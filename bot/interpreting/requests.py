@@ -27,11 +27,11 @@ from bot.core.names import find_language
 from bot.core.parsing import (
     ParseError,
     check_note,
+    parse_appointment_date,
     parse_duration,
-    parse_follow_up_date,
     quoted,
 )
-from bot.core.terms import Term, define_terms, normalise
+from bot.core.terms import Term, define_terms, join_phrases, normalise
 
 NOTICE_WORKING_DAYS = 5
 MAX_PAGES = 500
@@ -42,7 +42,16 @@ PROFESSIONAL_EXAMPLE = (
 )
 
 
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(?:h|uhr)?$")
+# A time of day: 10:00, 9.30, 14:15h, 10uhr, 10год, 10am, 2.30pm (a bare hour only with a
+# word after it: 10 alone is a duration in minutes).
+_TIME = re.compile(
+    r"^(?:(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:h|uhr|год)?"
+    r"|(?P<bare>[01]?\d|2[0-3])(?=uhr|год|am|pm))(?P<unit>uhr|год|am|pm)?$"
+)
+# "10 Uhr", "10 год.", "10 am": the number and its word as one token.
+_SPACED_TIME = re.compile(
+    r"(?<![\w.:])(\d{1,2}(?:[:.]\d{2})?)\s+(uhr|год|am|pm)\.?(?!\w)", re.IGNORECASE
+)
 _PAGES = re.compile(r"^(\d{1,3})(?:seiten|seite|pages|page|s|p)$")
 # The word before an interpreter's travel time (there and back): "anfahrt 45m".
 TRAVEL_WORDS = frozenset({"anfahrt", "fahrzeit", "reisezeit", "travel", "поїздка"})
@@ -93,10 +102,25 @@ define_terms(
         Mode.WRITTEN: lazy_gettext("written translation"),
     },
     words={
-        Mode.ON_SITE: ("vor-ort", "vorort", "präsenz", "onsite", "on-site", "inperson"),
-        Mode.PHONE: ("telefon", "telefonisch", "tel", "phone"),
-        Mode.VIDEO: ("video", "online"),
-        Mode.WRITTEN: ("schriftlich", "übersetzung", "uebersetzung", "written", "translation"),
+        Mode.ON_SITE: (
+            "vor ort",
+            "präsenz",
+            "on site",
+            "in person",
+            "на місці",
+            "особисто",
+        ),
+        Mode.PHONE: ("telefon", "telefonisch", "tel", "phone", "телефон", "телефоном"),
+        Mode.VIDEO: ("video", "online", "відео", "онлайн"),
+        Mode.WRITTEN: (
+            "schriftlich",
+            "übersetzung",
+            "uebersetzung",
+            "written",
+            "translation",
+            "письмово",
+            "переклад",
+        ),
     },
 )
 
@@ -122,7 +146,8 @@ define_terms(
             "ausländerbehörde",
             "auslaenderbehoerde",
             "abh",
-            "immigrationoffice",
+            "immigration office",
+            "міграційна",
         ),
         Purpose.NATURALISATION_OFFICE: (
             "einbürgerungsbehörde",
@@ -130,19 +155,32 @@ define_terms(
             "ebh",
             "einbürgerung",
             "naturalisation",
+            "натуралізація",
         ),
-        Purpose.JOBCENTER: ("jobcenter", "jc"),
-        Purpose.SOCIAL_OFFICE: ("sozialamt", "socialoffice"),
-        Purpose.YOUTH_OFFICE: ("jugendamt", "youthoffice"),
-        Purpose.SCHOOL: ("schule", "elterngespräch", "school"),
-        Purpose.KITA: ("kita", "kindergarten"),
-        Purpose.COUNSELLING: ("beratung", "beratungsstelle", "counselling", "counseling"),
-        Purpose.DOCTOR: ("arzt", "ärztin", "aerztin", "arzttermin", "doctor"),
-        Purpose.HOSPITAL: ("krankenhaus", "klinik", "hospital"),
-        Purpose.PSYCHOTHERAPY: ("psychotherapie", "therapie", "psychotherapy", "therapy"),
-        Purpose.POLICE: ("polizei", "police"),
-        Purpose.COURT: ("gericht", "court"),
-        Purpose.OTHER: ("sonstiges", "other"),
+        Purpose.JOBCENTER: ("jobcenter", "jc", "джобцентр"),
+        Purpose.SOCIAL_OFFICE: ("sozialamt", "social office", "соцслужба"),
+        Purpose.YOUTH_OFFICE: ("jugendamt", "youth office", "югендамт"),
+        Purpose.SCHOOL: ("schule", "elterngespräch", "school", "школа"),
+        Purpose.KITA: ("kita", "kindergarten", "садок", "дитсадок"),
+        Purpose.COUNSELLING: (
+            "beratung",
+            "beratungsstelle",
+            "counselling",
+            "counseling",
+            "консультація",
+        ),
+        Purpose.DOCTOR: ("arzt", "ärztin", "aerztin", "arzttermin", "doctor", "лікар"),
+        Purpose.HOSPITAL: ("krankenhaus", "klinik", "hospital", "лікарня"),
+        Purpose.PSYCHOTHERAPY: (
+            "psychotherapie",
+            "therapie",
+            "psychotherapy",
+            "therapy",
+            "психотерапія",
+        ),
+        Purpose.POLICE: ("polizei", "police", "поліція"),
+        Purpose.COURT: ("gericht", "court", "суд"),
+        Purpose.OTHER: ("sonstiges", "other", "інше"),
     },
 )
 
@@ -208,15 +246,26 @@ class RequestDraft:
         return working_days_between(today, self.day) < NOTICE_WORKING_DAYS
 
 
+def join_clock_times(text: str) -> str:
+    """`text` with a time of day typed with a space ("10 Uhr", "10 год", "9:30 am") and the
+    words spelled with a space ("vor Ort") written as one token each."""
+    return join_phrases(_SPACED_TIME.sub(r"\1\2", text))
+
+
 def parse_start_time(text: str) -> time:
-    match = _TIME.match(text.strip().lower())
-    if match is None:
+    match = _TIME.match(text.strip().lower().rstrip("."))
+    hour = None if match is None else int(match.group("hour") or match.group("bare"))
+    if match is not None and match.group("unit") in ("am", "pm"):
+        hour = (
+            None if not 1 <= hour <= 12 else hour % 12 + (12 if match.group("unit") == "pm" else 0)
+        )
+    if hour is None:
         raise ParseError(
             _("“{text}” is not a time of day. Examples: 10:00, 9.30, 14:15").format(
                 text=quoted(text, 40)
             )
         )
-    return time(int(match.group(1)), int(match.group(2)))
+    return time(hour, int(match.group("minute") or 0))
 
 
 def parse_pages(text: str) -> int:
@@ -245,7 +294,7 @@ def parse_interpreter(arguments: str, today: date, towns: tuple[str, ...]) -> Re
     """`[F-0042] <language> <date> [<time>] (<duration>|<pages>) <mode> [<town>] <purpose>
     [anfahrt <duration>] [profi: <reason>]`."""
     arguments, reason = split_professional_reason(arguments)
-    tokens = arguments.split()
+    tokens = join_clock_times(arguments).split()
     if len(tokens) < 4:
         raise ParseError(
             _(
@@ -258,7 +307,7 @@ def parse_interpreter(arguments: str, today: date, towns: tuple[str, ...]) -> Re
         family_id = parse_family_code(tokens.pop(0))
     draft = RequestDraft(
         language=parse_request_language(tokens.pop(0)),
-        day=parse_follow_up_date(tokens.pop(0), today),
+        day=parse_appointment_date(tokens.pop(0), today),
         family_id=family_id,
         professional_reason=reason,
     )
@@ -267,7 +316,7 @@ def parse_interpreter(arguments: str, today: date, towns: tuple[str, ...]) -> Re
         word = token.lower()
         if word in TRAVEL_WORDS and draft.travel_minutes is None:
             draft.travel_minutes = parse_travel(next(words, ""))
-        elif draft.start is None and _TIME.match(word):
+        elif draft.start is None and _TIME.match(word.rstrip(".")):
             draft.start = parse_start_time(word)
         elif (found_mode := Mode.parse(word)) is not None and draft.mode is None:
             draft.mode = found_mode
