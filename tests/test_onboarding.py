@@ -128,7 +128,7 @@ async def test_a_code_registers_the_newcomer_in_their_telegram_language(bot: Bot
     assert welcome.params["chat_id"] == COLLEAGUE.id
     assert welcome.text.startswith(
         "Ласкаво просимо до KIM-Bot, Oksana! Вас зареєстровано "
-        "(роль: кейс-менеджер, команда: Кейс-менеджмент)."
+        "(роль: кейс-менеджер, відділ: Кейс-менеджмент)."
     )
     assert menu.params["scope"] == {"type": "chat", "chat_id": COLLEAGUE.id}
     commands = {command["command"]: command["description"] for command in menu.params["commands"]}
