@@ -14,7 +14,7 @@ from bot.casework.vocabulary import ContactType, FlagCategory, Topic
 from bot.core.config import Settings
 from bot.core.i18n import use_locale
 from bot.core.parsing import ParseError
-from bot.reporting.figures import Count
+from bot.reporting.figures import Count, hours
 from bot.reporting.periods import PeriodKind, parse_month, parse_week, parse_year, period_containing
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
@@ -404,3 +404,104 @@ async def test_admins_see_the_county_figures_too(county: BotHarness) -> None:
     calls = await county.send(ADMIN, "/week 2026-W53")
 
     assert calls[0].text.startswith("<b>" + de("KIM figures, whole county") + "</b>")
+
+
+# Every form of a week the bot prints or staff type; last week; weeks still to come ----------
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [("KW 48/2026", "W2026-48"), ("KW48/2026", "W2026-48"), ("kw 48 / 2026", "W2026-48"),
+     ("48/2026", "W2026-48"), ("2026-W48", "W2026-48"), ("2026-w48", "W2026-48"),
+     ("KW1 2027", "W2027-01"), ("week 48/2026", "W2026-48"), ("тиждень 48/2026", "W2026-48"),
+     ("24.11.2026", "W2026-48"), ("24.11.26", "W2026-48"), ("24.11.", "W2026-48"),
+     ("24.11", "W2026-48"), ("2026-11-24", "W2026-48"),
+     # Without a year: the latest such day whose week has begun. Today is Wednesday
+     # 20 January 2027: Friday 22.01. is in this week, 25.01. last fell on a Sunday in
+     # 2026-W04, and 29.02. last came in 2024 (a Thursday of 2024-W09).
+     ("22.01.", "W2027-03"), ("25.01.", "W2026-04"), ("29.02.", "W2024-09"),
+     ("last", "W2027-02"), ("letzte", "W2027-02"), ("Letzte  Woche", "W2027-02"),
+     ("минулий", "W2027-02"), ("-1", "W2027-02"), ("KW53", "W2026-53"),
+     # Weeks still to come parse; /week then says they have not begun.
+     ("KW 5/2027", "W2027-05"), ("2027-W52", "W2027-52")],
+)  # fmt: skip
+def test_a_week_can_be_named_in_every_form_the_bot_prints(typed: str, key: str) -> None:
+    assert parse_week(typed, date(2027, 1, 20)).key == key
+
+
+@pytest.mark.parametrize("typed", ["KW 53/2027", "KW 0/2026", "31.02.", "48/26", "letzter"])
+def test_weeks_the_calendar_does_not_have_are_refused(typed: str) -> None:
+    with pytest.raises(ParseError):
+        parse_week(typed, date(2027, 1, 20))
+
+
+def test_a_week_with_a_year_out_of_range_names_it_with_an_example() -> None:
+    with pytest.raises(ParseError) as raised, use_locale("de"):
+        parse_week("KW 48/1999", date(2027, 1, 20))
+    assert raised.value.message == de(
+        OUT_OF_RANGE, text="KW 48/1999", first=2000, last=2100, example="/week 24.11.2026"
+    )
+
+
+@pytest.mark.parametrize("typed", ["letzter", "last", "-1", "минулий", "Letzter Monat"])
+def test_last_month(typed: str) -> None:
+    assert parse_month(typed, date(2027, 1, 20)).key == "M2026-12"
+
+
+async def test_a_week_still_to_come_has_not_begun(county: BotHarness, settings: Settings) -> None:
+    before = row_counts(settings.database_path)
+
+    week = only_text(await county.send(COORDINATOR, "/week KW 5/2027"))
+    month = only_text(await county.send(CASE_MANAGER, "/month März 2027"))
+
+    assert week == "KW 5/2027 (01.02.2027 – 07.02.2027) hat noch nicht begonnen."
+    assert month == "März 2027 hat noch nicht begonnen."
+    assert row_counts(settings.database_path) == before
+
+
+async def test_the_running_week_is_compared_with_the_same_weekdays_before(
+    county: BotHarness,
+) -> None:
+    bot = county  # today is Wednesday 20 January 2027, in 2027-W03 (18–24 January)
+    for day, minutes in (
+        (date(2027, 1, 18), 30),
+        (date(2027, 1, 20), 45),  # this week
+        (date(2027, 1, 11), 20),
+        (date(2027, 1, 12), 25),  # Mon–Wed before
+        (date(2027, 1, 13), 20),
+        (date(2027, 1, 14), 60),
+        (date(2027, 1, 17), 10),
+    ):  # Thu, Sun before
+        await contact(bot, 1, day, minutes, ContactType.PHONE, (Topic.WORK,))  # fmt: skip
+
+    text = only_text(await bot.send(COORDINATOR, "/week"))
+    last = only_text(await bot.send(COORDINATOR, "/week letzte"))
+
+    # 75 min = 1.25 h → 1,3 (half up); 65 min = 1.083 h → 1,1. The body compares with the
+    # whole week before: 5 contacts, 135 min; 75 − 135 = −60 min = −1 h. That week itself:
+    # 135 min = 2.25 h → 2,3 (half up), against 1 contact of 20 min on 4 January (+1,9 h).
+    assert text.endswith(
+        "\n\nKW 3/2027 läuft noch. Kontakte Mo.–Mi. bisher: 2 (1,3 Std.); Mo.–Mi. der "
+        "KW 2/2027: 3 (1,1 Std.).\nDie ganze letzte Woche: /week letzte"
+    )
+    assert "Kontakte: 2 (−3) · Stunden: 1,3 (−1)" in text
+    assert last.splitlines()[1] == "KW 2/2027 (11.01.2027 – 17.01.2027)"
+    assert "läuft noch" not in last
+    assert "Kontakte: 5 (+4) · Stunden: 2,3 (+1,9)" in last
+
+
+async def test_on_a_monday_the_running_week_has_one_day(county: BotHarness) -> None:
+    county.time.now = datetime(2027, 1, 18, 9, 0, tzinfo=UTC)
+
+    text = only_text(await county.send(CASE_MANAGER, "/week"))
+
+    assert text.endswith(
+        "KW 3/2027 läuft noch. Kontakte Mo. bisher: 0 (0 Std.); Mo. der KW 2/2027: 0 (0 Std.)."
+        "\nDie ganze letzte Woche: /week letzte"
+    )
+
+
+def test_hours_are_rounded_half_up() -> None:
+    with use_locale("de"):
+        # 4095 min = 68.25 h; 3 min = 0.05 h; 105 min = 1.75 h; 45 min = 0.75 h.
+        assert [hours(4095), hours(3), hours(105), hours(45)] == ["68,3", "0,1", "1,8", "0,8"]

@@ -34,8 +34,8 @@ ausführlich
 /rates – Kostensätze anzeigen und anpassen
 /spend – Ausgabe aus einem Fonds buchen: /spend maßnahmen 1.200 Firma RE-117 Zweck #kategorie
 /proof – Zahlenmäßiger Nachweis eines Fonds als Excel, jede Buchung: /proof maßnahmen [von] [bis]
-/week – Zahlen einer Woche: /week, /week KW47, /week 24.11.2026
-/month – Zahlen eines Monats: /month, /month 11.2026
+/week – Zahlen einer Woche: /week, /week letzte, /week KW47, /week 24.11.2026
+/month – Zahlen eines Monats: /month, /month letzter, /month 11.2026
 /year – Zahlen eines Jahres: /year, /year 2026
 /caseload – Aktive Familien je Case Manager*in, und wie viele aus der Ukraine geflüchtet sind
 /fte – Stellenanteil einer Case Manager*in festlegen: /fte @anna_kim 0,8

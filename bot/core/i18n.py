@@ -224,6 +224,11 @@ def month_name(month: int) -> str:
     return babel_dates.get_month_names("wide", locale=_format_locale())[month]
 
 
+def weekday_name(weekday: int) -> str:
+    """The weekday's short name in the current locale: 0 → "Mo."."""
+    return babel_dates.get_day_names("abbreviated", locale=_format_locale())[weekday]
+
+
 def format_date(value: date) -> str:
     return babel_dates.format_date(value, format="medium", locale=_format_locale())
 

@@ -430,8 +430,8 @@ async def period_report(
     storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None
 ) -> str:
     """The report of a period: the county's with each person's share, or one person's."""
-    current = await _figures(storage, tz, period, staff_id, per_person=staff_id is None)
-    previous = await _figures(storage, tz, period.previous(), staff_id, per_person=False)
+    current = await period_figures(storage, tz, period, staff_id, per_person=staff_id is None)
+    previous = await period_figures(storage, tz, period.previous(), staff_id, per_person=False)
     if staff_id is None:
         shown = [person.staff_id for person in current.by_staff[: PEOPLE_SHOWN + 1]]
         names = await storage.staff.names(shown)
@@ -439,7 +439,7 @@ async def period_report(
     return figures_text(period, current, previous, _("Your figures"))
 
 
-async def _figures(
+async def period_figures(
     storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None, per_person: bool
 ) -> PeriodFigures:
     start_at = datetime.combine(period.start, time(0), tz)

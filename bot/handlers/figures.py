@@ -17,18 +17,21 @@ from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_money, lazy_gettext
 from bot.core.parsing import ParseError
 from bot.funds.funds import FundPurpose
-from bot.handlers.common import button, command, period_report, reply
+from bot.handlers.common import button, command, period_figures, period_report, reply
 from bot.reporting.charts import FundTimeline, WeekByType, contacts_chart, fund_chart
+from bot.reporting.figures import Count, running_week_text
 from bot.reporting.periods import Period, PeriodKind, parse_month, parse_week, parse_year
 from bot.staff.roles import ALL_ROLES, MANAGING_ROLES, sees_all_families
 
 COMMANDS = (
     CommandSpec(
         "week",
-        lazy_gettext("Figures of a week: /week, /week KW47, /week 24.11.2026"),
+        lazy_gettext("Figures of a week: /week, /week last, /week KW47, /week 24.11.2026"),
         ALL_ROLES,
     ),
-    CommandSpec("month", lazy_gettext("Figures of a month: /month, /month 11.2026"), ALL_ROLES),
+    CommandSpec(
+        "month", lazy_gettext("Figures of a month: /month, /month last, /month 11.2026"), ALL_ROLES
+    ),
     CommandSpec("year", lazy_gettext("Figures of a year: /year, /year 2026"), ALL_ROLES),
 )
 
@@ -55,20 +58,38 @@ async def show_year(update: Update, context: BotContext) -> None:
 
 
 async def _show(update: Update, context: BotContext, parse: Callable[[str, date], Period]) -> None:
+    today = context.clock.today()
     try:
-        period = parse(" ".join(context.args), context.clock.today())
+        period = parse(" ".join(context.args), today)
     except ParseError as error:
         await reply(update, error.message)
         return
+    if period.start > today:
+        await reply(update, _("{period} has not begun yet.").format(period=period.label()))
+        return
     member = context.member
     county = sees_all_families(member.role)
-    text = await period_report(
-        context.storage, context.clock.tz, period, None if county else member.telegram_id
-    )
+    staff_id = None if county else member.telegram_id
+    text = await period_report(context.storage, context.clock.tz, period, staff_id)
+    if period.kind is PeriodKind.WEEK and today < period.end:
+        text += "\n\n" + await _so_far(context, period, today, staff_id)
     markup = None
     if county and period.kind is PeriodKind.WEEK:
         markup = InlineKeyboardMarkup([[button(_("Charts"), ChartWeek(monday=period.start))]])
     await reply(update, text, reply_markup=markup)
+
+
+async def _so_far(context: BotContext, week: Period, today: date, staff_id: int | None) -> str:
+    """A running week against the same weekdays of the week before."""
+    days = (today - week.start).days + 1
+    counts = []
+    for start in (week.start, week.previous().start):
+        part = Period(PeriodKind.WEEK, start, start + timedelta(days=days))
+        figures = await period_figures(
+            context.storage, context.clock.tz, part, staff_id, per_person=False
+        )
+        counts.append(Count(figures.contacts, figures.minutes))
+    return running_week_text(week, days, counts[0], counts[1])
 
 
 async def send_charts(update: Update, context: BotContext) -> None:

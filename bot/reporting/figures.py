@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from bot.casework.vocabulary import ContactType, Topic
-from bot.core.i18n import _, format_money, format_number
+from bot.core.i18n import _, format_money, format_number, weekday_name
 from bot.reporting.periods import Period
 
 
@@ -62,17 +62,41 @@ MAX_LENGTH = 3900
 PEOPLE_SHOWN = 25
 
 
+def to_hours(minutes: int) -> Decimal:
+    """Minutes as hours to one decimal, rounded half up as people do: 68.25 h → 68.3 h.
+
+    (Half up away from zero, so that a change of −68.25 h reads −68.3 like +68.25 h.)
+    """
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def hours(minutes: int) -> str:
-    return format_number((Decimal(minutes) / 60).quantize(Decimal("0.1")))
+    return format_number(to_hours(minutes))
 
 
 def _hours_change(current: int, previous: int) -> str:
-    difference = (Decimal(current - previous) / 60).quantize(Decimal("0.1"))
+    difference = to_hours(current - previous)
     if difference > 0:
         return "+" + format_number(difference)
     if difference < 0:
         return "−" + format_number(-difference)
     return "±0"
+
+
+def running_week_text(week: Period, days: int, so_far: Count, before: Count) -> str:
+    """The running week's first `days` days against the same weekdays of the week before."""
+    weekdays = weekday_name(0) if days == 1 else f"{weekday_name(0)}–{weekday_name(days - 1)}"
+    return "\n".join(
+        [
+            _("{week} is still running. Contacts {weekdays} so far: {contacts} ({hours} h); "
+              "{weekdays} of {previous_week}: {previous} ({previous_hours} h).").format(
+                week=week.week_name(), weekdays=weekdays, contacts=so_far.contacts,
+                hours=hours(so_far.minutes), previous_week=week.previous().week_name(),
+                previous=before.contacts, previous_hours=hours(before.minutes),
+            ),
+            _("The whole last week: /week last"),
+        ]
+    )  # fmt: skip
 
 
 def _money_change(current: int, previous: int) -> str:

@@ -46,6 +46,11 @@ class Period:
     def previous(self) -> Period:
         return period_containing(self.kind, self.start - timedelta(days=1))
 
+    def week_name(self) -> str:
+        """A week as the bot names it in passing: "KW 48/2026"."""
+        year, week, _weekday = self.start.isocalendar()
+        return _("week {week}/{year}").format(week=week, year=year)
+
     def label(self) -> str:
         if self.kind is PeriodKind.WEEK:
             year, week, _weekday = self.start.isocalendar()
@@ -71,36 +76,55 @@ def period_containing(kind: PeriodKind, day: date) -> Period:
     return Period(kind, date(day.year, 1, 1), date(day.year + 1, 1, 1))
 
 
-_ISO_WEEK = re.compile(r"^(\d{4})-?w(\d{1,2})$")
-_CALENDAR_WEEK = re.compile(r"^(?:kw|cw|w)?\s*(\d{1,2})$")
-_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
+# Every form the bot prints ("KW 48/2026", "week 48/2026", "тиждень 48/2026") or staff type.
+_WEEK_WORD = r"(?:kw|cw|w|wk|week|woche|тиждень|тиж)\.?"
+_ISO_WEEK = re.compile(r"^(\d{4})\s*-?\s*w\s*(\d{1,2})$")
+_CALENDAR_WEEK = re.compile(rf"^(?:{_WEEK_WORD}\s*)?(\d{{1,2}})(?:\s*[/ ,]\s*(\d{{4}}))?$")
+_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2})?)?$|^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$|^(\d{4})-(\d{1,2})$")
+# "Last week" and "last month" as staff say it in German, English and Ukrainian.
+_LAST_WEEK = {"-1", "last", "last week", "previous week", "letzte", "letzte woche", "vorige",
+              "vorige woche", "vorwoche", "минулий", "минулий тиждень", "минулого тижня",
+              "попередній", "попередній тиждень"}  # fmt: skip
+_LAST_MONTH = {"-1", "last", "last month", "previous month", "letzter", "letzten",
+               "letzter monat", "vorigen", "voriger", "voriger monat", "vormonat", "минулий",
+               "минулий місяць", "минулого місяця", "попередній", "попередній місяць"}  # fmt: skip
 WEEK_EXAMPLE = "/week 24.11.2026"
 MONTH_EXAMPLE = "/month 11.2026"
 YEAR_EXAMPLE = "/year 2026"
 
 
 def parse_week(text: str, today: date) -> Period:
-    """2026-W47, KW47 or 47 (the latest such week), or a date in the week: 24.11.2026."""
-    key = normalise(text) if not _DAY.match(text.strip()) else text.strip()
+    """The week asked for; it may lie in the future (the caller says it has not begun).
+
+    2026-W48, KW 48/2026, KW48/2026, KW1 2027, 48/2026; KW48 or 48 alone is the latest week
+    of that number that has begun; a date in the week: 24.11.2026, 24.11.26, 2026-11-24, or
+    24.11. (the latest such day whose week has begun); last week: last, letzte, минулий, -1.
+    """
+    key = " ".join(text.strip().casefold().split())
     if not key:
         return period_containing(PeriodKind.WEEK, today)
+    if key in _LAST_WEEK:
+        return period_containing(PeriodKind.WEEK, today).previous()
     try:
         if match := _ISO_WEEK.match(key):
             check_year(int(match.group(1)), text, WEEK_EXAMPLE)
             return _iso_week(int(match.group(1)), int(match.group(2)))
         if match := _CALENDAR_WEEK.match(key):
+            week = int(match.group(1))
+            if match.group(2):
+                check_year(int(match.group(2)), text, WEEK_EXAMPLE)
+                return _iso_week(int(match.group(2)), week)
             # The latest week of that number: this year's, or last year's if still to come
             # (or if this year has no week 53).
-            week, year = int(match.group(1)), today.isocalendar()[0]
+            year = today.isocalendar()[0]
             with contextlib.suppress(ValueError):
                 candidate = _iso_week(year, week)
                 if candidate.start <= today:
                     return candidate
             return _iso_week(year - 1, week)
-        if (day := _day(key)) is not None:
-            check_year(day.year, text, WEEK_EXAMPLE)
-            return period_containing(PeriodKind.WEEK, day)
+        if match := _DAY.match(key):
+            return period_containing(PeriodKind.WEEK, _day(match, text, today))
     except ParseError:
         raise
     except ValueError:  # a day, week or month the calendar does not have
@@ -116,6 +140,8 @@ def parse_month(text: str, today: date) -> Period:
     words = text.strip().lower().split()
     if not words:
         return period_containing(PeriodKind.MONTH, today)
+    if " ".join(words) in _LAST_MONTH:
+        return period_containing(PeriodKind.MONTH, today).previous()
     try:
         if match := _MONTH.match(words[0]):
             month = int(match.group(1) or match.group(4))
@@ -153,13 +179,24 @@ def _iso_week(year: int, week: int) -> Period:
     return period_containing(PeriodKind.WEEK, date.fromisocalendar(year, week, 1))
 
 
-def _day(text: str) -> date | None:
-    match = _DAY.match(text)
-    if match is None:
-        return None
-    if match.group(1):
-        return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-    return date(int(match.group(4)), int(match.group(5)), int(match.group(6)))
+def _day(match: re.Match[str], text: str, today: date) -> date:
+    """The day of a _DAY match; without a year, the latest such day whose week has begun."""
+    if match.group(4):
+        day = date(int(match.group(4)), int(match.group(5)), int(match.group(6)))
+    elif match.group(3):
+        year = int(match.group(3))
+        day = date(year + 2000 if year < 100 else year, int(match.group(2)), int(match.group(1)))
+    else:
+        this_week = period_containing(PeriodKind.WEEK, today)
+        # 29.02. exists in leap years only: look back far enough to find one.
+        for year in range(today.year + 1, today.year - 8, -1):
+            with contextlib.suppress(ValueError):
+                day = date(year, int(match.group(2)), int(match.group(1)))
+                if day < this_week.end:
+                    return day
+        raise ValueError(text)
+    check_year(day.year, text, WEEK_EXAMPLE)
+    return day
 
 
 def _month_number(word: str) -> int | None:
