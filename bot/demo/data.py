@@ -24,6 +24,8 @@ FIRST_STAFF_ID = -1000
 # 21 positions, 14 of them case management, at 70,000 EUR a position.
 FUNDED_POSITIONS = {Block.COORDINATION: 3000, Block.CASE_MANAGEMENT: 14000, Block.OFFICES: 4000}
 MONEY_PER_POSITION_CENTS = 70_000_00
+# Funded since the programme's first full year (KIM started on 25.11.2021).
+FUNDED_FROM = date(2022, 1, 1)
 # Case managers' shares of a position, in turn, as long as the funded positions last.
 CASE_MANAGER_SHARES = (1000, 800, 1000, 500)
 # Who invoices the demo's interpreting: the county's pool, or an agency for professionals.
@@ -105,7 +107,7 @@ def generate(
         requests=requests,
         invoices=_invoices(requests),
         flags=_flags(rng, family_rows, today),
-        staffing=_staffing(staff, date(today.year, 1, 1)),
+        staffing=_staffing(staff, FUNDED_FROM),
     )
 
 
