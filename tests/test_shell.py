@@ -39,6 +39,7 @@ ausführlich
 /year – Zahlen eines Jahres: /year, /year 2026
 /caseload – Aktive Familien je Case Manager*in, und wie viele aus der Ukraine geflüchtet sind
 /fte – Stellenanteil einer Case Manager*in festlegen: /fte @anna_kim 0,8
+/staffing – Geförderte, besetzte und offene Stellen und Mittel je Baustein
 /export – Kontakte, Familien, Dolmetschanfragen und Wochensummen als Excel und CSV: \
 /export 01.11.2026 30.11.2026
 /subscribe – Jeden Montag um 8:00 die Zahlen der Vorwoche erhalten

@@ -160,6 +160,12 @@ def format_number(value: int | Decimal) -> str:
     return babel_numbers.format_decimal(value, locale=_format_locale())
 
 
+def format_fixed(value: int | Decimal, places: int) -> str:
+    """A number with exactly `places` decimals, rounded half up: 14 → "14,00"."""
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return babel_numbers.format_decimal(value, format=pattern, locale=_format_locale())
+
+
 def format_money(cents: int, currency: str = "EUR") -> str:
     """Integer cents as money in the current locale: 3000000 → "30.000,00 €"."""
     return babel_numbers.format_currency(

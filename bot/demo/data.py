@@ -13,12 +13,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.casework.vocabulary import ContactType, Service, Topic, topics_to_bits
+from bot.reporting.staffing import Block
 from bot.staff.roles import Role, Team
 
 FAMILIES_PER_CASE_MANAGER = 27
 CONTACTS_PER_FAMILY_WEEK = 0.8
 UKRAINE_SHARE = 0.3
 FIRST_STAFF_ID = -1000
+# The county's funded positions (thousandths) and money per year (cents), as in the seed:
+# 21 positions, 14 of them case management, at 70,000 EUR a position.
+FUNDED_POSITIONS = {Block.COORDINATION: 3000, Block.CASE_MANAGEMENT: 14000, Block.OFFICES: 4000}
+MONEY_PER_POSITION_CENTS = 70_000_00
+# Funded since the programme's first full year (KIM started on 25.11.2021).
+FUNDED_FROM = date(2022, 1, 1)
+# Case managers' shares of a position, in turn, as long as the funded positions last.
+CASE_MANAGER_SHARES = (1000, 800, 1000, 500)
 # Who invoices the demo's interpreting: the county's pool, or an agency for professionals.
 POOL = "Sprachmittlerpool Kreis Warendorf"
 AGENCY = "Dolmetschbüro Münsterland"
@@ -67,6 +76,9 @@ class DemoData:
     # of their invoices, as the bot keeps it.
     invoices: list[tuple]
     flags: list[tuple]
+    # (block, valid_from, funded_permille, vacant_permille, money_cents, set_by, set_at):
+    # what is not filled by the staff's shares of a position is vacant.
+    staffing: list[tuple]
 
 
 def generate(
@@ -82,7 +94,7 @@ def generate(
     rng = random.Random(seed)
     first_day = today - timedelta(weeks=weeks)
     staff = _staff(max(1, round(families / FAMILIES_PER_CASE_MANAGER)))
-    case_managers = [row[0] for row in staff if row[3] == Role.CASE_MANAGER.value]
+    case_managers = [row[0] for row in staff if row[4] == Team.CASE_MANAGEMENT.value]
     family_rows = [
         _family(rng, family_id, towns, case_managers, first_day, today)
         for family_id in range(1, families + 1)
@@ -95,18 +107,46 @@ def generate(
         requests=requests,
         invoices=_invoices(requests),
         flags=_flags(rng, family_rows, today),
+        staffing=_staffing(staff, FUNDED_FROM),
     )
 
 
 def _staff(case_managers: int) -> list[tuple]:
-    """(telegram_id, username, display_name, role, team, locale, created_at)."""
+    """(telegram_id, username, display_name, role, team, locale, created_at, fte_permille)."""
     created = _moment(date(2020, 1, 1))
-    rows = [(FIRST_STAFF_ID, "demo_coordination", "Demo-Koordination", Role.COORDINATOR.value,
-             Team.COORDINATION.value, "de", created)]  # fmt: skip
+    rows = [
+        (FIRST_STAFF_ID, "demo_coordination", "Demo-Koordination", Role.COORDINATOR.value,
+         Team.COORDINATION.value, "de", created, 1000),
+        (FIRST_STAFF_ID + 1, "demo_administration", "Demo-Verwaltung", Role.COORDINATOR.value,
+         Team.ADMINISTRATION.value, "de", created, 500),
+        (FIRST_STAFF_ID + 2, "demo_abh", "Demo-ABH", Role.CASE_MANAGER.value,
+         Team.IMMIGRATION_OFFICE.value, "de", created, 1000),
+        (FIRST_STAFF_ID + 3, "demo_ebh", "Demo-EBH", Role.CASE_MANAGER.value,
+         Team.NATURALISATION_OFFICE.value, "de", created, 500),
+    ]  # fmt: skip
+    funded_left = FUNDED_POSITIONS[Block.CASE_MANAGEMENT]
     for number in range(1, case_managers + 1):
+        share = CASE_MANAGER_SHARES[(number - 1) % len(CASE_MANAGER_SHARES)]
+        share = share if share <= funded_left else None
+        funded_left -= share or 0
         rows.append(
             (FIRST_STAFF_ID - number, f"demo_cm_{number}", f"Demo-CM {number}",
-             Role.CASE_MANAGER.value, Team.CASE_MANAGEMENT.value, "de", created)
+             Role.CASE_MANAGER.value, Team.CASE_MANAGEMENT.value, "de", created, share)
+        )  # fmt: skip
+    return rows
+
+
+def _staffing(staff: list[tuple], valid_from: date) -> list[tuple]:
+    """Each block funded as in FUNDED_POSITIONS, from `valid_from`; vacant what its teams'
+    staff do not fill."""
+    rows = []
+    for block, funded in FUNDED_POSITIONS.items():
+        teams = {team.value for team in block.teams}
+        filled = sum(row[7] or 0 for row in staff if row[4] in teams)
+        money = funded * MONEY_PER_POSITION_CENTS // 1000
+        rows.append(
+            (block.value, valid_from.isoformat(), funded, max(0, funded - filled), money,
+             FIRST_STAFF_ID, _moment(valid_from))
         )  # fmt: skip
     return rows
 

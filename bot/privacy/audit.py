@@ -67,6 +67,7 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "staff.language": lazy_gettext("Language changed"),
     "staff.revoke": lazy_gettext("Access revoked"),
     "staff.fte": lazy_gettext("Full-time share set"),
+    "staffing.change": lazy_gettext("Staffing of a building block changed"),
     "translation.personal_data_sent": lazy_gettext("Translated despite personal data"),
     "contact.personal_data_kept": lazy_gettext("Note saved despite personal data"),
     "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),

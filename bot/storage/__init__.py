@@ -28,6 +28,7 @@ from bot.storage.proof import ProofStore
 from bot.storage.reports import ReportStore
 from bot.storage.requests import RequestStore
 from bot.storage.staff import StaffStore
+from bot.storage.staffing import StaffingStore
 from bot.storage.traces import TraceStore
 from bot.storage.translations import TranslationStore
 
@@ -53,6 +54,7 @@ class Storage:
         self.demo = DemoStore(db)
         self.figures = FigureStore(db)
         self.caseload = CaseloadStore(db)
+        self.staffing = StaffingStore(db, self.audit)
         self.exports = ExportStore(db)
         self.reports = ReportStore(db)
         self.traces = TraceStore(db)

@@ -40,10 +40,18 @@ class DemoStore:
             await self._db.execute_many(
                 """
                 INSERT OR IGNORE INTO staff (telegram_id, username, display_name, role, team,
-                    locale, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    locale, created_at, fte_permille)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 data.staff,
+            )
+            await self._db.execute_many(
+                """
+                INSERT OR IGNORE INTO staffing (block, valid_from, funded_permille,
+                    vacant_permille, money_cents, set_by, set_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                data.staffing,
             )
             await self._db.execute_many(
                 """

@@ -455,4 +455,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE UNIQUE INDEX expenses_source ON expenses (source_chat_id, source_message_id)",
         ),
     ),
+    Migration(
+        why="Staffing per building block (coordination and administration, case management, "
+        "immigration and naturalisation office): funded and vacant positions in thousandths "
+        "and the money per year in cents, as coordinators enter them, each valid from a date, "
+        "so that a report for any date shows that date's staffing.",
+        statements=(
+            """
+            CREATE TABLE staffing (
+                id INTEGER PRIMARY KEY,
+                block TEXT NOT NULL
+                    CHECK (block IN ('coordination', 'case_management', 'offices')),
+                valid_from TEXT NOT NULL,
+                funded_permille INTEGER NOT NULL CHECK (funded_permille >= 0),
+                vacant_permille INTEGER NOT NULL CHECK (vacant_permille >= 0),
+                money_cents INTEGER NOT NULL CHECK (money_cents >= 0),
+                set_by INTEGER REFERENCES staff (telegram_id),
+                set_at TEXT NOT NULL,
+                UNIQUE (block, valid_from)
+            )
+            """,
+        ),
+    ),
 )
