@@ -31,6 +31,7 @@ SHIPPED_CHECKSUMS = {
     10: "a4d1cab53b288b4992a596f1ca91ae03129f5eb3b9fa98f4a2541c87429d6e00",
     11: "dbd042b864e7e1997ec7f16f5119b8270f78749b85417a95e2300f43fed353c3",
     12: "ae4bd53dbbb485e3723a20be74c333443c22acfa0f1579c8d6b81dcd60c176d5",
+    13: "acb3ae0bbb581fabc1c887ce299f257cc069c5c454ee3c92d382d3f3b02d8d0f",
 }
 
 # The topics in the order of their stored bits, as shipped: new topics go at the end.

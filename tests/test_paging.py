@@ -90,7 +90,8 @@ async def test_forty_long_flags_are_paged_and_each_is_shown_once(bot: BotHarness
 
     pages = await turn_all_pages(bot, COORDINATOR, "/flags")
 
-    assert_paged(bot, pages, 4)
+    # Seven flags a page: 40 take six.
+    assert_paged(bot, pages, 6)
     assert numbers(FLAG_NUMBER, pages) == [str(number) for number in range(1, 41)]
     assert all("&amp; &lt;Termin&gt;" in page.text for page in pages)
 
@@ -111,7 +112,7 @@ async def test_a_stale_flags_page_shows_the_last_page_that_is_left(bot: BotHarne
     await many_flags(bot, 40)
     await bot.send(COORDINATOR, "/flags")
     await bot.press(COORDINATOR, "▶")
-    await bot.press(COORDINATOR, "▶")  # page 3 of 4; its ▶ leads to page 4
+    await bot.press(COORDINATOR, "▶")  # page 3 of 6; its ▶ leads to page 4
     message_id, forward = bot.telegram.find_button(COORDINATOR.id, "▶")
     for number in range(1, 21):
         await bot.send(COORDINATOR, f"/closeflag {number} erledigt")
@@ -123,8 +124,9 @@ async def test_a_stale_flags_page_shows_the_last_page_that_is_left(bot: BotHarne
     assert [call.method for call in calls] == ["answerCallbackQuery", "editMessageText"]
     assert bot.telegram.refused == []
     last = calls[1]
-    assert de(PAGE, page=2, pages=2) in last.text.splitlines()
-    assert FLAG_NUMBER.findall(last.text) == [str(number) for number in range(31, 41)]
+    # 20 flags left take three pages of seven; the last shows the 15th to 20th (#35–#40).
+    assert de(PAGE, page=3, pages=3) in last.text.splitlines()
+    assert FLAG_NUMBER.findall(last.text) == [str(number) for number in range(35, 41)]
     assert arrows(last) == ["◀"]
 
 
@@ -136,7 +138,7 @@ async def test_a_forged_flags_page_far_beyond_the_end_shows_the_last_page(
 
     calls = await press_forged(bot, COORDINATOR, "flags:9999")
 
-    assert FLAG_NUMBER.findall(calls[1].text) == ["11", "12"]
+    assert FLAG_NUMBER.findall(calls[1].text) == ["8", "9", "10", "11", "12"]
     assert de(PAGE, page=2, pages=2) in calls[1].text.splitlines()
 
 

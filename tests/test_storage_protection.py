@@ -32,7 +32,12 @@ REJECTION = "Dolmetscherin aus dem Bekanntenkreis hilft"
 CLOSE_REASON = "nach Hamm verzogen, Akte übergeben"
 PROFESSIONAL_REASON = "nur Sorani, der Pool hat niemanden"
 CORRECTION = "Wartezeit doppelt abgerechnet"
-TEXTS = (NOTE, GAP_NOTE, OUTCOME, REJECTION, CLOSE_REASON, PROFESSIONAL_REASON, CORRECTION)
+DISCUSSION = "Thema der Steuerungsrunde im Dezember"
+ACTIONS = "Gesundheitsamt und Kinderarztpraxen: Quotenmodell"
+TEXTS = (
+    NOTE, GAP_NOTE, OUTCOME, REJECTION, CLOSE_REASON, PROFESSIONAL_REASON, CORRECTION,
+    DISCUSSION, ACTIONS,
+)  # fmt: skip
 # One word of each that nothing else in the database holds.
 MARKERS = (
     "Beispiel",
@@ -42,6 +47,8 @@ MARKERS = (
     "Hamm",
     "Sorani",
     "doppelt",
+    "Steuerungsrunde",
+    "Quotenmodell",
 )
 
 
@@ -220,12 +227,14 @@ def test_a_wrong_or_missing_key_is_a_clear_error_not_garbage() -> None:
 
 
 async def fill_every_free_text(bot: BotHarness) -> None:
-    """A contact note, a #struktur note with its flag and outcome, a rejection reason, a
-    reason for a professional interpreter, an invoice's correction reason and a close
-    reason, all through the chat."""
+    """A contact note, a #struktur note with its flag, discussion, partners and outcome, a
+    rejection reason, a reason for a professional interpreter, an invoice's correction reason
+    and a close reason, all through the chat."""
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
     await bot.send(CASE_MANAGER, f"/log F-0001 45m hausbesuch arbeit: {NOTE}")
     await bot.send(CASE_MANAGER, f"/log F-0001 30m telefon gesundheit: {GAP_NOTE}")
+    await bot.send(COORDINATOR, f"/flag 1 discussed {DISCUSSION}")
+    await bot.send(COORDINATOR, f"/flag 1 progress {ACTIONS}")
     await bot.send(COORDINATOR, f"/closeflag 1 {OUTCOME}")
     await bot.send(CASE_MANAGER, "/interpreter uk 03.12. 10:00 60m telefon abh")
     await bot.press(CASE_MANAGER, "Bestätigen")
@@ -257,6 +266,8 @@ async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it
         "contacts.note": 2,
         "flags.description": 1,
         "flags.outcome": 1,
+        "flags.discussion": 1,
+        "flags.actions": 1,
         "families.close_reason": 1,
         "interpreter_requests.reason": 1,
         "interpreter_requests.professional_reason": 1,

@@ -170,6 +170,11 @@ FIELD_LABELS = {
     "raised_at": lazy_gettext("reported at"),
     "closed_at": lazy_gettext("closed at"),
     "outcome": lazy_gettext("outcome"),
+    "state": lazy_gettext("state"),
+    "discussed_at": lazy_gettext("discussed at"),
+    "discussion": lazy_gettext("discussion note"),
+    "progress_at": lazy_gettext("in progress since"),
+    "actions": lazy_gettext("partners and actions"),
 }
 
 
@@ -179,7 +184,10 @@ def field_label(name: str) -> str:
 
 
 # Free-text fields get wide columns.
-_FREE_TEXT = {"note", "description", "outcome", "reason", "close_reason", "professional_reason"}
+_FREE_TEXT = {
+    "note", "description", "outcome", "reason", "close_reason", "professional_reason",
+    "discussion", "actions",
+}  # fmt: skip
 
 
 def export_workbook(

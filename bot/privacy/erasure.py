@@ -6,7 +6,8 @@ what the figures count, so that every figure ever reported reads the same afterw
 
 Erased (set to '' or NULL, never deleted):
 - contacts: note, referral, follow-up date and when it was reminded;
-- flags: description and outcome (category and dates stay: flags raised and closed);
+- flags: description, discussion note, partners and actions, and outcome (category, state
+  and dates stay: flags reported, discussed and closed);
 - interpreter requests: the reason of a decision and why a professional was asked for (the
   purpose is one of a fixed list and stays, as do language, money and dates: the costs are
   reported by them);

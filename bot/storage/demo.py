@@ -96,8 +96,9 @@ class DemoStore:
             await self._db.execute_many(
                 """
                 INSERT INTO flags (family_id, category, description, raised_by, raised_at,
-                    closed_at, outcome)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    closed_at, outcome, state)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                    CASE WHEN ?6 IS NULL THEN 'reported' ELSE 'closed' END)
                 """,
                 [self._sealed_flag(row) for row in data.flags],
             )

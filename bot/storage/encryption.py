@@ -36,6 +36,8 @@ SEALED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("contacts", "note"),
     ("flags", "description"),
     ("flags", "outcome"),
+    ("flags", "discussion"),
+    ("flags", "actions"),
     ("families", "close_reason"),
     ("interpreter_requests", "reason"),
     ("interpreter_requests", "professional_reason"),

@@ -23,7 +23,10 @@ _ERASE_FAMILY = (
     UPDATE contacts SET note = '', referral = NULL, follow_up_on = NULL, reminded_at = NULL
     WHERE family_id = :family
     """,
-    "UPDATE flags SET description = '', outcome = NULL WHERE family_id = :family",
+    """
+    UPDATE flags SET description = '', outcome = NULL, discussion = NULL, actions = NULL
+    WHERE family_id = :family
+    """,
     """
     UPDATE interpreter_requests SET reason = NULL, professional_reason = NULL
     WHERE family_id = :family
@@ -56,7 +59,8 @@ class ErasureStore:
                 (SELECT count(*) FROM contacts
                  WHERE family_id = f.id AND follow_up_on IS NOT NULL) AS follow_ups,
                 (SELECT count(*) FROM flags
-                 WHERE family_id = f.id AND (description != '' OR outcome IS NOT NULL))
+                 WHERE family_id = f.id AND (description != '' OR outcome IS NOT NULL
+                    OR discussion IS NOT NULL OR actions IS NOT NULL))
                     AS flag_texts,
                 (SELECT coalesce(sum((reason IS NOT NULL) + (professional_reason IS NOT NULL)),
                     0) FROM interpreter_requests WHERE family_id = f.id) AS request_reasons

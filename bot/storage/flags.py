@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.casework.families import family_code
-from bot.casework.flags import Flag
+from bot.casework.flags import (
+    OPEN_FLAG_STATES,
+    Flag,
+    FlagState,
+    FlagStep,
+    next_flag_state,
+)
 from bot.casework.vocabulary import FlagCategory
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, from_db_time, to_db_time
@@ -23,7 +30,30 @@ def flag_from_row(row: sqlite3.Row, cipher: TextCipher) -> Flag:
         raised_at=from_db_time(row["raised_at"]),
         closed_at=from_db_time(row["closed_at"]),
         outcome=cipher.open(row["outcome"]),
+        state=FlagState(row["state"]),
+        discussed_at=from_db_time(row["discussed_at"]),
+        discussion=cipher.open(row["discussion"]),
+        progress_at=from_db_time(row["progress_at"]),
+        actions=cipher.open(row["actions"]),
     )
+
+
+@dataclass(frozen=True)
+class FlagCounts:
+    """Flags reported, discussed, taken into progress and closed within a period."""
+
+    reported: int
+    discussed: int
+    in_progress: int
+    closed: int
+
+
+# Per step: the columns of who, when and the text it keeps.
+_STEP_COLUMNS = {
+    FlagStep.DISCUSS: ("discussed_by", "discussed_at", "discussion"),
+    FlagStep.PROGRESS: ("progress_by", "progress_at", "actions"),
+    FlagStep.CLOSE: ("closed_by", "closed_at", "outcome"),
+}
 
 
 class FlagStore:
@@ -68,19 +98,68 @@ class FlagStore:
         return None if row is None else flag_from_row(row, self._db.cipher)
 
     async def open_flags(self) -> list[Flag]:
+        return await self.in_states(OPEN_FLAG_STATES)
+
+    async def in_states(self, states: frozenset[FlagState]) -> list[Flag]:
+        """The flags in these states, oldest report first."""
+        values = sorted(state.value for state in states)
         rows = await self._db.fetch_all(
-            "SELECT * FROM flags WHERE closed_at IS NULL ORDER BY raised_at, id"
+            f"SELECT * FROM flags WHERE state IN ({','.join('?' * len(values))}) "
+            "ORDER BY raised_at, id",
+            values,
         )
         return [flag_from_row(row, self._db.cipher) for row in rows]
+
+    async def counts(self, start: datetime, end: datetime) -> FlagCounts:
+        """How many flags were reported, discussed, taken into progress and closed in
+        [start, end): each step counts once, at the time it was first taken."""
+        row = await self._db.fetch_one(
+            """
+            SELECT
+                count(*) FILTER (WHERE raised_at >= :start AND raised_at < :end),
+                count(*) FILTER (WHERE discussed_at >= :start AND discussed_at < :end),
+                count(*) FILTER (WHERE progress_at >= :start AND progress_at < :end),
+                count(*) FILTER (WHERE closed_at >= :start AND closed_at < :end)
+            FROM flags
+            """,
+            {"start": to_db_time(start), "end": to_db_time(end)},
+        )
+        assert row is not None
+        return FlagCounts(*row)
 
     async def for_contact(self, contact_id: int) -> Flag | None:
         row = await self._db.fetch_one("SELECT * FROM flags WHERE contact_id = ?", (contact_id,))
         return None if row is None else flag_from_row(row, self._db.cipher)
 
-    async def close(self, flag_id: int, outcome: str, closed_by: int, now: datetime) -> None:
+    async def close(self, flag_id: int, outcome: str, closed_by: int, now: datetime) -> Flag:
+        return await self.move(flag_id, FlagStep.CLOSE, outcome, closed_by, now)
+
+    async def move(
+        self, flag_id: int, step: FlagStep, text: str | None, by: int, now: datetime
+    ) -> Flag:
+        """Take a step (FLAG_TRANSITIONS), kept with who, when and its text, and audited.
+
+        A step taken again (partners and actions updated while in progress) keeps the time
+        the state began. Raises FlagTransitionRefused where the flag's state does not allow
+        the step.
+        """
+        by_column, at_column, text_column = _STEP_COLUMNS[step]
+        # Read and written in one transaction: no other coordinator moves it in between.
         async with self._db.transaction():
+            flag = await self.get(flag_id)
+            assert flag is not None
+            following = next_flag_state(flag, step)
             await self._db.execute(
-                "UPDATE flags SET closed_by = ?, closed_at = ?, outcome = ? WHERE id = ?",
-                (closed_by, to_db_time(now), self._db.cipher.seal(outcome), flag_id),
+                f"""
+                UPDATE flags SET state = ?, {by_column} = ?,
+                    {at_column} = coalesce({at_column}, ?), {text_column} = ?
+                WHERE id = ?
+                """,
+                (following.value, by, to_db_time(now), self._db.cipher.seal(text), flag_id),
             )
-            await self._audit.record("flag.close", now, closed_by, subject=str(flag_id))
+            await self._audit.record(
+                f"flag.{step.value}", now, by, flag.family_code, f"{flag_id} {following.value}"
+            )
+        moved = await self.get(flag_id)
+        assert moved is not None
+        return moved

@@ -477,4 +477,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        why="Structural gaps follow the seed's method: a flag is reported, discussed, in "
+        "progress with partners and actions, and closed with an outcome; each step keeps who "
+        "and when, so that the figures count flags reported, discussed and closed in a "
+        "period. Open flags become reported, closed ones stay closed.",
+        statements=(
+            "ALTER TABLE flags ADD COLUMN state TEXT NOT NULL DEFAULT 'reported' "
+            "CHECK (state IN ('reported', 'discussed', 'in_progress', 'closed'))",
+            "ALTER TABLE flags ADD COLUMN discussed_by INTEGER REFERENCES staff (telegram_id)",
+            "ALTER TABLE flags ADD COLUMN discussed_at TEXT",
+            "ALTER TABLE flags ADD COLUMN discussion TEXT",
+            "ALTER TABLE flags ADD COLUMN progress_by INTEGER REFERENCES staff (telegram_id)",
+            "ALTER TABLE flags ADD COLUMN progress_at TEXT",
+            "ALTER TABLE flags ADD COLUMN actions TEXT",
+            "UPDATE flags SET state = 'closed' WHERE closed_at IS NOT NULL",
+            "CREATE INDEX flags_state ON flags (state, raised_at)",
+        ),
+    ),
 )
