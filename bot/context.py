@@ -12,6 +12,7 @@ from bot.operations.status import QueueLengths
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from bot.casework.conferences import ConferenceDraft
     from bot.casework.contacts import ContactDraft
     from bot.casework.families import FamilyDraft
     from bot.core.clock import Clock
@@ -77,6 +78,7 @@ class Session:
     def __init__(self) -> None:
         self.new_family: Dialog[FamilyDraft] | None = None
         self.new_contact: Dialog[ContactDraft] | None = None
+        self.new_conference: Dialog[ConferenceDraft] | None = None
         # A text held back for its personal data, until Send anyway or Cancel: memory only.
         self.pending_translation: PendingTranslation | None = None
         # A note, flag text or reason held back for its personal data, until Save anyway or

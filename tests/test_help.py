@@ -15,11 +15,12 @@ FIGURES = ["week", "month", "year"]
 MANAGING = ["caseload", "fte", "staffing", "export", "subscribe", "unsubscribe"]
 EXPECTED = {
     Role.CASE_MANAGER: [
-        *CASEWORK, "due", "flag", "interpreter", "requests", "cancelrequest", "translate",
+        *CASEWORK, "due", "flag", "conference", "conferences", "interpreter", "requests", "cancelrequest", "translate",
         *FIGURES, "language", "help", "cancel",
     ],
     Role.COORDINATOR: [
-        *CASEWORK, "transfer", "due", "flag", "flags", "closeflag", "interpreter", "requests",
+        *CASEWORK, "transfer", "due", "flag", "flags", "closeflag", "conference", "conferences",
+        "interpreter", "requests",
         "cancelrequest", "approve", "reject", "invoice", "budget", "spend", "proof", "translate",
         *FIGURES,
         *MANAGING, "invite", "users", "language", "help", "cancel",

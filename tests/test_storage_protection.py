@@ -34,9 +34,10 @@ PROFESSIONAL_REASON = "nur Sorani, der Pool hat niemanden"
 CORRECTION = "Wartezeit doppelt abgerechnet"
 DISCUSSION = "Thema der Steuerungsrunde im Dezember"
 ACTIONS = "Gesundheitsamt und Kinderarztpraxen: Quotenmodell"
+AGREEMENTS = "Fiktionsbescheinigung wird bis zur Verlängerung ausgestellt"
 TEXTS = (
     NOTE, GAP_NOTE, OUTCOME, REJECTION, CLOSE_REASON, PROFESSIONAL_REASON, CORRECTION,
-    DISCUSSION, ACTIONS,
+    DISCUSSION, ACTIONS, AGREEMENTS,
 )  # fmt: skip
 # One word of each that nothing else in the database holds.
 MARKERS = (
@@ -228,9 +229,10 @@ def test_a_wrong_or_missing_key_is_a_clear_error_not_garbage() -> None:
 
 async def fill_every_free_text(bot: BotHarness) -> None:
     """A contact note, a #struktur note with its flag, discussion, partners and outcome, a
-    rejection reason, a reason for a professional interpreter, an invoice's correction reason
-    and a close reason, all through the chat."""
+    rejection reason, a reason for a professional interpreter, an invoice's correction reason,
+    a conference's partner and agreements, and a close reason, all through the chat."""
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
+    await bot.send(CASE_MANAGER, f"/conference ABH,Jobcenter F-0001 aufenthalt 60: {AGREEMENTS}")
     await bot.send(CASE_MANAGER, f"/log F-0001 45m hausbesuch arbeit: {NOTE}")
     await bot.send(CASE_MANAGER, f"/log F-0001 30m telefon gesundheit: {GAP_NOTE}")
     await bot.send(COORDINATOR, f"/flag 1 discussed {DISCUSSION}")
@@ -273,6 +275,8 @@ async def test_with_a_key_the_file_holds_no_free_text_and_the_bot_still_shows_it
         "interpreter_requests.professional_reason": 1,
         "invoices.reason": 1,
         "expenses.purpose": 0,
+        "conferences.partner_name": 1,
+        "conferences.agreements": 1,
         # The harness hands updates to the bot directly; tests/test_delivery.py seals these.
         "inbox.payload": 0,
         "outbox.params": 0,
@@ -361,7 +365,7 @@ async def rotate(path: Path, keys: tuple[str, ...]) -> dict[str, tuple[int, int,
     finally:
         await storage.close()
     return {
-        r.name: (r.sealed, r.resealed, r.unchanged) for r in rotations if r.name.startswith("c")
+        r.name: (r.sealed, r.resealed, r.unchanged) for r in rotations if r.name.startswith("contacts")
     }
 
 

@@ -32,7 +32,7 @@ LOG_EXAMPLE = "/log F-0042 45m hausbesuch aufenthalt,arbeit: Termin vorbereitet"
 _STRUCTURAL = re.compile(rf"{STRUCTURAL_TAG}\b", re.IGNORECASE)
 
 
-_FOLLOW_UP_WORDS = {"next", "wv", "wiedervorlage", "followup", "fu", "повторно"}
+FOLLOW_UP_WORDS = {"next", "wv", "wiedervorlage", "followup", "fu", "повторно"}
 _REFERRAL_WORDS = {"ref", "verweis", "an", "→", "->", "направлення", "напр"}
 
 
@@ -130,7 +130,7 @@ def parse_log(arguments: str, today: date) -> ContactDraft:
 
 def _read_log_token(token: str, rest: list[str], parts: _LogParts, today: date) -> None:
     word = token.lower()
-    if word in _FOLLOW_UP_WORDS:
+    if word in FOLLOW_UP_WORDS:
         if not rest:
             raise ParseError(
                 _("“{word}” needs a date after it. Example: next 02.12.").format(word=quoted(token))

@@ -432,11 +432,19 @@ async def period_report(
     """The report of a period: the county's with each person's share, or one person's."""
     current = await period_figures(storage, tz, period, staff_id, per_person=staff_id is None)
     previous = await period_figures(storage, tz, period.previous(), staff_id, per_person=False)
+    # A person's figures count the conferences they recorded.
+    earlier = period.previous()
+    conferences = (
+        await storage.conferences.counts(period.start, period.end, recorded_by=staff_id),
+        await storage.conferences.counts(earlier.start, earlier.end, recorded_by=staff_id),
+    )
     if staff_id is None:
         shown = [person.staff_id for person in current.by_staff[: PEOPLE_SHOWN + 1]]
         names = await storage.staff.names(shown)
-        return figures_text(period, current, previous, _("KIM figures, whole county"), names)
-    return figures_text(period, current, previous, _("Your figures"))
+        return figures_text(
+            period, current, previous, _("KIM figures, whole county"), names, conferences
+        )
+    return figures_text(period, current, previous, _("Your figures"), conferences=conferences)
 
 
 async def period_figures(

@@ -17,6 +17,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.casework.conferences import conference_line
 from bot.casework.contacts import contact_line
 from bot.casework.families import (
     FREQUENT_LANGUAGES,
@@ -307,6 +308,11 @@ async def show_family(update: Update, context: BotContext) -> None:
         lines += [contact_line(contact) for contact in contacts]
     else:
         lines.append(_("No contacts logged yet."))
+    conferences = await context.storage.conferences.for_family(family.id)
+    if conferences:
+        # Without the other families linked: the reader may not work with them.
+        lines += ["", _("<b>Latest case conferences</b>")]
+        lines += [conference_line(conference, with_families=False) for conference in conferences]
     await reply_with_case_details(update, context, "\n".join(lines))
 
 

@@ -29,24 +29,27 @@ JOB_NAME = "follow-up reminders"
 async def list_due(update: Update, context: BotContext) -> None:
     """Open follow-ups of the sender's families: overdue, today and the next seven days."""
     today = context.clock.today()
-    contacts = await context.storage.followups.open_follow_ups(
+    follow_ups = await context.storage.followups.open_follow_ups(
         context.member.telegram_id, today + timedelta(days=DUE_DAYS)
     )
-    if not contacts:
+    if not follow_ups:
         await reply(update, _("No follow-ups in the next 7 days."))
         return
     lines = [_("<b>Your follow-ups</b>")]
-    for contact in contacts:
-        if contact.follow_up_on < today:
-            when = _("overdue since {date}").format(date=format_date(contact.follow_up_on))
-        elif contact.follow_up_on == today:
+    for follow_up in follow_ups:
+        if follow_up.due_on < today:
+            when = _("overdue since {date}").format(date=format_date(follow_up.due_on))
+        elif follow_up.due_on == today:
             when = _("today")
         else:
-            when = format_date(contact.follow_up_on)
+            when = format_date(follow_up.due_on)
+        text = (
+            _("{when}: {code} (case conference of {date})")
+            if follow_up.at_conference
+            else _("{when}: {code} (contact of {date})")
+        )
         lines.append(
-            _("{when}: {code} (contact of {date})").format(
-                when=when, code=contact.family_code, date=format_date(contact.contact_on)
-            )
+            text.format(when=when, code=follow_up.family_code, date=format_date(follow_up.set_on))
         )
     await reply(update, "\n".join(lines))
 
@@ -59,22 +62,28 @@ async def send_reminders(context: BotContext) -> None:
     for follow_up in await storage.followups.follow_ups_to_remind(
         reminders_due_until(services.clock.local(now))
     ):
-        contact = follow_up.contact
         with use_locale(follow_up.locale):
-            text = _(
-                "Follow-up due: {code}, planned for {due} at the contact of {date}. "
-                "/family {code} shows the record."
+            text = (
+                _(
+                    "Follow-up due: {code}, planned for {due} at the case conference of "
+                    "{date}. /family {code} shows the record."
+                )
+                if follow_up.at_conference
+                else _(
+                    "Follow-up due: {code}, planned for {due} at the contact of {date}. "
+                    "/family {code} shows the record."
+                )
             ).format(
-                code=contact.family_code,
-                due=format_date(contact.follow_up_on),
-                date=format_date(contact.contact_on),
+                code=follow_up.family_code,
+                due=format_date(follow_up.due_on),
+                date=format_date(follow_up.set_on),
             )
         try:
             await context.bot.send_message(follow_up.case_manager_id, text)
         except TelegramError as exc:
             log.warning("could not remind %s: %s", follow_up.case_manager_id, exc)
             continue
-        await storage.followups.mark_reminded(contact.id, now)
+        await storage.followups.mark_reminded(follow_up, now)
 
 
 def schedule_reminders(application: Application) -> None:

@@ -33,6 +33,8 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "audit.export": lazy_gettext("Audit log exported"),
     "backup.create": lazy_gettext("Database backed up"),
     "contact.create": lazy_gettext("Contact logged"),
+    "conference.record": lazy_gettext("Case conference or meeting recorded"),
+    "conference.link": lazy_gettext("Family linked to a case conference"),
     "contact.undo": lazy_gettext("Contact undone"),
     "dataexport": lazy_gettext("Family data exported (Art. 15)"),
     "export": lazy_gettext("Casework exported"),
@@ -74,6 +76,9 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "translation.personal_data_sent": lazy_gettext("Translated despite personal data"),
     "contact.personal_data_kept": lazy_gettext("Note saved despite personal data"),
     "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),
+    "conference.personal_data_kept": lazy_gettext(
+        "Conference text saved despite personal data"
+    ),
     "request.personal_data_kept": lazy_gettext("Rejection reason saved despite personal data"),
     "request.professional_reason_kept": lazy_gettext(
         "Reason for a professional interpreter saved despite personal data"

@@ -43,6 +43,8 @@ class FamilyData:
     follow_ups: Sequence[FollowUpEntry]
     requests: Sequence[Any]
     flags: Sequence[Any]
+    # Case conferences the family is linked to, each with only this family's code.
+    conferences: Sequence[Any]
     audit: Sequence[AuditLine]
 
 
@@ -76,6 +78,7 @@ def export_json(data: FamilyData, exported_at: datetime, exported_by: str) -> by
         "follow_ups": [_json_record(entry) for entry in data.follow_ups],
         "interpreter_requests": [_json_record(request) for request in data.requests],
         "flags": [_json_record(flag) for flag in data.flags],
+        "conferences": [_json_record(conference) for conference in data.conferences],
         "audit": [
             {
                 "at": line.at.isoformat(),
@@ -175,6 +178,14 @@ FIELD_LABELS = {
     "discussion": lazy_gettext("discussion note"),
     "progress_at": lazy_gettext("in progress since"),
     "actions": lazy_gettext("partners and actions"),
+    "held_on": lazy_gettext("held on"),
+    "kind": lazy_gettext("kind of meeting"),
+    "participants": lazy_gettext("taking part"),
+    "partner_name": lazy_gettext("partners"),
+    "family_ids": lazy_gettext("families"),
+    "agreements": lazy_gettext("agreements"),
+    "recorded_by": lazy_gettext("recorded by (Telegram ID)"),
+    "recorded_at": lazy_gettext("recorded at"),
 }
 
 
@@ -186,7 +197,7 @@ def field_label(name: str) -> str:
 # Free-text fields get wide columns.
 _FREE_TEXT = {
     "note", "description", "outcome", "reason", "close_reason", "professional_reason",
-    "discussion", "actions",
+    "discussion", "actions", "partner_name", "agreements",
 }  # fmt: skip
 
 
@@ -214,6 +225,7 @@ def export_workbook(
         (_("Follow-ups"), data.follow_ups),
         (_("Interpreter requests"), data.requests),
         (_("Structural gaps"), data.flags),
+        (_("Case conferences"), data.conferences),
     ):
         if records:
             sheets.append(_records_sheet(title, records, tz, type(records[0])))

@@ -11,7 +11,10 @@ Erased (set to '' or NULL, never deleted):
 - interpreter requests: the reason of a decision and why a professional was asked for (the
   purpose is one of a fixed list and stays, as do language, money and dates: the costs are
   reported by them);
-- the family: household size, languages, benefit system, consent date and close reason.
+- the family: household size, languages, benefit system, consent date and close reason;
+- case conferences linked to the family: the link (and the follow-up date set there) and the
+  conference's agreements, which may describe any family linked; the conference itself
+  stays, with its day, kind, teams, topics and minutes (the figures count it).
 
 Kept: the family code, town, country of origin (a reported figure, for the county to
 confirm: docs/DATA_PROTECTION.md), whether the family fled from Ukraine, opened and closed

@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from bot.casework.conferences import ConferenceCounts
 from bot.casework.vocabulary import ContactType, Topic
 from bot.core.i18n import _, format_money, format_number, weekday_name
 from bot.reporting.periods import Period
@@ -111,8 +112,10 @@ def figures_text(
     previous: PeriodFigures,
     heading: str,
     names: dict[int, str] | None = None,
+    conferences: tuple[ConferenceCounts, ConferenceCounts] | None = None,
 ) -> str:
-    """The report; `names` (person id → name) adds the per-person part for coordinators."""
+    """The report; `names` (person id → name) adds the per-person part for coordinators,
+    `conferences` (this period's and the previous one's) the line of case conferences."""
     lines = [
         f"<b>{heading}</b>",
         period.label(),
@@ -157,6 +160,8 @@ def figures_text(
             closed_change=change(current.flags_closed, previous.flags_closed),
         ),
     ]  # fmt: skip
+    if conferences is not None:
+        lines.append(conferences_line(*conferences))
     lines += _section(
         _("<b>By kind of contact</b>"),
         [(kind.label, current.by_type.get(kind), previous.by_type.get(kind))
@@ -211,3 +216,23 @@ def _people(current: PeriodFigures, names: dict[int, str], room: int) -> str:
             break
         lines.append(line)
     return "\n".join(lines)
+
+
+# Case conferences and cross-case meetings -------------------------------------------------
+
+
+def conferences_line(current: ConferenceCounts, previous: ConferenceCounts) -> str:
+    """Case conferences (of those with the immigration and the naturalisation office) and
+    cross-case meetings, each with its change against the previous period."""
+    return _(
+        "Case conferences: {count} ({change}) (of those with the immigration office "
+        "{immigration}, with the naturalisation office {naturalisation}) · cross-case "
+        "meetings: {cross} ({cross_change})"
+    ).format(
+        count=current.case_conferences,
+        change=change(current.case_conferences, previous.case_conferences),
+        immigration=current.with_immigration_office,
+        naturalisation=current.with_naturalisation_office,
+        cross=current.cross_case,
+        cross_change=change(current.cross_case, previous.cross_case),
+    )

@@ -121,3 +121,12 @@ def may_invite(inviter: Role, invitee: Role) -> bool:
 
 def invitable_roles(inviter: Role) -> list[Role]:
     return [role for role in Role if may_invite(inviter, role)]
+
+
+# Staff of the immigration and naturalisation offices (Ausländerbehörde, Einbürgerungsbehörde)
+# work in KIM with the role case_manager but have no caseload of their own.
+OFFICE_TEAMS = frozenset({Team.IMMIGRATION_OFFICE, Team.NATURALISATION_OFFICE})
+
+
+def is_office_staff(role: Role, team: Team) -> bool:
+    return role is Role.CASE_MANAGER and team in OFFICE_TEAMS

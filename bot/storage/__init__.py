@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.storage.audit import AuditLog
 from bot.storage.caseload import CaseloadStore
+from bot.storage.conferences import ConferenceStore
 from bot.storage.contacts import ContactStore
 from bot.storage.database import Database
 from bot.storage.dataexport import DataExportStore
@@ -44,6 +45,7 @@ class Storage:
         self.families = FamilyStore(db, self.audit)
         self.flags = FlagStore(db, self.audit)
         self.contacts = ContactStore(db, self.audit, self.flags)
+        self.conferences = ConferenceStore(db, self.audit)
         self.followups = FollowUpStore(db)
         self.funds = FundStore(db, self.audit)
         self.translations = TranslationStore(db, self.funds)
@@ -60,7 +62,7 @@ class Storage:
         self.traces = TraceStore(db)
         self.inbox = InboxStore(db)
         self.outbox = OutboxStore(db)
-        self.dataexport = DataExportStore(db, self.families, self.audit)
+        self.dataexport = DataExportStore(db, self.families, self.conferences, self.audit)
         self.encryption = EncryptionStore(db, self.audit)
         self.erasure = ErasureStore(db, self.audit, self.families, self.staff)
 

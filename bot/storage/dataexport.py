@@ -6,11 +6,13 @@ Rows become records through the stores' own row mappers, so whatever they do to 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from bot.casework.families import family_code
 from bot.privacy.dataexport import FamilyData, FollowUpEntry
 from bot.storage.audit import AuditLog
+from bot.storage.conferences import ConferenceStore
 from bot.storage.contacts import contact_from_row
 from bot.storage.database import Database, from_db_time
 from bot.storage.families import FamilyStore
@@ -19,9 +21,12 @@ from bot.storage.requests import request_from_row
 
 
 class DataExportStore:
-    def __init__(self, db: Database, families: FamilyStore, audit: AuditLog) -> None:
+    def __init__(
+        self, db: Database, families: FamilyStore, conferences: ConferenceStore, audit: AuditLog
+    ) -> None:
         self._db = db
         self._families = families
+        self._conferences = conferences
         self._audit = audit
 
     async def family_data(self, family_id: int) -> FamilyData | None:
@@ -55,8 +60,14 @@ class DataExportStore:
                 "SELECT * FROM flags WHERE family_id = ? ORDER BY raised_at, id", (family_id,)
             )
         ]
+        # Each conference as it concerns this family: the other families linked are other
+        # people's data and are left out.
+        conferences = [
+            dataclasses.replace(conference, family_ids=(family_id,))
+            for conference in await self._conferences.of_family(family_id)
+        ]
         code = family_code(family_id)
         audit = await self._audit.about_family(
             code, [request.id for request in requests], [flag.id for flag in flags]
         )
-        return FamilyData(code, family, contacts, follow_ups, requests, flags, audit)
+        return FamilyData(code, family, contacts, follow_ups, requests, flags, conferences, audit)

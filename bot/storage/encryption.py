@@ -43,6 +43,8 @@ SEALED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("interpreter_requests", "professional_reason"),
     ("invoices", "reason"),
     ("expenses", "purpose"),
+    ("conferences", "partner_name"),
+    ("conferences", "agreements"),
     # Updates and replies in transit: message texts of every kind, for seconds as a rule.
     ("inbox", "payload"),
     ("outbox", "params"),

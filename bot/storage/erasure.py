@@ -1,7 +1,7 @@
 """Erasure and retention: the SQL behind bot/privacy/erasure.py.
 
 Every statement here is an UPDATE of personal columns (or a DELETE of old audit lines):
-no contact, flag or request row is ever deleted, so no roll-up trigger on contacts fires
+no contact, flag, request or conference row is ever deleted, so no roll-up trigger on contacts fires
 (they run on INSERT and DELETE only) and every running total stays as it was.
 """
 
@@ -19,6 +19,17 @@ from bot.storage.staff import StaffStore
 
 # What goes, table by table (see the module docstring of bot/privacy/erasure.py).
 _ERASE_FAMILY = (
+    # A conference stays (the figures count it) but loses the family: first its agreements,
+    # which may describe the family (and cannot be told apart from what they say about the
+    # other families linked), then the link itself and the follow-up set there.
+    """
+    UPDATE conferences SET agreements = ''
+    WHERE id IN (SELECT conference_id FROM conference_families WHERE family_id = :family)
+    """,
+    """
+    UPDATE conference_families SET family_id = NULL, follow_up_on = NULL, reminded_at = NULL
+    WHERE family_id = :family
+    """,
     """
     UPDATE contacts SET note = '', referral = NULL, follow_up_on = NULL, reminded_at = NULL
     WHERE family_id = :family

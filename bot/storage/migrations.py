@@ -495,4 +495,42 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX flags_state ON flags (state, raised_at)",
         ),
     ),
+    Migration(
+        why="Case conferences and cross-case meetings: when, which teams took part (a bit per "
+        "team, partners included), topics, minutes and agreements (sealed), and the families "
+        "linked to each, with the follow-up date set for the recorder's own families. A link "
+        "loses its family when the family is erased; the conference stays and is counted.",
+        statements=(
+            """
+            CREATE TABLE conferences (
+                id INTEGER PRIMARY KEY,
+                held_on TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('case', 'cross_case')),
+                participants INTEGER NOT NULL CHECK (participants > 0),
+                partner_name TEXT NOT NULL DEFAULT '',
+                topics INTEGER NOT NULL,
+                minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 480),
+                agreements TEXT NOT NULL DEFAULT '',
+                recorded_by INTEGER NOT NULL REFERENCES staff (telegram_id),
+                recorded_at TEXT NOT NULL,
+                source_chat_id INTEGER,
+                source_message_id INTEGER,
+                UNIQUE (source_chat_id, source_message_id)
+            )
+            """,
+            "CREATE INDEX conferences_held ON conferences (held_on)",
+            "CREATE INDEX conferences_recorder ON conferences (recorded_by, held_on)",
+            """
+            CREATE TABLE conference_families (
+                id INTEGER PRIMARY KEY,
+                conference_id INTEGER NOT NULL REFERENCES conferences (id),
+                family_id INTEGER REFERENCES families (id),
+                follow_up_on TEXT,
+                reminded_at TEXT
+            )
+            """,
+            "CREATE INDEX conference_families_conference ON conference_families (conference_id)",
+            "CREATE INDEX conference_families_family ON conference_families (family_id)",
+        ),
+    ),
 )
