@@ -540,6 +540,14 @@ class Fuzzer:
             "transfer": lambda: f"{family} {pick(['@anna_kim', '@oksana_cm', '@amira_admin'])}",
             "flag": lambda: f"{family} {one(FLAG_CATEGORIES)}: {one(NOTES)}",
             "closeflag": lambda: f"{self.random.randint(0, 8)} {one(NOTES)}",
+            "conference": lambda: " ".join(
+                [pick(["", "", one(CONTACT_DAYS)]), pick(["", "", "übergreifend", "fallbezogen"]),
+                 pick(["ABH,CM", "EBH", "abh,koordination,jobcenter", "partner", "", "xyz"]),
+                 pick(["", family, f"{family} F-0002", "F-9999"]), one(TOPICS),
+                 pick([one(DURATIONS), "60", ""]),
+                 pick(["", "", f"next {one(FOLLOW_UPS)}"])]
+            ) + note,
+            "conferences": lambda: "",
             "interpreter": lambda: " ".join(
                 [pick(["", family]), one(LANGUAGES), one(FOLLOW_UPS), one(STARTS),
                  one(MODES_AND_LENGTHS), one(TOWNS), one(PURPOSES),

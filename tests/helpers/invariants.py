@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot.casework.conferences import ConferenceKind
 from bot.casework.vocabulary import BenefitSystem, ContactType, FlagCategory, Service, Topic
 from bot.core.i18n import SUPPORTED_LOCALES
 from bot.core.parsing import MAX_MINUTES, YEARS
@@ -33,6 +34,8 @@ _DAYS = {
     "funds": ("starts_on", "ends_on"),
     "invoices": ("invoiced_on",),
     "expenses": ("booked_on",),
+    "conferences": ("held_on",),
+    "conference_families": ("follow_up_on",),
 }
 _INSTANTS = {
     "contacts": ("created_at", "reminded_at"),
@@ -51,6 +54,8 @@ _INSTANTS = {
     "audit_log": ("at",),
     "undone_contacts": ("undone_at",),
     "expenses": ("booked_at",),
+    "conferences": ("recorded_at",),
+    "conference_families": ("reminded_at",),
 }
 # What each holds, and the condition under which it is not that.
 _TIMES = (
@@ -68,6 +73,15 @@ _RULES: tuple[tuple[str, str], ...] = (
         f"""SELECT id FROM interpreter_requests
         WHERE (minutes IS NOT NULL AND minutes NOT BETWEEN 1 AND {MAX_MINUTES})
             OR (minutes IS NULL AND pages IS NULL)""",
+    ),
+    (
+        "a conference has teams, known topics, 1 to 480 minutes and a follow-up only for a "
+        "family linked",
+        f"""SELECT id FROM conferences
+        WHERE participants <= 0 OR participants >= 32 OR topics <= 0
+            OR topics >= {1 << len(Topic)} OR minutes NOT BETWEEN 1 AND 480
+        UNION SELECT conference_id FROM conference_families
+        WHERE family_id IS NULL AND follow_up_on IS NOT NULL""",
     ),
     (
         "a contact has known topics",
@@ -176,6 +190,7 @@ _STATES = {
     ("staff", "team"): Team,
     ("invitations", "role"): Role,
     ("invitations", "team"): Team,
+    ("conferences", "kind"): ConferenceKind,
 }
 
 
