@@ -144,7 +144,9 @@ async def test_a_quick_form_that_lacks_something_says_what_and_stores_nothing(
 async def test_agreements_with_personal_data_are_held_back(county: BotHarness) -> None:
     bot = county
 
-    [warning] = await bot.send(CASE_MANAGER, f"/conference ABH F-0001 gesundheit 30: {PERSONAL_NOTE}")
+    text = f"/conference ABH F-0001 gesundheit 30: {PERSONAL_NOTE}"
+
+    [warning] = await bot.send(CASE_MANAGER, text)
     assert warning.text == held_text(PersonalData.NAME, PersonalData.HEALTH)
     assert await bot.storage.conferences.get(1) is None
 
@@ -237,7 +239,9 @@ async def test_conferences_lists_own_for_staff_and_all_for_coordinators(
     everyone = only_text(await bot.send(COORDINATOR, "/conferences"))
     nothing = only_text(await bot.send(COLLEAGUE, "/conferences"))
 
-    first = "#1 24.11.2026 · Fallkonferenz · Ausländerbehörde · 45 Min. · F-0002\n   Aufenthalt/Asyl"
+    first = (
+        "#1 24.11.2026 · Fallkonferenz · Ausländerbehörde · 45 Min. · F-0002\n   Aufenthalt/Asyl"
+    )
     second = (
         "#2 24.11.2026 · Fallkonferenz · Case Management und Einbürgerungsbehörde · 30 Min. · "
         "F-0001\n   Einbürgerung\n   <i>Antrag vorbereiten</i>"
@@ -290,7 +294,9 @@ async def test_the_dialog_asks_step_by_step_and_saves(county: BotHarness) -> Non
         "Wiedervorlage: 08.12.2026"
     )
     saved = texts(await bot.press(CASE_MANAGER, "Speichern"))
-    assert saved[-1].endswith("Wiedervorlage am 08.12.2026 für F-0001 und F-0002 eingetragen; /due zeigt sie.")
+    assert saved[-1].endswith(
+        "Wiedervorlage am 08.12.2026 für F-0001 und F-0002 eingetragen; /due zeigt sie."
+    )
     assert await links(bot) == [(1, 1, "2026-12-08"), (1, 2, "2026-12-08")]
 
 

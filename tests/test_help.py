@@ -15,8 +15,8 @@ FIGURES = ["week", "month", "year"]
 MANAGING = ["caseload", "fte", "staffing", "export", "subscribe", "unsubscribe"]
 EXPECTED = {
     Role.CASE_MANAGER: [
-        *CASEWORK, "due", "flag", "conference", "conferences", "interpreter", "requests", "cancelrequest", "translate",
-        *FIGURES, "language", "help", "cancel",
+        *CASEWORK, "due", "flag", "conference", "conferences", "interpreter", "requests",
+        "cancelrequest", "translate", *FIGURES, "language", "help", "cancel",
     ],
     Role.COORDINATOR: [
         *CASEWORK, "transfer", "due", "flag", "flags", "closeflag", "conference", "conferences",

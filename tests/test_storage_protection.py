@@ -365,7 +365,9 @@ async def rotate(path: Path, keys: tuple[str, ...]) -> dict[str, tuple[int, int,
     finally:
         await storage.close()
     return {
-        r.name: (r.sealed, r.resealed, r.unchanged) for r in rotations if r.name.startswith("contacts")
+        r.name: (r.sealed, r.resealed, r.unchanged)
+        for r in rotations
+        if r.name.startswith("contacts")
     }
 
 

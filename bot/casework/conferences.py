@@ -347,8 +347,13 @@ def _read_token(
     items = [item for item in word.split(",") if item]
     teams = [Participant.parse(item) for item in items]
     services = [Service.parse(item) for item in items]
-    if items and any(teams) and all(
-        team or service in _PARTNER_SERVICES for team, service in zip(teams, services, strict=True)
+    if (
+        items
+        and any(teams)
+        and all(
+            team or service in _PARTNER_SERVICES
+            for team, service in zip(teams, services, strict=True)
+        )
     ):
         participants.update(team for team in teams if team)
         partners.extend(
@@ -412,9 +417,7 @@ def participants_text(participants: Iterable[Participant], partner_name: str) ->
     labels = []
     for participant in participants:
         if participant is Participant.PARTNERS and partner_name:
-            labels.append(
-                _("partners ({names})").format(names=html.escape(partner_name))
-            )
+            labels.append(_("partners ({names})").format(names=html.escape(partner_name)))
         else:
             labels.append(participant.label)
     return format_items(labels)

@@ -1,5 +1,5 @@
-"""Realistic pseudonymous demo data: staff, families, contacts, requests, their invoices and
-flags.
+"""Realistic pseudonymous demo data: staff, families, contacts, requests, their invoices,
+flags and case conferences.
 
 Deterministic for a given seed. Demo staff get negative Telegram ids, like the shell's
 people, so they can never stand for a real Telegram account.
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.casework.conferences import ConferenceKind, Participant, participants_to_bits
 from bot.casework.vocabulary import ContactType, Service, Topic, topics_to_bits
 from bot.reporting.staffing import Block
 from bot.staff.roles import Role, Team
@@ -79,6 +80,10 @@ class DemoData:
     # (block, valid_from, funded_permille, vacant_permille, money_cents, set_by, set_at):
     # what is not filled by the staff's shares of a position is vacant.
     staffing: list[tuple]
+    # (held_on, kind, participants, partner_name, topics, minutes, agreements, recorded_by,
+    # recorded_at, family_ids): a few case conferences a week, about a third with the
+    # immigration office, some with the naturalisation office; a cross-case meeting a month.
+    conferences: list[tuple] = field(default_factory=list)
 
 
 def generate(
@@ -108,6 +113,10 @@ def generate(
         invoices=_invoices(requests),
         flags=_flags(rng, family_rows, today),
         staffing=_staffing(staff, FUNDED_FROM),
+        # A stream of its own: the other rows stay as they were before conferences came.
+        conferences=_conferences(
+            random.Random(f"{seed}-conferences"), family_rows, first_day, today
+        ),
     )
 
 
@@ -292,3 +301,64 @@ def _flags(rng: random.Random, families: list[tuple], today: date) -> list[tuple
 
 def _moment(day: date, hour: int = 9) -> str:
     return datetime.combine(day, time(hour), tzinfo=UTC).isoformat(timespec="seconds")
+
+
+# Partners at conferences, as staff name them.
+PARTNERS = ("Jobcenter Kreis Warendorf", "Sozialamt", "Jugendamt", "Schule", "Kita-Träger")
+CONFERENCE_TOPICS = (Topic.RESIDENCE, Topic.WORK, Topic.NATURALISATION, Topic.HOUSING,
+                     Topic.BENEFITS, Topic.SCHOOL)  # fmt: skip
+
+
+def _conferences(
+    rng: random.Random, families: list[tuple], first_day: date, today: date
+) -> list[tuple]:
+    """Three case conferences a week, each about one or two active families of its case
+    manager; a third with the immigration office, one in eight with the naturalisation
+    office, one in five with a partner; and on every month's first Wednesday a cross-case
+    meeting of coordination, case management and both offices."""
+    cm, abh, ebh = (
+        Participant.CASE_MANAGEMENT,
+        Participant.IMMIGRATION_OFFICE,
+        (Participant.NATURALISATION_OFFICE),
+    )
+    rows = []
+    day = first_day
+    while day < today:
+        # A few draws find an active family without scanning them all (the benchmark's
+        # county has hundreds of thousands).
+        drawn = [rng.choice(families) for _draw in range(8)] if families else []
+        active = [family for family in drawn if family[8] <= day.isoformat()
+                  and (family[9] is None or family[9] > day.isoformat())]  # fmt: skip
+        if day.weekday() in (0, 2, 3) and active:
+            family = rng.choice(active)
+            linked = [family[0]]
+            mine = [other[0] for other in active if other[11] == family[11] and other != family]
+            if mine and rng.random() < 0.25:
+                linked.append(mine[0])
+            teams = {cm}
+            partner = ""
+            if rng.random() < 1 / 3:
+                teams.add(abh)
+            if rng.random() < 1 / 8:
+                teams.add(ebh)
+            if rng.random() < 0.2:
+                teams.add(Participant.PARTNERS)
+                partner = rng.choice(PARTNERS)
+            topic = Topic.RESIDENCE if abh in teams else rng.choice(CONFERENCE_TOPICS)
+            # The immigration office records some of its conferences itself.
+            recorder = FIRST_STAFF_ID + 2 if abh in teams and rng.random() < 0.3 else family[11]
+            rows.append(
+                (day.isoformat(), ConferenceKind.CASE.value, participants_to_bits(teams),
+                 partner, topics_to_bits([topic]), rng.choice((45, 60, 90)),
+                 "Demo: Absprachen zum weiteren Vorgehen", recorder, _moment(day, 15),
+                 tuple(linked))
+            )  # fmt: skip
+        if day.weekday() == 2 and day.day <= 7:
+            rows.append(
+                (day.isoformat(), ConferenceKind.CROSS_CASE.value,
+                 participants_to_bits([Participant.COORDINATION, cm, abh, ebh]), "",
+                 topics_to_bits([Topic.RESIDENCE, Topic.NATURALISATION]), 120,
+                 "Demo: Abläufe zwischen KIM und Behörden", FIRST_STAFF_ID, _moment(day, 14), ())
+            )  # fmt: skip
+        day += timedelta(days=1)
+    return rows

@@ -303,9 +303,10 @@ async def on_day(update: Update, context: BotContext) -> int:
     today = context.clock.today()
     try:
         held_on = answered(
-            update, DayChosen, lambda pressed: pressed.day, lambda text: parse_contact_date(
-                text, today
-            )
+            update,
+            DayChosen,
+            lambda pressed: pressed.day,
+            lambda text: parse_contact_date(text, today),
         )
         if held_on > today or held_on < today - timedelta(days=366):
             raise ParseError(_("Please choose today or an earlier day of the last year."))
@@ -698,9 +699,7 @@ async def _store(
             )
         )
     elif draft.follow_up_on:
-        lines.append(
-            _("No follow-up was set: none of the families linked is in your caseload.")
-        )
+        lines.append(_("No follow-up was set: none of the families linked is in your caseload."))
     await reply_with_case_details(update, context, "\n".join(lines))
 
 

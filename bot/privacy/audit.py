@@ -76,9 +76,7 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "translation.personal_data_sent": lazy_gettext("Translated despite personal data"),
     "contact.personal_data_kept": lazy_gettext("Note saved despite personal data"),
     "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),
-    "conference.personal_data_kept": lazy_gettext(
-        "Conference text saved despite personal data"
-    ),
+    "conference.personal_data_kept": lazy_gettext("Conference text saved despite personal data"),
     "request.personal_data_kept": lazy_gettext("Rejection reason saved despite personal data"),
     "request.professional_reason_kept": lazy_gettext(
         "Reason for a professional interpreter saved despite personal data"

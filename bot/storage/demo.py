@@ -102,6 +102,20 @@ class DemoStore:
                 """,
                 [self._sealed_flag(row) for row in data.flags],
             )
+            for row in data.conferences:
+                conference_id = await self._db.execute(
+                    """
+                    INSERT INTO conferences (held_on, kind, participants, partner_name, topics,
+                        minutes, agreements, recorded_by, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    (*row[:3], self._db.cipher.seal(row[3]), *row[4:6],
+                     self._db.cipher.seal(row[6]), *row[7:9]),
+                )  # fmt: skip
+                await self._db.execute_many(
+                    "INSERT INTO conference_families (conference_id, family_id) VALUES (?, ?)",
+                    [(conference_id, family_id) for family_id in row[9]],
+                )
             for statement in (*rollups.rebuild_statements(), *rollups.TRIGGERS):
                 await self._db.execute(statement)
         await self._db.execute("ANALYZE")
