@@ -244,7 +244,7 @@ def quick_logs(draw: st.DrawFn) -> tuple[str, date, ContactDraft]:
     if draw(st.booleans()):
         follow_up_on = today + timedelta(days=draw(st.integers(min_value=0, max_value=366)))
         keyword = draw(
-            st.sampled_from(sorted(casework_contacts._FOLLOW_UP_WORDS)).flatmap(spellings)
+            st.sampled_from(sorted(casework_contacts.FOLLOW_UP_WORDS)).flatmap(spellings)
         )
         units.append(_Unit([keyword, draw(follow_up_date_spellings(follow_up_on, today))]))
     order = draw(st.permutations(units))
@@ -1433,7 +1433,7 @@ def test_words_for_types_and_topics_do_not_clash_with_the_quick_form() -> None:
     type_words = {word for term in ContactType for word in term.words}
     topic_words = {word for term in Topic for word in term.words}
     keywords = (
-        casework_contacts._FOLLOW_UP_WORDS
+        casework_contacts.FOLLOW_UP_WORDS
         | casework_contacts._REFERRAL_WORDS
         | parsing.DURATION_UNITS
     )
