@@ -353,21 +353,42 @@ async def test_the_figures_count_conferences_by_kind_and_office(county: BotHarne
     ) in mine.splitlines()
 
 
-async def test_erasing_a_family_unlinks_it_and_the_conference_still_counts(
+async def test_forget_unlinks_the_family_and_the_conference_still_counts(
     county: BotHarness,
 ) -> None:
     bot = county
     await bot.send(CASE_MANAGER, QUICK)
-    before = await bot.storage.conferences.counts(date(2026, 11, 23), date(2026, 11, 30))
+    await bot.send(COORDINATOR, "/conference F-0002 wohnen 30")
     await bot.send(CASE_MANAGER, "/closefamily F-0001 Umzug")
+    week = only_text(await bot.send(COORDINATOR, "/week"))
 
-    await bot.storage.erasure.erase_family(1, bot.time.now, ADMIN.id, "request")
+    question = only_text(await bot.send(ADMIN, "/forget F-0001"))
+    await bot.press(ADMIN, "Jetzt löschen")
 
+    assert (
+        "• 1 Verknüpfung mit einer Fallkonferenz, samt deren Absprachen (die Konferenz selbst "
+        "zählt weiter)"
+    ) in question.splitlines()
     conference = await bot.storage.conferences.get(1)
     assert conference.family_ids == () and conference.agreements == ""
-    assert await links(bot) == [(1, None, None)]
-    assert await bot.storage.conferences.counts(date(2026, 11, 23), date(2026, 11, 30)) == before
+    assert await links(bot) == [(1, None, None), (2, 2, None)]
     assert await bot.storage.conferences.for_family(1) == []
+    # Counted as before: 2 case conferences this week, the erased link's among them.
+    assert only_text(await bot.send(COORDINATOR, "/week")) == week
+    assert "Fallkonferenzen: 2 (+2)" in week
+
+
+async def test_refused_codes_of_office_staff_are_audited(county: BotHarness) -> None:
+    bot = county
+
+    await bot.send(ABH, "/conference F-0003 F-0001 aufenthalt 45")
+    await bot.send(ABH, "/conference F-0777 aufenthalt 45")
+
+    refused = await bot.storage.audit.lines(actor_id=ABH.id)
+    assert [(line.action, line.subject) for line in refused] == [
+        ("conference.link_refused", "F-0777"),
+        ("conference.link_refused", "F-0003"),
+    ]
 
 
 async def test_the_art_15_export_holds_the_familys_conferences_only(county: BotHarness) -> None:

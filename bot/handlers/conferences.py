@@ -257,6 +257,13 @@ async def _linkable_families(
         if is_office_staff(member.role, member.team):
             family = await context.storage.families.get(family_id)
             if family is None or not family.active:
+                # Audited like a refused /family: /audit shows anyone trying code after code.
+                await context.storage.audit.record(
+                    "conference.link_refused",
+                    context.clock.now(),
+                    member.telegram_id,
+                    family_code(family_id),
+                )
                 await reply(
                     update,
                     _(

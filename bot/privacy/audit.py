@@ -35,6 +35,9 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "contact.create": lazy_gettext("Contact logged"),
     "conference.record": lazy_gettext("Case conference or meeting recorded"),
     "conference.link": lazy_gettext("Family linked to a case conference"),
+    "conference.link_refused": lazy_gettext(
+        "Family code refused for a case conference (unknown or closed)"
+    ),
     "contact.undo": lazy_gettext("Contact undone"),
     "dataexport": lazy_gettext("Family data exported (Art. 15)"),
     "export": lazy_gettext("Casework exported"),

@@ -96,6 +96,8 @@ class ErasurePreview:
     follow_ups: int
     flag_texts: int
     request_reasons: int
+    # Links to case conferences (each takes the conference's agreements with it).
+    conference_links: int = 0
 
     @property
     def closed(self) -> bool:
@@ -158,6 +160,16 @@ def forget_question(preview: ErasurePreview) -> str:
                 "professional)",
                 "{count} reasons given on interpreter requests (rejections or why a professional)",
                 preview.request_reasons,
+            ),
+        ),
+        (
+            preview.conference_links,
+            ngettext(
+                "{count} link to a case conference, with the conference's agreements (the "
+                "conference itself stays counted)",
+                "{count} links to case conferences, with the conferences' agreements (the "
+                "conferences themselves stay counted)",
+                preview.conference_links,
             ),
         ),
     )

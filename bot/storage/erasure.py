@@ -74,7 +74,9 @@ class ErasureStore:
                     OR discussion IS NOT NULL OR actions IS NOT NULL))
                     AS flag_texts,
                 (SELECT coalesce(sum((reason IS NOT NULL) + (professional_reason IS NOT NULL)),
-                    0) FROM interpreter_requests WHERE family_id = f.id) AS request_reasons
+                    0) FROM interpreter_requests WHERE family_id = f.id) AS request_reasons,
+                (SELECT count(*) FROM conference_families WHERE family_id = f.id)
+                    AS conference_links
             FROM families AS f WHERE f.id = ?
             """,
             (family_id,),
@@ -90,6 +92,7 @@ class ErasureStore:
             follow_ups=row["follow_ups"],
             flag_texts=row["flag_texts"],
             request_reasons=row["request_reasons"],
+            conference_links=row["conference_links"],
         )
 
     async def erase_family(
