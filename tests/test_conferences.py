@@ -14,9 +14,11 @@ import pytest
 
 from bot.casework.conferences import ConferenceCounts
 from bot.core.offline import Person
+from bot.handlers.followups import JOB_NAME
 from bot.privacy.personal_data import PersonalData
 from bot.staff.roles import Role, Team
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.helpers.calls import sent_to
 from tests.helpers.dates import berlin
 from tests.helpers.harness import BotHarness, only_text, texts
 from tests.test_dataexport import uploads
@@ -87,6 +89,27 @@ async def test_the_quick_form_stores_the_conference_and_the_follow_up(county: Bo
     assert only_text(await bot.send(CASE_MANAGER, "/due")) == (
         "<b>Ihre Wiedervorlagen</b>\n03.12.2026: F-0001 (Fallkonferenz vom 24.11.2026)"
     )
+
+
+async def test_the_conference_follow_up_is_reminded_once_and_settled_by_a_contact(
+    county: BotHarness,
+) -> None:
+    bot = county
+    await bot.send(CASE_MANAGER, QUICK)
+    await bot.send(CASE_MANAGER, "/conference ABH F-0002 arbeit 30 next 03.12.")
+
+    bot.time.now = berlin(2026, 12, 3, 8, 0)
+    await bot.send(CASE_MANAGER, "/log F-0002 30m telefon arbeit")
+    due = await bot.run_job(JOB_NAME)
+    again = await bot.run_job(JOB_NAME)
+
+    # F-0002 had a contact on the day: its follow-up is settled; F-0001's is reminded once.
+    assert sent_to(due) == [("sendMessage", CASE_MANAGER.id)]
+    assert due[0].text == (
+        "Wiedervorlage fällig: F-0001, für den 03.12.2026 vorgesehen bei der Fallkonferenz "
+        "vom 24.11.2026. /family F-0001 zeigt die Akte."
+    )
+    assert again == []
 
 
 async def test_a_cross_case_meeting_needs_no_family(county: BotHarness) -> None:
