@@ -12,7 +12,14 @@ from datetime import date
 
 import pytest
 
-from bot.casework.conferences import ConferenceCounts
+from bot.casework.conferences import (
+    ConferenceCounts,
+    ConferenceDraft,
+    ConferenceKind,
+    Participant,
+    parse_conference,
+)
+from bot.casework.vocabulary import Topic
 from bot.core.offline import Person
 from bot.handlers.followups import JOB_NAME
 from bot.privacy.personal_data import PersonalData
@@ -190,6 +197,66 @@ async def test_the_same_update_delivered_twice_stores_once(county: BotHarness) -
 
     assert again[0].startswith("Diese Konferenz wurde bereits gespeichert:")
     assert (await bot.storage.conferences.recent(None, 10))[1] == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "team", "expected"),
+    [
+        (
+            "yesterday cross immigration,coordination,partners work 1,5h agreed: checklist",
+            Team.COORDINATION,
+            ConferenceDraft(
+                held_on=date(2026, 11, 23),
+                kind=ConferenceKind.CROSS_CASE,
+                participants=(
+                    Participant.COORDINATION,
+                    Participant.IMMIGRATION_OFFICE,
+                    Participant.PARTNERS,
+                ),
+                topics=(Topic.WORK,),
+                minutes=90,
+                agreements="checklist",
+            ),
+        ),
+        (
+            "вчора кейс імміграційна,кейсменеджмент F-0042 перебування 60 домовленості: Термін",
+            Team.CASE_MANAGEMENT,
+            ConferenceDraft(
+                held_on=date(2026, 11, 23),
+                kind=ConferenceKind.CASE,
+                participants=(Participant.CASE_MANAGEMENT, Participant.IMMIGRATION_OFFICE),
+                family_ids=(42,),
+                topics=(Topic.RESIDENCE,),
+                minutes=60,
+                agreements="Термін",
+            ),
+        ),
+        (
+            # The naturalisation office takes part as the recorder's team; a service word in
+            # a list with a team is a partner, named by its label.
+            "F-7 F-0007 F-8 abh,sozialamt einbürgerung,sprache 45 min wv 01.12.",
+            Team.NATURALISATION_OFFICE,
+            ConferenceDraft(
+                held_on=date(2026, 11, 24),
+                kind=ConferenceKind.CASE,
+                participants=(
+                    Participant.IMMIGRATION_OFFICE,
+                    Participant.NATURALISATION_OFFICE,
+                    Participant.PARTNERS,
+                ),
+                partner_name="Sozialamt",  # the label in the language of the recorder
+                family_ids=(7, 8),
+                topics=(Topic.LANGUAGE, Topic.NATURALISATION),
+                minutes=45,
+                follow_up_on=date(2026, 12, 1),
+            ),
+        ),
+    ],
+)
+def test_the_quick_form_reads_german_english_and_ukrainian_words(
+    arguments: str, team: Team, expected: ConferenceDraft
+) -> None:
+    assert parse_conference(arguments, date(2026, 11, 24), team) == expected
 
 
 # Who may link which family ----------------------------------------------------------------
