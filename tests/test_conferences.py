@@ -40,8 +40,7 @@ QUICK = (
 )
 NOT_LINKABLE = (
     "{code} lässt sich nicht verknüpfen: Es gibt keine laufende Familie mit diesem Code. "
-    "Bitte prüfen Sie den Code mit der Case Managerin oder dem Case Manager, von der oder dem "
-    "Sie ihn haben."
+    "Bitte prüfen Sie den Code mit der Case Manager*in, von der Sie ihn haben."
 )
 
 
@@ -492,3 +491,43 @@ async def test_the_art_15_export_holds_the_familys_conferences_only(county: BotH
     assert conference["agreements"] == "Termin"
     assert conference["participants"] == ["case_management", "immigration_office"]
     assert "conference.link" in [line["action"] for line in data["audit"]]
+
+
+async def test_a_partner_named_by_a_person_is_held_back_in_the_dialog(county: BotHarness) -> None:
+    bot = county
+    await bot.send(CASE_MANAGER, "/conference")
+    await bot.press(CASE_MANAGER, "Heute")
+    await bot.press(CASE_MANAGER, "Fallkonferenz")
+    await bot.press(CASE_MANAGER, "Partner")
+    await bot.press(CASE_MANAGER, "Fertig")
+
+    [warning] = await bot.send(CASE_MANAGER, "Frau Kovalenko vom Jobcenter")
+    edited = only_text(await bot.press(CASE_MANAGER, "Bearbeiten"))
+    await bot.send(CASE_MANAGER, "Frau Kovalenko vom Jobcenter")
+    kept = only_text(await bot.press(CASE_MANAGER, "Trotzdem speichern"))
+
+    assert warning.text == held_text(PersonalData.NAME)
+    assert edited.startswith("(3/8) Welche Partner?")
+    assert kept.startswith("(4/8) Welche Familien?")
+    assert bot.application.user_data[CASE_MANAGER.id].new_conference.draft.partner_name == (
+        "Frau Kovalenko vom Jobcenter"
+    )
+    assert [subject for subject, _ in await kept_audit(bot, "conference.personal_data_kept")] == [
+        None
+    ]
+
+
+async def test_office_staff_typing_a_closed_code_in_the_dialog_stay_in_the_step(
+    county: BotHarness,
+) -> None:
+    bot = county
+    await bot.send(ABH, "/conference")
+    await bot.press(ABH, "Heute")
+    await bot.press(ABH, "Fallkonferenz")
+    await bot.press(ABH, "Fertig")
+
+    refused = only_text(await bot.send(ABH, "F-0002 F-0003"))
+    accepted = only_text(await bot.send(ABH, "F-0002"))
+
+    assert refused == NOT_LINKABLE.format(code="F-0003")
+    assert accepted.startswith("(5/8) Welche Themen?")
