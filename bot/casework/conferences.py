@@ -36,7 +36,6 @@ from bot.staff.roles import Team
 CONFERENCE_EXAMPLE = (
     "/conference 24.11. ABH,CM F-0042 Aufenthalt 60 Absprache: Termin zur Fiktionsbescheinigung"
 )
-CROSS_CASE_EXAMPLE = "/conference übergreifend ABH,EBH,Koordination Einbürgerung 90: Ablauf"
 # More families than this in one conference is a typing error, not a meeting.
 MAX_FAMILIES = 12
 MAX_PARTNER_NAME = 100
