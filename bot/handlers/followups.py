@@ -13,7 +13,8 @@ from bot.casework.followups import REMINDER_TIME, reminders_due_until
 from bot.context import BotContext, Services
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, lazy_gettext, use_locale
-from bot.handlers.common import command, reply
+from bot.handlers.common import command, reach_of, reply
+from bot.staff.cover import cover_mark
 from bot.staff.roles import CASEWORK_ROLES
 
 log = logging.getLogger(__name__)
@@ -29,25 +30,30 @@ JOB_NAME = "follow-up reminders"
 async def list_due(update: Update, context: BotContext) -> None:
     """Open follow-ups of the sender's families: overdue, today and the next seven days."""
     today = context.clock.today()
+    reach = await reach_of(context)
+    # A coordinator's own families; a case manager's and, under a cover, the colleague's.
+    whose = reach.case_managers or (reach.staff_id,)
     contacts = await context.storage.followups.open_follow_ups(
-        context.member.telegram_id, today + timedelta(days=DUE_DAYS)
+        whose, today + timedelta(days=DUE_DAYS)
     )
     if not contacts:
         await reply(update, _("No follow-ups in the next 7 days."))
         return
+    names = await context.storage.staff.names(sorted(reach.covering))
     lines = [_("<b>Your follow-ups</b>")]
-    for contact in contacts:
+    for contact, case_manager_id in contacts:
         if contact.follow_up_on < today:
             when = _("overdue since {date}").format(date=format_date(contact.follow_up_on))
         elif contact.follow_up_on == today:
             when = _("today")
         else:
             when = format_date(contact.follow_up_on)
-        lines.append(
-            _("{when}: {code} (contact of {date})").format(
-                when=when, code=contact.family_code, date=format_date(contact.contact_on)
-            )
+        line = _("{when}: {code} (contact of {date})").format(
+            when=when, code=contact.family_code, date=format_date(contact.contact_on)
         )
+        if case_manager_id in reach.covering:
+            line += " · " + cover_mark(names, case_manager_id)
+        lines.append(line)
     await reply(update, "\n".join(lines))
 
 

@@ -39,6 +39,7 @@ from bot.core.parsing import MAX_MINUTES, ParseError, parse_appointment_date, pa
 from bot.funds.funds import Fund, FundPurpose, later_funds, no_fund_text
 from bot.handlers.common import (
     TownButton,
+    act_in_cover,
     answered_town,
     audit_kept,
     button,
@@ -55,6 +56,7 @@ from bot.handlers.common import (
     page_count,
     page_row,
     pressed_elsewhere,
+    reach_of,
     remember_case_message,
     remove_buttons,
     reply,
@@ -101,7 +103,7 @@ from bot.interpreting.requests import (
     request_line,
 )
 from bot.privacy.personal_data import HeldText, find_personal_data
-from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES, sees_all_families
+from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES
 
 COMMANDS = (
     CommandSpec(
@@ -243,9 +245,9 @@ def _draft(context: BotContext) -> RequestDraft:
 
 
 async def ask_family(update: Update, context: BotContext) -> int:
-    member = context.member
+    reach = await reach_of(context)
     families, _total = await context.storage.families.caseload(
-        None if sees_all_families(member.role) else member.telegram_id, limit=RECENT_FAMILIES
+        reach.case_managers, limit=RECENT_FAMILIES
     )
     keyboard = rows(
         [button(f"{f.code} · {f.town}", FamilyChosen(family_id=f.id)) for f in families], 2
@@ -676,6 +678,11 @@ async def confirm(update: Update, context: BotContext) -> int:
         # The fund's period changed since the estimate was shown.
         return await _refuse_without_fund(update, context)
     await query.answer()
+    # Access is checked again at Confirm (a cover may have ended since the family was chosen);
+    # this also records the request as made in cover where it is.
+    if draft.family_id and await load_family(update, context, draft.family_id) is None:
+        context.user_data.new_request = None
+        return ConversationHandler.END
     now = context.clock.now()
     if draft.start is not None:
         try:
@@ -791,10 +798,13 @@ async def _listed(
     context: BotContext, listing: RequestsPage
 ) -> tuple[list[InterpreterRequest], int]:
     """The requests of one page of `listing` and how many match it."""
-    member = context.member
-    mine = listing.mine or not sees_all_families(member.role)
+    reach = await reach_of(context)
+    # "Mine" for a coordinator; a case manager's, and under a cover also the colleague's.
+    requested_by = reach.case_managers
+    if listing.mine and requested_by is None:
+        requested_by = (reach.staff_id,)
     return await context.storage.requests.listed(
-        member.telegram_id if mine else None,
+        requested_by,
         tuple(Status) if listing.closed_too else OPEN,
         listing.language,
         limit=PAGE_SIZE,
@@ -809,7 +819,8 @@ async def cancel_request(update: Update, context: BotContext) -> None:
     if request is None:
         return
     member = context.member
-    if request.requested_by != member.telegram_id and member.role not in MANAGING_ROLES:
+    reach = await reach_of(context)
+    if not reach.sees(request.requested_by):
         await reply(
             update,
             _(
@@ -817,6 +828,7 @@ async def cancel_request(update: Update, context: BotContext) -> None:
             ).format(id=request.id),
         )
         return
+    act_in_cover(context, reach, request.requested_by)
     now = context.clock.now()
     rates = await _rates(context)
     fee = request_cancellation_fee_cents(request, now, rates, context.clock.tz)

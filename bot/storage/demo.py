@@ -40,10 +40,25 @@ class DemoStore:
             await self._db.execute_many(
                 """
                 INSERT OR IGNORE INTO staff (telegram_id, username, display_name, role, team,
-                    locale, created_at, fte_permille)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    locale, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
                 data.staff,
+            )
+            await self._db.execute_many(
+                """
+                INSERT OR IGNORE INTO fte_shares (staff_id, valid_from, fte_permille, set_by,
+                    set_at)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+                data.fte_shares,
+            )
+            await self._db.execute_many(
+                """
+                INSERT INTO covers (covering_id, absent_id, starts_on, ends_on, set_by, set_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                data.covers,
             )
             await self._db.execute_many(
                 """
@@ -102,7 +117,7 @@ class DemoStore:
                 """,
                 [self._sealed_flag(row) for row in data.flags],
             )
-            for statement in (*rollups.rebuild_statements(), *rollups.TRIGGERS):
+            for statement in (*rollups.rebuild_statements(), *rollups.CURRENT_TRIGGERS):
                 await self._db.execute(statement)
         await self._db.execute("ANALYZE")
         return contacts

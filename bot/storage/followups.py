@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from bot.casework.contacts import Contact
@@ -25,18 +26,22 @@ class FollowUpStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def open_follow_ups(self, case_manager_id: int, until: date) -> list[Contact]:
-        """Open follow-ups of the person's families up to `until`, overdue ones included."""
+    async def open_follow_ups(
+        self, case_managers: Collection[int], until: date
+    ) -> list[tuple[Contact, int]]:
+        """Open follow-ups of these people's families up to `until`, overdue ones included,
+        each with the family's case manager."""
         rows = await self._db.fetch_all(
             f"""
-            SELECT contacts.* FROM contacts JOIN families ON families.id = contacts.family_id
-            WHERE families.case_manager_id = ? AND contacts.follow_up_on <= ?
-              AND {_OPEN_FOLLOW_UP}
+            SELECT contacts.*, families.case_manager_id
+            FROM contacts JOIN families ON families.id = contacts.family_id
+            WHERE families.case_manager_id IN ({", ".join("?" for _ in case_managers)})
+              AND contacts.follow_up_on <= ? AND {_OPEN_FOLLOW_UP}
             ORDER BY contacts.follow_up_on, contacts.family_id
             """,
-            (case_manager_id, until.isoformat()),
+            (*case_managers, until.isoformat()),
         )
-        return [contact_from_row(row, self._db.cipher) for row in rows]
+        return [(contact_from_row(row, self._db.cipher), row["case_manager_id"]) for row in rows]
 
     async def follow_ups_to_remind(self, until: date) -> list[FollowUp]:
         """Open follow-ups due by `until` whose reminder has not been sent yet."""
