@@ -197,6 +197,7 @@ async def start_services(application: Application) -> None:
     if application.job_queue is not None:
         schedule_forgetting(application)
         followups.schedule_reminders(application)
+        cover.schedule_notices(application)
         requests.schedule_reminders(application)
         reports.schedule_weekly_report(application)
         traces.schedule_deletion(application)

@@ -7,12 +7,17 @@ last day (Europe/Berlin) nothing of those families is visible any more, checked 
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot.core.offline import Person
+from bot.handlers.cover import JOB_NAME
 from bot.staff.roles import Role
-from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
+from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR, START
 from tests.helpers.harness import BotHarness, FakeTime, only_text, texts
 from tests.helpers.texts import de, in_locale, money
 
+BERLIN = ZoneInfo("Europe/Berlin")
 SET = "/cover @oksana_cm for @anna_kim until 18.12."
 NOT_IN_CASELOAD = (
     "{code} is not in your caseload. If it should be, ask the coordination to transfer it to you."
@@ -345,3 +350,55 @@ async def test_ukrainian_words_and_the_audit_in_cover(bot: BotHarness) -> None:
 
     # Anna's lines include what Oksana did in cover for her.
     assert "@oksana_cm in Vertretung für @anna_kim · <b>Familie angesehen</b> · F-0001" in audit
+
+
+async def test_both_are_told_once_when_a_cover_begins_and_when_it_is_over(
+    bot: BotHarness, time: FakeTime
+) -> None:
+    await county(bot)
+    await bot.send(COORDINATOR, "/cover @oksana_cm for @anna_kim from 10.12. until 18.12.")
+    await bot.send(COORDINATOR, "/cover @oksana_cm for @anna_kim until 25.11.")
+    await bot.send(COORDINATOR, "/cover end 2")  # told when it was ended
+
+    # 10.12.2026, 08:00 in Berlin.
+    time.advance(days=15, hours=23)
+    begun = await bot.run_job(JOB_NAME)
+    again = await bot.run_job(JOB_NAME)
+    # 19.12.2026, 08:00: the cover ended with 18.12.
+    time.advance(days=9)
+    over = await bot.run_job(JOB_NAME)
+    over_again = await bot.run_job(JOB_NAME)
+
+    assert [(call.params["chat_id"], call.text) for call in begun] == [
+        (
+            COLLEAGUE.id,
+            oksana(
+                "Your cover for {absent} begins today and lasts until {end}: their families "
+                "are in /families.",
+                absent="@anna_kim",
+                end="18 груд. 2026\u202fр.",
+            ),
+        ),
+        (CASE_MANAGER.id, "Ab heute bis 18.12.2026 vertritt @oksana_cm Sie."),
+    ]
+    assert [(call.params["chat_id"], call.text) for call in over] == [
+        (
+            COLLEAGUE.id,
+            oksana(
+                "The cover of {covering} for {absent} ended with {end}: {covering} no longer "
+                "sees the families of {absent}.",
+                covering="@oksana_cm",
+                absent="@anna_kim",
+                end="18 груд. 2026\u202fр.",
+            ),
+        ),
+        (
+            CASE_MANAGER.id,
+            "Die Vertretung von @anna_kim durch @oksana_cm endete mit dem 18.12.2026: "
+            "@oksana_cm sieht die Familien von @anna_kim nicht mehr.",
+        ),
+    ]
+    assert again == [] and over_again == []
+    # Every morning at 08:00 in Berlin (and once at the start, to catch up).
+    assert bot.next_run(JOB_NAME, START) == datetime(2026, 11, 25, 8, 0, tzinfo=BERLIN)
+    assert f"{JOB_NAME} (catch-up)" in {job.name for job in bot.application.job_queue.jobs()}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+from datetime import time, timedelta
+from functools import partial
 
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import Application, BaseHandler
 
-from bot.context import BotContext
+from bot.context import BotContext, Services
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, lazy_gettext
 from bot.core.parsing import ParseError
@@ -16,17 +18,22 @@ from bot.handlers.notices import notify
 from bot.staff.cover import (
     END_WORDS,
     EXAMPLE,
+    Cover,
     absent_notice,
+    begun_notice_absent,
+    begun_notice_covering,
     cover_refusal,
     cover_set_text,
     covering_notice,
     covers_text,
     ended_notice,
+    over_notice,
     parse_cover,
     parse_cover_number,
 )
 from bot.staff.roles import MANAGING_ROLES
 from bot.staff.staff import StaffMember
+from bot.storage import Storage
 
 COMMANDS = (
     CommandSpec(
@@ -41,6 +48,10 @@ COMMANDS = (
 
 # Current and planned covers are few; a line is under 100 characters.
 COVERS_SHOWN = 30
+JOB_NAME = "cover notices"
+NOTICE_TIME = time(8, 0)
+# A cover whose end the bot missed for longer (it was not running) is not announced late.
+ANNOUNCED_DAYS = 7
 
 
 async def cover(update: Update, context: BotContext) -> None:
@@ -102,6 +113,7 @@ async def _set(update: Update, context: BotContext) -> None:
         order.ends_on,
         coordinator.telegram_id,
         context.clock.now(),
+        today,
     )
     await reply(update, cover_set_text(new, covering.handle, absent.handle))
     await notify(
@@ -134,6 +146,44 @@ async def _end(update: Update, context: BotContext, cover_id: int) -> None:
         if (person := await context.storage.staff.get(person_id)) is not None and person.active
     ]
     await notify(context, people, lambda: ended_notice(found, covering, absent))
+
+
+async def announce_covers(context: BotContext) -> None:
+    """Each morning: tell both people that a cover set in advance begins today, or that one
+    ended yesterday. Access needs no job (the dates are checked at each use); each cover is
+    announced once, so a rerun or a catch-up after a restart tells nobody twice."""
+    services: Services = context.bot_data
+    storage, clock = services.storage, services.clock
+    today = clock.today()
+    for cover in await storage.cover.beginning(today):
+        covering, absent = await _pair(storage, cover)
+        if covering is not None and absent is not None:
+            if covering.active:
+                await notify(
+                    context, [covering], partial(begun_notice_covering, cover, absent.handle)
+                )
+            if absent.active:
+                await notify(
+                    context, [absent], partial(begun_notice_absent, cover, covering.handle)
+                )
+        await storage.cover.mark_told(cover.id, beginning=True, now=clock.now())
+    for cover in await storage.cover.over(today, since=today - timedelta(days=ANNOUNCED_DAYS)):
+        covering, absent = await _pair(storage, cover)
+        if covering is not None and absent is not None:
+            told = [person for person in (covering, absent) if person.active]
+            await notify(context, told, partial(over_notice, cover, covering.handle, absent.handle))
+        await storage.cover.mark_told(cover.id, beginning=False, now=clock.now())
+
+
+async def _pair(storage: Storage, cover: Cover) -> tuple[StaffMember | None, StaffMember | None]:
+    return await storage.staff.get(cover.covering_id), await storage.staff.get(cover.absent_id)
+
+
+def schedule_notices(application: Application) -> None:
+    """Every morning at 08:00 local time, and once now to catch up after a restart."""
+    tz = application.bot_data.clock.tz
+    application.job_queue.run_daily(announce_covers, NOTICE_TIME.replace(tzinfo=tz), name=JOB_NAME)
+    application.job_queue.run_once(announce_covers, 0, name=f"{JOB_NAME} (catch-up)")
 
 
 def handlers() -> list[BaseHandler]:

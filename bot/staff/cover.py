@@ -209,3 +209,28 @@ def ended_notice(cover: Cover, covering: str, absent: str) -> str:
     return _("Cover {id} ({covering} for {absent}) was ended early.").format(
         id=cover.id, covering=html.escape(covering), absent=html.escape(absent)
     )
+
+
+def begun_notice_covering(cover: Cover, absent: str) -> str:
+    """For the person who covers, on the first day of a cover set in advance."""
+    return _(
+        "Your cover for {absent} begins today and lasts until {end}: their families are in "
+        "/families."
+    ).format(absent=html.escape(absent), end=format_date(cover.ends_on))
+
+
+def begun_notice_absent(cover: Cover, covering: str) -> str:
+    """For the person covered for, on the first day of a cover set in advance."""
+    return _("From today until {end} {covering} covers for you.").format(
+        end=format_date(cover.ends_on), covering=html.escape(covering)
+    )
+
+
+def over_notice(cover: Cover, covering: str, absent: str) -> str:
+    """For both, the morning after the last day."""
+    return _(
+        "The cover of {covering} for {absent} ended with {end}: {covering} no longer sees the "
+        "families of {absent}."
+    ).format(
+        covering=html.escape(covering), absent=html.escape(absent), end=format_date(cover.ends_on)
+    )

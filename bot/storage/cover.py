@@ -35,12 +35,16 @@ class CoverStore:
         ends_on: date,
         by: int,
         now: datetime,
+        today: date,
     ) -> Cover:
+        """A new cover, audited; one that begins `today` counts as announced (both people
+        are told when it is set)."""
         async with self._db.transaction():
             cover_id = await self._db.execute(
                 """
-                INSERT INTO covers (covering_id, absent_id, starts_on, ends_on, set_by, set_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO covers (covering_id, absent_id, starts_on, ends_on, set_by, set_at,
+                    start_told_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     covering_id,
@@ -49,6 +53,7 @@ class CoverStore:
                     ends_on.isoformat(),
                     by,
                     to_db_time(now),
+                    to_db_time(now) if starts_on <= today else None,
                 ),
             )
             await self._audit.record(
@@ -103,7 +108,41 @@ class CoverStore:
         """End a cover now, before its last day; audited."""
         async with self._db.transaction():
             await self._db.execute(
-                "UPDATE covers SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL",
+                """
+                UPDATE covers SET ended_at = ?1, ended_by = ?2, end_told_at = ?1
+                WHERE id = ?3 AND ended_at IS NULL
+                """,
                 (to_db_time(now), by, cover_id),
             )
             await self._audit.record("cover.end", now, by, str(cover_id))
+
+    async def beginning(self, today: date) -> list[Cover]:
+        """Covers holding today whose beginning was not announced yet."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT * FROM covers
+            WHERE start_told_at IS NULL AND ended_at IS NULL AND starts_on <= ?1 AND ends_on >= ?1
+            ORDER BY id
+            """,
+            (today.isoformat(),),
+        )
+        return [_cover(row) for row in rows]
+
+    async def over(self, today: date, since: date) -> list[Cover]:
+        """Covers whose last day passed (on or after `since`) and whose end was not
+        announced; those ended early were announced then."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT * FROM covers
+            WHERE end_told_at IS NULL AND ended_at IS NULL AND ends_on < ? AND ends_on >= ?
+            ORDER BY id
+            """,
+            (today.isoformat(), since.isoformat()),
+        )
+        return [_cover(row) for row in rows]
+
+    async def mark_told(self, cover_id: int, *, beginning: bool, now: datetime) -> None:
+        column = "start_told_at" if beginning else "end_told_at"
+        await self._db.execute(
+            f"UPDATE covers SET {column} = ? WHERE id = ?", (to_db_time(now), cover_id)
+        )

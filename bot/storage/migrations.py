@@ -499,7 +499,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         why="Cover for an absent colleague: a coordinator lets a case manager act for another "
         "from a first to a last day (Europe/Berlin), or ends it early; access is checked "
         "against these dates at each use. Audit lines (and the contacts' audit trigger) say "
-        "in cover for whom an action was done; a contact remembers it too.",
+        "in cover for whom an action was done; a contact remembers it too. Both people are "
+        "told when a cover begins and when it is over, once (start_told_at, end_told_at).",
         statements=(
             """
             CREATE TABLE covers (
@@ -512,6 +513,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                 set_at TEXT NOT NULL,
                 ended_by INTEGER REFERENCES staff (telegram_id),
                 ended_at TEXT,
+                start_told_at TEXT,
+                end_told_at TEXT,
                 CHECK (covering_id != absent_id),
                 CHECK (starts_on <= ends_on)
             )
