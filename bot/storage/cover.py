@@ -117,11 +117,13 @@ class CoverStore:
             await self._audit.record("cover.end", now, by, str(cover_id))
 
     async def beginning(self, today: date) -> list[Cover]:
-        """Covers holding today whose beginning was not announced yet."""
+        """Covers beginning today whose beginning was not announced yet (one that began
+        while the bot was not running is not announced late: its dates were told when it was
+        set)."""
         rows = await self._db.fetch_all(
             """
             SELECT * FROM covers
-            WHERE start_told_at IS NULL AND ended_at IS NULL AND starts_on <= ?1 AND ends_on >= ?1
+            WHERE start_told_at IS NULL AND ended_at IS NULL AND starts_on = ?
             ORDER BY id
             """,
             (today.isoformat(),),
