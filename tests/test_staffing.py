@@ -3,7 +3,6 @@ checked that filled + vacant = funded (the seed's own table does not add up)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -13,10 +12,10 @@ from bot.staff.roles import Role, Team
 from bot.staff.staff import FteShare
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database
-from bot.storage.migrations import MIGRATIONS
 from bot.storage.staff import StaffStore
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.migrations import database_before
 
 # Six more case managers and one of the immigration office, with ids of their own.
 MORE_CASE_MANAGERS = [Person(2000 + n, f"CM {n}", f"cm_{n}", "de") for n in range(1, 7)]
@@ -300,23 +299,12 @@ async def test_fte_says_what_is_wrong(bot: BotHarness) -> None:
 
 async def test_migration_keeps_each_share_valid_from_the_persons_start(tmp_path: Path) -> None:
     path = tmp_path / "before-dated-shares.sqlite3"
-    before = next(
-        number
-        for number, migration in enumerate(MIGRATIONS)
-        if any("CREATE TABLE fte_shares" in statement for statement in migration.statements)
-    )
-    with sqlite3.connect(path) as connection:
-        for migration in MIGRATIONS[:before]:
-            for statement in migration.statements:
-                connection.execute(statement)
+    with database_before(path, "CREATE TABLE fte_shares") as connection:
         connection.executemany(
             "INSERT INTO staff (telegram_id, role, team, locale, created_at, fte_permille) "
             "VALUES (?, 'case_manager', 'case_management', 'de', ?, ?)",
             [(1, "2025-03-01T08:00:00+00:00", 620), (2, "2025-04-01T08:00:00+00:00", None)],
         )
-        connection.execute(f"PRAGMA user_version = {before}")
-    connection.close()
-    path.chmod(0o600)
 
     database = await Database.open(path)
     try:

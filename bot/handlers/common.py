@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import Application, BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.casework.families import Family, family_code, parse_family_code, parse_town
@@ -41,6 +41,16 @@ Item = TypeVar("Item")
 Pressed = TypeVar("Pressed", bound=CallbackData)
 Answer = TypeVar("Answer")
 Record = TypeVar("Record")
+
+
+def run_each_morning(
+    application: Application, callback: Callable[[BotContext], Awaitable[None]], at: time, name: str
+) -> None:
+    """Run `callback` every day at `at` local time, and once now to catch up after a restart
+    (the callback must tell nobody twice)."""
+    tz = application.bot_data.clock.tz
+    application.job_queue.run_daily(callback, at.replace(tzinfo=tz), name=name)
+    application.job_queue.run_once(callback, 0, name=f"{name} (catch-up)")
 
 
 def command(name: str, callback: Callback) -> CommandHandler:

@@ -13,7 +13,7 @@ from bot.context import BotContext, Services
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, lazy_gettext
 from bot.core.parsing import ParseError
-from bot.handlers.common import command, reply
+from bot.handlers.common import command, reply, run_each_morning
 from bot.handlers.notices import notify
 from bot.staff.cover import (
     END_WORDS,
@@ -180,10 +180,7 @@ async def _pair(storage: Storage, cover: Cover) -> tuple[StaffMember | None, Sta
 
 
 def schedule_notices(application: Application) -> None:
-    """Every morning at 08:00 local time, and once now to catch up after a restart."""
-    tz = application.bot_data.clock.tz
-    application.job_queue.run_daily(announce_covers, NOTICE_TIME.replace(tzinfo=tz), name=JOB_NAME)
-    application.job_queue.run_once(announce_covers, 0, name=f"{JOB_NAME} (catch-up)")
+    run_each_morning(application, announce_covers, NOTICE_TIME, JOB_NAME)
 
 
 def handlers() -> list[BaseHandler]:

@@ -13,7 +13,7 @@ from bot.casework.followups import REMINDER_TIME, reminders_due_until
 from bot.context import BotContext, Services
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, lazy_gettext, use_locale
-from bot.handlers.common import command, reach_of, reply
+from bot.handlers.common import command, reach_of, reply, run_each_morning
 from bot.staff.cover import cover_mark
 from bot.staff.roles import CASEWORK_ROLES
 
@@ -84,10 +84,7 @@ async def send_reminders(context: BotContext) -> None:
 
 
 def schedule_reminders(application: Application) -> None:
-    """Every morning at 08:00 local time, and once now to catch up after a restart."""
-    tz = application.bot_data.clock.tz
-    application.job_queue.run_daily(send_reminders, REMINDER_TIME.replace(tzinfo=tz), name=JOB_NAME)
-    application.job_queue.run_once(send_reminders, 0, name=f"{JOB_NAME} (catch-up)")
+    run_each_morning(application, send_reminders, REMINDER_TIME, JOB_NAME)
 
 
 def handlers() -> list[BaseHandler]:

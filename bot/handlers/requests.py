@@ -61,6 +61,7 @@ from bot.handlers.common import (
     remove_buttons,
     reply,
     rows,
+    run_each_morning,
     show,
     show_page,
     take_held,
@@ -903,9 +904,7 @@ def _reminder(request: InterpreterRequest, local_start: datetime) -> str:
 
 
 def schedule_reminders(application: Application) -> None:
-    tz = application.bot_data.clock.tz
-    application.job_queue.run_daily(send_reminders, REMINDER_TIME.replace(tzinfo=tz), name=JOB_NAME)
-    application.job_queue.run_once(send_reminders, 0, name=f"{JOB_NAME} (catch-up)")
+    run_each_morning(application, send_reminders, REMINDER_TIME, JOB_NAME)
 
 
 def handlers() -> list[BaseHandler]:
