@@ -190,7 +190,12 @@ async def test_the_covering_person_requests_and_cancels_for_the_absent_colleague
     assert refused == oksana(
         "Only the person who made request #{id}, a coordinator or an admin can cancel it.", id=1
     )
-    assert "#1" in listed and "#2" in listed
+    # Anna's open requests, marked as seen in cover.
+    assert [line[:2] for line in listed.splitlines()[1:]] == ["#1", "#2"]
+    assert all(
+        line.endswith(oksana("in cover for {name}", name="@anna_kim"))
+        for line in listed.splitlines()[1:]
+    )
     # 90 minutes on site from the pool: 1,5 h × 30 € + 25 € travel = 70,00 €, released.
     assert calls[0].text == oksana(
         "Request #{id} cancelled; its reservation of {amount} is released.",

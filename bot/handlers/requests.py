@@ -104,7 +104,8 @@ from bot.interpreting.requests import (
     request_line,
 )
 from bot.privacy.personal_data import HeldText, find_personal_data
-from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES
+from bot.staff.cover import cover_mark
+from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES, Reach
 
 COMMANDS = (
     CommandSpec(
@@ -777,7 +778,8 @@ async def turn_page(update: Update, context: BotContext) -> None:
 
 
 async def _show_requests(update: Update, context: BotContext, listing: RequestsPage) -> None:
-    requests, total = await _listed(context, listing)
+    reach = await reach_of(context)
+    requests, total = await _listed(context, reach, listing)
     if not total:
         await show_page(update, _("No interpreter requests match."), [])
         return
@@ -785,10 +787,15 @@ async def _show_requests(update: Update, context: BotContext, listing: RequestsP
     if listing.page >= pages:
         # A ▶ from before the list shrank (or a forged one): its last page, not an empty one.
         listing = listing.model_copy(update={"page": pages - 1})
-        requests, total = await _listed(context, listing)
+        requests, total = await _listed(context, reach, listing)
         pages = page_count(total, PAGE_SIZE)
+    names = await context.storage.staff.names(sorted(reach.covering))
     lines = [_("<b>Interpreter requests</b>")]
-    lines += [request_line(r, context.clock.local(r.starts_at)) for r in requests]
+    for request in requests:
+        line = request_line(request, context.clock.local(request.starts_at))
+        if request.requested_by in reach.covering:
+            line += " · " + cover_mark(names, request.requested_by)
+        lines.append(line)
     if pages > 1:
         lines.append(_("Page {page} of {pages}").format(page=listing.page + 1, pages=pages))
     navigation = page_row(listing.page, pages, lambda to: listing.model_copy(update={"page": to}))
@@ -796,10 +803,9 @@ async def _show_requests(update: Update, context: BotContext, listing: RequestsP
 
 
 async def _listed(
-    context: BotContext, listing: RequestsPage
+    context: BotContext, reach: Reach, listing: RequestsPage
 ) -> tuple[list[InterpreterRequest], int]:
     """The requests of one page of `listing` and how many match it."""
-    reach = await reach_of(context)
     # "Mine" for a coordinator; a case manager's, and under a cover also the colleague's.
     requested_by = reach.case_managers
     if listing.mine and requested_by is None:
