@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.core.offline import Person
-from bot.demo.data import generate
+from bot.demo.data import FIRST_STAFF_ID, generate
 from bot.staff.roles import Role, Team
 from bot.staff.staff import FteShare
 from bot.storage.audit import AuditLog
@@ -207,6 +207,12 @@ async def test_demo_staffing_is_a_realistic_county_on_every_date(bot: BotHarness
             "1.470.000,00\xa0€</b>"
         )  # fmt: skip
         assert "✅ Besetzt + offen = gefördert in jedem Baustein." in table
+    # And one current cover: the second case manager for the first, who is away.
+    assert await bot.storage.cover.covered_by(FIRST_STAFF_ID - 2, today) == {FIRST_STAFF_ID - 1}
+    assert await bot.storage.staff.fte_history(FIRST_STAFF_ID - 1) == [
+        FteShare(date(2020, 1, 1), 1000),
+        FteShare(date(2026, 1, 1), 800),
+    ]
 
 
 async def test_staffing_counts_the_shares_valid_on_each_date(bot: BotHarness) -> None:
