@@ -27,6 +27,7 @@ from bot.handlers import (
     caseload,
     conferences,
     contacts,
+    cover,
     dataexport,
     erasure,
     errors,
@@ -75,6 +76,7 @@ CAPABILITIES = (
     figures,
     caseload,
     staffing,
+    cover,
     expenses,
     exports,
     reports,
@@ -197,6 +199,7 @@ async def start_services(application: Application) -> None:
     if application.job_queue is not None:
         schedule_forgetting(application)
         followups.schedule_reminders(application)
+        cover.schedule_notices(application)
         requests.schedule_reminders(application)
         reports.schedule_weekly_report(application)
         traces.schedule_deletion(application)

@@ -326,7 +326,9 @@ async def test_caseload_counts_active_families_per_case_manager(county: BotHarne
     assert de("<b>{families} families, of those {ukraine} fled from Ukraine</b>", families=2,
               ukraine=2) in text  # fmt: skip
     assert "@anna_kim" in text and "@oksana_cm" in text
-    assert (await bot.storage.staff.get(CASE_MANAGER.id)).fte_permille == 500
+    assert await bot.storage.staff.full_time_equivalents(
+        bot.application.bot_data.clock.today()
+    ) == {CASE_MANAGER.id: 500}
     assert "2" in text.split("@anna_kim")[1].splitlines()[0]
 
 
@@ -335,7 +337,7 @@ async def test_fte_refusals(county: BotHarness) -> None:
     assert "0,8" in only_text(await bot.send(COORDINATOR, "/fte @anna_kim"))
     assert "1,5" in only_text(await bot.send(COORDINATOR, "/fte @anna_kim 1,5"))
     assert "@nobody" in only_text(await bot.send(COORDINATOR, "/fte @nobody 0,5"))
-    assert (await bot.storage.staff.get(CASE_MANAGER.id)).fte_permille is None
+    assert await bot.storage.staff.fte_history(CASE_MANAGER.id) == []
     refusal = only_text(await bot.send(CASE_MANAGER, "/caseload"))
     assert refusal.startswith("/caseload")
 

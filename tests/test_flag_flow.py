@@ -20,9 +20,9 @@ from bot.core.offline import BotCall
 from bot.privacy.personal_data import PersonalData
 from bot.staff.roles import Role
 from bot.storage.database import Database
-from bot.storage.migrations import MIGRATIONS
 from tests.conftest import CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.migrations import database_before
 from tests.helpers.texts import de, german_label
 from tests.test_personal_data_held import held_text, kept_audit
 
@@ -294,15 +294,7 @@ async def test_migration_makes_open_flags_reported_and_keeps_closed_ones_closed(
 ) -> None:
     path = tmp_path / "before-flow.sqlite3"
     # The database as it was before the migration that brought the flag states.
-    before = next(
-        number
-        for number, migration in enumerate(MIGRATIONS)
-        if any("ADD COLUMN state" in statement for statement in migration.statements)
-    )
-    with sqlite3.connect(path) as connection:
-        for migration in MIGRATIONS[:before]:
-            for statement in migration.statements:
-                connection.execute(statement)
+    with database_before(path, "ADD COLUMN state") as connection:
         connection.execute(
             "INSERT INTO staff (telegram_id, role, team, locale, created_at) "
             "VALUES (1, 'admin', 'administration', 'de', '2026-01-01T00:00:00+00:00')"
@@ -320,9 +312,6 @@ async def test_migration_makes_open_flags_reported_and_keeps_closed_ones_closed(
                 ("2026-02-02T00:00:00+00:00", 1, "2026-03-01T00:00:00+00:00", "erledigt"),
             ],
         )
-        connection.execute(f"PRAGMA user_version = {before}")
-    connection.close()
-    path.chmod(0o600)
 
     database = await Database.open(path)
     try:

@@ -33,6 +33,8 @@ SHIPPED_CHECKSUMS = {
     12: "ae4bd53dbbb485e3723a20be74c333443c22acfa0f1579c8d6b81dcd60c176d5",
     13: "acb3ae0bbb581fabc1c887ce299f257cc069c5c454ee3c92d382d3f3b02d8d0f",
     14: "9bd60bd0bda3736d5cc5096ce7d9426d5aec36a801e7fb74a8549f1350e5baf2",
+    15: "5f634ab79dae683872403eb89570946bf4652d180ad599e9957e014782100678",
+    16: "0ac41a1f026351d6bc17a652f67bf208b90b453e5b6f3ec686d77841862fc0e9",
 }
 
 # The topics in the order of their stored bits, as shipped: new topics go at the end.

@@ -38,8 +38,10 @@ ausführlich
 /month – Zahlen eines Monats: /month, /month letzter, /month 11.2026
 /year – Zahlen eines Jahres: /year, /year 2026
 /caseload – Aktive Familien je Case Manager*in, und wie viele aus der Ukraine geflüchtet sind
-/fte – Stellenanteil einer Case Manager*in festlegen: /fte @anna_kim 0,8
+/fte – Stellenanteil ab einem Tag festlegen: /fte @anna_kim 0,8 ab 01.01.2026
 /staffing – Geförderte, besetzte und offene Stellen und Mittel je Baustein
+/cover – Vertretung eintragen: eine Case Manager*in handelt für eine abwesende Kolleg*in: \
+/cover @oksana_cm für @anna_kim bis 18.12.
 /export – Kontakte, Familien, Dolmetschanfragen und Wochensummen als Excel und CSV: \
 /export 01.11.2026 30.11.2026
 /subscribe – Jeden Montag um 8:00 die Zahlen der Vorwoche erhalten

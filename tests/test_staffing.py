@@ -4,13 +4,18 @@ checked that filled + vacant = funded (the seed's own table does not add up)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from bot.core.offline import Person
-from bot.demo.data import generate
-from bot.reporting.staffing import Block, Entered, staffing_table, total
+from bot.demo.data import FIRST_STAFF_ID, generate
 from bot.staff.roles import Role, Team
+from bot.staff.staff import FteShare
+from bot.storage.audit import AuditLog
+from bot.storage.database import Database
+from bot.storage.staff import StaffStore
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.migrations import database_before
 
 # Six more case managers and one of the immigration office, with ids of their own.
 MORE_CASE_MANAGERS = [Person(2000 + n, f"CM {n}", f"cm_{n}", "de") for n in range(1, 7)]
@@ -64,7 +69,8 @@ async def test_staffing_shows_the_table_and_where_it_does_not_add_up(bot: BotHar
         # 3 families / 7,62 positions = 0,39…
         "3 aktive Familien auf 7,62 besetzten Case-Management-Stellen: 0,4 je Stelle",
         "",
-        "Besetzt: heutige Stellenanteile aus /fte der an diesem Tag aktiven Mitarbeitenden.",
+        "Besetzt: die an diesem Tag gültigen Stellenanteile aus /fte der dann aktiven "
+        "Mitarbeitenden.",
     ]
 
 
@@ -176,24 +182,144 @@ async def test_case_managers_cannot_use_staffing(bot: BotHarness) -> None:
     assert await bot.storage.db.fetch_value("SELECT count(*) FROM staffing") == 0
 
 
-def test_demo_staffing_is_a_realistic_county() -> None:
-    data = generate(379, 4, date(2026, 11, 24), ("Ahlen",), 1, date(2026, 1, 1))
+async def test_demo_staffing_is_a_realistic_county_on_every_date(bot: BotHarness) -> None:
+    today = date(2026, 11, 24)
+    await bot.storage.demo.load(generate(379, 4, today, ("Ahlen",), 1, date(2026, 1, 1)))
+    await bot.register(COORDINATOR, Role.COORDINATOR)
 
-    entered = {row[0]: row for row in data.staffing}
-    filled: dict[Team, int] = {}
-    for row in data.staff:
-        filled[Team(row[4])] = filled.get(Team(row[4]), 0) + (row[7] or 0)
-    table = staffing_table(
-        {
-            Block(block): Entered(date.fromisoformat(row[1]), row[2], row[3], row[4])
-            for block, row in entered.items()
-        },
-        filled,
+    before = only_text(await bot.send(COORDINATOR, "/staffing 31.12.2025")).splitlines()
+    now = only_text(await bot.send(COORDINATOR, "/staffing")).splitlines()
+
+    # 14 case managers at 1 · 0,8 · 1 · 0,5 in turn: 3 × 3,3 + 1 + 0,8 = 11,7 filled of 14.
+    assert before[2] == (
+        "• Case Management: 14,00 gefördert, 11,70 besetzt, 2,30 offen, 980.000,00\xa0€"
     )
-    assert total(table).funded == 21_000
-    assert next(row for row in table if row.block is Block.CASE_MANAGEMENT).funded == 14_000
-    assert all(row.adds_up for row in table)
-    # 14 case managers at 1 · 0,8 · 1 · 0,5 in turn: 3 × 3,3 + 1 + 0,8 = 11,7 filled.
-    case_management = next(row for row in table if row.block is Block.CASE_MANAGEMENT)
-    assert (case_management.filled, case_management.vacant) == (11_700, 2_300)
-    assert total(table).money_cents == 1_470_000_00
+    # Since 01.01.2026 the first works 0,8 instead of 1: 11,5 filled, the vacancy entered
+    # from that day is 2,5.
+    assert (
+        now[2] == "• Case Management: 14,00 gefördert, 11,50 besetzt, 2,50 offen, 980.000,00\xa0€"
+    )
+    for table in (before, now):
+        # Coordination 1 + 0,5 and vacant 1,5 of 3; offices 1 + 0,5 and vacant 2,5 of 4.
+        assert table[4] == (
+            "<b>Summe: 21,00 gefördert, " + ("14,70" if table is before else "14,50")
+            + " besetzt, " + ("6,30" if table is before else "6,50") + " offen, "
+            "1.470.000,00\xa0€</b>"
+        )  # fmt: skip
+        assert "✅ Besetzt + offen = gefördert in jedem Baustein." in table
+    # And one current cover: the second case manager for the first, who is away.
+    assert await bot.storage.cover.covered_by(FIRST_STAFF_ID - 2, today) == {FIRST_STAFF_ID - 1}
+    assert await bot.storage.staff.fte_history(FIRST_STAFF_ID - 1) == [
+        FteShare(date(2020, 1, 1), 1000),
+        FteShare(date(2026, 1, 1), 800),
+    ]
+
+
+async def test_staffing_counts_the_shares_valid_on_each_date(bot: BotHarness) -> None:
+    await bot.register(COORDINATOR, Role.COORDINATOR)
+    await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
+    await bot.register(COLLEAGUE, Role.CASE_MANAGER)
+    await bot.register(IMMIGRATION, Role.CASE_MANAGER, Team.IMMIGRATION_OFFICE)
+    for line in (
+        "@anna_kim 1 from 01.01.2026",
+        "@anna_kim 0,5 ab 01.07.2026",
+        "@oksana_cm 0,8 from 01.03.2026",
+        "@ina_abh 0,5 from 01.01.2026",
+        "@konrad_koord 1 from 01.01.2026",
+    ):
+        await bot.send(COORDINATOR, f"/fte {line}")
+    await bot.send(
+        COORDINATOR, "/staffing set cm funded 3 vacant 1,2 money 210.000 from 01.01.2026"
+    )
+
+    async def case_management(on: str) -> str:
+        return only_text(await bot.send(COORDINATOR, f"/staffing {on}")).splitlines()[2]
+
+    # 15.02.: Anna 1 (Oksana only from 01.03.) = 1,00; 1,00 + 1,20 vacant = 2,20, not 3.
+    assert await case_management("15.02.2026") == (
+        "• Case Management: 3,00 gefördert, 1,00 besetzt, 1,20 offen, 210.000,00\xa0€"
+    )
+    # 30.06.: Anna 1 + Oksana 0,8 = 1,80; with 1,20 vacant it adds up to the 3 funded.
+    assert await case_management("30.06.2026") == (
+        "• Case Management: 3,00 gefördert, 1,80 besetzt, 1,20 offen, 210.000,00\xa0€"
+    )
+    # 01.07.: Anna 0,5 + Oksana 0,8 = 1,30.
+    assert await case_management("01.07.2026") == (
+        "• Case Management: 3,00 gefördert, 1,30 besetzt, 1,20 offen, 210.000,00\xa0€"
+    )
+    # Before any share: nothing filled; the immigration office 0,5, coordination 1 meanwhile.
+    assert await case_management("31.12.2025") == (
+        "• Case Management: 0,00 gefördert, 0,00 besetzt, 0,00 offen, 0,00\xa0€"
+    )
+    june = only_text(await bot.send(COORDINATOR, "/staffing 30.06.2026")).splitlines()
+    assert june[1].startswith("• Koordination und Verwaltung: 0,00 gefördert, 1,00 besetzt")
+    assert june[3].startswith("• Ausländer- und Einbürgerungsbehörde: 0,00 gefördert, 0,50 besetzt")
+
+
+async def test_fte_keeps_the_history_and_audits_each_share(bot: BotHarness) -> None:
+    await bot.register(COORDINATOR, Role.COORDINATOR)
+    await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
+
+    first = only_text(await bot.send(COORDINATOR, "/fte @anna_kim 1 from 01.01.2026"))
+    second = only_text(await bot.send(COORDINATOR, "/fte @anna_kim 0,62"))
+    history = only_text(await bot.send(COORDINATOR, "/fte @anna_kim"))
+
+    assert first == "@anna_kim: Stellenanteil 1 ab 01.01.2026."
+    assert second == "@anna_kim: Stellenanteil 0,62 ab 24.11.2026."
+    assert history.splitlines() == [
+        "<b>Stellenanteile: @anna_kim</b>",
+        "• ab 01.01.2026: 1",
+        "• ab 24.11.2026: 0,62",
+        "",
+        "Ab einem Tag ändern: /fte @anna_kim 0,8 from 01.01.2026",
+    ]
+    rows = await bot.storage.db.fetch_all(
+        "SELECT actor_id, subject, detail FROM audit_log WHERE action = 'staff.fte' ORDER BY id"
+    )
+    assert [tuple(row) for row in rows] == [
+        (COORDINATOR.id, str(CASE_MANAGER.id), "1000 from 2026-01-01"),
+        (COORDINATOR.id, str(CASE_MANAGER.id), "620 from 2026-11-24"),
+    ]
+    # The caseload uses today's share: 1 family on 0,62 of a position = 1,6 per position.
+    await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
+    caseload = only_text(await bot.send(COORDINATOR, "/caseload"))
+    assert "0,62 " in caseload.splitlines()[3] and "1,6" in caseload.splitlines()[3]
+
+
+async def test_fte_says_what_is_wrong(bot: BotHarness) -> None:
+    await bot.register(COORDINATOR, Role.COORDINATOR)
+    await bot.register(CASE_MANAGER, Role.CASE_MANAGER, locale="uk")
+    await bot.register(COLLEAGUE, Role.COORDINATOR, locale="uk")
+
+    word = only_text(await bot.send(COORDINATOR, "/fte @anna_kim 0,5 seit 01.01.2026"))
+    day = only_text(await bot.send(COORDINATOR, "/fte @anna_kim 0,5 from 31.02.2026"))
+    in_ukrainian = only_text(await bot.send(COLLEAGUE, "/fte @anna_kim 0,5 від 01.01.2026"))
+
+    assert (
+        word == "„seit“ ist hier nicht verständlich. Beispiel: /fte @anna_kim 0,8 from 01.01.2026"
+    )
+    assert day.startswith("„31.02.2026“ ist kein Datum mit Jahr.")
+    assert in_ukrainian == "@anna_kim: частка ставки 0,5 від 1 січ. 2026\u202fр."
+    assert await bot.storage.staff.fte_history(CASE_MANAGER.id) == [FteShare(date(2026, 1, 1), 500)]
+
+
+async def test_migration_keeps_each_share_valid_from_the_persons_start(tmp_path: Path) -> None:
+    path = tmp_path / "before-dated-shares.sqlite3"
+    with database_before(path, "CREATE TABLE fte_shares") as connection:
+        connection.executemany(
+            "INSERT INTO staff (telegram_id, role, team, locale, created_at, fte_permille) "
+            "VALUES (?, 'case_manager', 'case_management', 'de', ?, ?)",
+            [(1, "2025-03-01T08:00:00+00:00", 620), (2, "2025-04-01T08:00:00+00:00", None)],
+        )
+
+    database = await Database.open(path)
+    try:
+        shares = StaffStore(database, AuditLog(database))
+        assert await shares.fte_history(1) == [FteShare(date(2025, 3, 1), 620)]
+        assert await shares.fte_history(2) == []
+        assert await shares.full_time_equivalents(date(2025, 2, 28)) == {}
+        assert await shares.full_time_equivalents(date(2025, 3, 1)) == {1: 620}
+        columns = {row["name"] for row in await database.fetch_all("PRAGMA table_info(staff)")}
+        assert "fte_permille" not in columns
+    finally:
+        await database.close()

@@ -172,6 +172,16 @@ def parse_appointment_date(text: str, today: date) -> date:
     )
 
 
+def parse_coming_day(text: str, today: date) -> date:
+    """The first or last day of a period ahead (a cover): today or later, up to a year."""
+    return _coming_date(
+        text,
+        today,
+        not_a_date=_("“{text}” is not a date. Examples: morgen, freitag, 18.12., 18.12.2026"),
+        passed=_("{date} has passed: please give today or a later day."),
+    )
+
+
 def _coming_date(text: str, today: date, not_a_date: str, passed: str) -> date:
     """Today or a later day up to a year ahead; weekdays mean the next. `not_a_date` and
     `passed` say what the day is for."""

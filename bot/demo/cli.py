@@ -37,7 +37,8 @@ async def fill_with_demo_data(settings: Settings, families: int, weeks: int, see
         print(
             f"{settings.database_path}: {len(data.staff)} staff, {families} families, "
             f"{contacts} contacts, {len(data.requests)} interpreter requests, "
-            f"{len(data.flags)} flags ({time.perf_counter() - started:.1f} s)"
+            f"{len(data.flags)} flags, {len(data.fte_shares)} shares of a position, "
+            f"{len(data.covers)} current cover ({time.perf_counter() - started:.1f} s)"
         )
         return 0
     finally:

@@ -29,6 +29,10 @@ MONEY_PER_POSITION_CENTS = 70_000_00
 FUNDED_FROM = date(2022, 1, 1)
 # Case managers' shares of a position, in turn, as long as the funded positions last.
 CASE_MANAGER_SHARES = (1000, 800, 1000, 500)
+# The first case manager works 0,8 instead of 1,0 since the start of the current year.
+REDUCED_SHARE = 800
+# The second case manager covers for the first, who is away, from two days ago for two weeks.
+COVER_DAYS = (-2, 12)
 # Who invoices the demo's interpreting: the county's pool, or an agency for professionals.
 POOL = "Sprachmittlerpool Kreis Warendorf"
 AGENCY = "Dolmetschbüro Münsterland"
@@ -80,6 +84,10 @@ class DemoData:
     # (block, valid_from, funded_permille, vacant_permille, money_cents, set_by, set_at):
     # what is not filled by the staff's shares of a position is vacant.
     staffing: list[tuple]
+    # (staff_id, valid_from, fte_permille, set_by, set_at): shares of a position with history.
+    fte_shares: list[tuple]
+    # (covering_id, absent_id, starts_on, ends_on, set_by, set_at): a current cover.
+    covers: list[tuple]
     # (held_on, kind, participants, partner_name, topics, minutes, agreements, recorded_by,
     # recorded_at, family_ids): a few case conferences a week, about a third with the
     # immigration office, some with the naturalisation office; a cross-case meeting a month.
@@ -100,19 +108,22 @@ def generate(
     first_day = today - timedelta(weeks=weeks)
     staff = _staff(max(1, round(families / FAMILIES_PER_CASE_MANAGER)))
     case_managers = [row[0] for row in staff if row[4] == Team.CASE_MANAGEMENT.value]
+    shares = _fte_shares(staff, date(today.year, 1, 1))
     family_rows = [
         _family(rng, family_id, towns, case_managers, first_day, today)
         for family_id in range(1, families + 1)
     ]
     requests = _requests(rng, family_rows, today, fund_id, max(fund_start, first_day))
     return DemoData(
-        staff=staff,
+        staff=[row[:7] for row in staff],
         families=family_rows,
         contacts=_contacts(rng, family_rows, today),
         requests=requests,
         invoices=_invoices(requests),
         flags=_flags(rng, family_rows, today),
-        staffing=_staffing(staff, FUNDED_FROM),
+        staffing=_staffing(staff, shares, FUNDED_FROM),
+        fte_shares=shares,
+        covers=_covers(case_managers, today),
         # A stream of its own: the other rows stay as they were before conferences came.
         conferences=_conferences(
             random.Random(f"{seed}-conferences"), family_rows, first_day, today
@@ -121,7 +132,8 @@ def generate(
 
 
 def _staff(case_managers: int) -> list[tuple]:
-    """(telegram_id, username, display_name, role, team, locale, created_at, fte_permille)."""
+    """(telegram_id, username, display_name, role, team, locale, created_at, fte_permille):
+    the staff rows and, last, each person's first share of a position."""
     created = _moment(date(2020, 1, 1))
     rows = [
         (FIRST_STAFF_ID, "demo_coordination", "Demo-Koordination", Role.COORDINATOR.value,
@@ -145,19 +157,65 @@ def _staff(case_managers: int) -> list[tuple]:
     return rows
 
 
-def _staffing(staff: list[tuple], valid_from: date) -> list[tuple]:
+def _fte_shares(staff: list[tuple], reduced_on: date) -> list[tuple]:
+    """Each share from the person's registration; the first case manager's reduced to
+    REDUCED_SHARE from `reduced_on`."""
+    rows = []
+    for row in staff:
+        if row[7] is None:
+            continue
+        rows.append((row[0], row[6][:10], row[7], FIRST_STAFF_ID, row[6]))
+        if row[0] == FIRST_STAFF_ID - 1 and row[7] > REDUCED_SHARE:
+            rows.append(
+                (row[0], reduced_on.isoformat(), REDUCED_SHARE, FIRST_STAFF_ID, _moment(reduced_on))
+            )
+    return rows
+
+
+def _filled_on(staff: list[tuple], shares: list[tuple], teams: set[str], day: str) -> int:
+    """The shares valid on `day` of the staff in these teams."""
+    team_of = {row[0]: row[4] for row in staff}
+    valid: dict[int, int] = {}
+    for staff_id, valid_from, permille, *_ in sorted(shares, key=lambda share: share[1]):
+        if valid_from <= day and team_of[staff_id] in teams:
+            valid[staff_id] = permille
+    return sum(valid.values())
+
+
+def _staffing(staff: list[tuple], shares: list[tuple], valid_from: date) -> list[tuple]:
     """Each block funded as in FUNDED_POSITIONS, from `valid_from`; vacant what its teams'
-    staff do not fill."""
+    staff do not fill, entered again from each day a share changed."""
+    days = sorted(
+        {
+            valid_from.isoformat(),
+            *(share[1] for share in shares if share[1] > valid_from.isoformat()),
+        }
+    )
     rows = []
     for block, funded in FUNDED_POSITIONS.items():
         teams = {team.value for team in block.teams}
-        filled = sum(row[7] or 0 for row in staff if row[4] in teams)
         money = funded * MONEY_PER_POSITION_CENTS // 1000
-        rows.append(
-            (block.value, valid_from.isoformat(), funded, max(0, funded - filled), money,
-             FIRST_STAFF_ID, _moment(valid_from))
-        )  # fmt: skip
+        vacant_before = None
+        for day in days:
+            vacant = max(0, funded - _filled_on(staff, shares, teams, day))
+            if vacant != vacant_before:
+                rows.append(
+                    (block.value, day, funded, vacant, money, FIRST_STAFF_ID,
+                     _moment(date.fromisoformat(day)))
+                )  # fmt: skip
+            vacant_before = vacant
     return rows
+
+
+def _covers(case_managers: list[int], today: date) -> list[tuple]:
+    """The second case manager covers for the first, who is away."""
+    if len(case_managers) < 2:
+        return []
+    first, last = (today + timedelta(days=days) for days in COVER_DAYS)
+    return [
+        (case_managers[1], case_managers[0], first.isoformat(), last.isoformat(), FIRST_STAFF_ID,
+         _moment(first, 8))
+    ]  # fmt: skip
 
 
 def _family(

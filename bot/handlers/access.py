@@ -31,6 +31,8 @@ async def gate(update: Update, context: BotContext) -> None:
     """Admit active staff in private chats; refuse everyone and everything else once."""
     # A new update: nothing is stored for it yet (the error handler asks, see errors.py).
     context.storage.db.start_unit_of_work()
+    # …and nobody acts in cover for a colleague yet (common.load_family says when they do).
+    context.storage.audit.act_for_oneself()
     user = update.effective_user
     chat = update.effective_chat
     set_locale(

@@ -11,8 +11,15 @@ from telegram.ext import BaseHandler
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_number, lazy_gettext
+from bot.core.parsing import ParseError
 from bot.handlers.common import command, reply
-from bot.reporting.caseload import caseload_line, parse_full_time_share
+from bot.reporting.caseload import (
+    FTE_EXAMPLE,
+    caseload_line,
+    fte_history_text,
+    fte_set_text,
+    parse_fte,
+)
 from bot.staff.roles import MANAGING_ROLES
 
 COMMANDS = (
@@ -23,7 +30,9 @@ COMMANDS = (
     ),
     CommandSpec(
         "fte",
-        lazy_gettext("Set a case manager's full-time equivalent: /fte @anna_kim 0,8"),
+        lazy_gettext(
+            "Set a share of a full-time position from a day on: /fte @anna_kim 0,8 from 01.01.2026"
+        ),
         MANAGING_ROLES,
     ),
 )
@@ -36,7 +45,7 @@ async def show_caseload(update: Update, context: BotContext) -> None:
     caseload = await context.storage.caseload.active_families()
     shown = caseload[:CASELOAD_SHOWN]
     names = await context.storage.staff.names([person for person, _, _ in shown])
-    positions = await context.storage.staff.full_time_equivalents()
+    positions = await context.storage.staff.full_time_equivalents(context.clock.today())
     lines = [
         _("<b>Active caseload</b> on {date}").format(date=format_date(context.clock.today())),
         _("<b>{families} families, of those {ukraine} fled from Ukraine</b>").format(
@@ -72,44 +81,34 @@ async def show_caseload(update: Update, context: BotContext) -> None:
 
 
 async def set_fte(update: Update, context: BotContext) -> None:
-    """/fte @anna_kim 0,8: a case manager's share of a full-time position (0 clears it)."""
-    example = "/fte @anna_kim 0,8"
-    if len(context.args) != 2:
-        await reply(
-            update,
-            _("Whose full-time equivalent? Example: {example}").format(example=example),
-        )
+    """/fte @anna_kim 0,8 [from 01.01.2026]: a share of a full-time position from a day on
+    (0 ends it); /fte @anna_kim shows the person's shares over time."""
+    try:
+        order = parse_fte(context.args, context.clock.today())
+    except ParseError as error:
+        await reply(update, error.message)
         return
-    person = await context.storage.staff.find(context.args[0])
+    person = await context.storage.staff.find(order.person)
     if person is None:
         await reply(
             update,
             _(
                 "There is no staff member “{name}”. /users lists everyone. Example: {example}"
-            ).format(name=html.escape(context.args[0][:40]), example=example),
+            ).format(name=html.escape(order.person[:40]), example=FTE_EXAMPLE),
         )
         return
-    share = parse_full_time_share(context.args[1])
-    if share is None:
-        await reply(
-            update,
-            _(
-                "“{text}” is not a share of a full-time position from 0 to 1. Example: {example}"
-            ).format(text=html.escape(context.args[1][:20]), example=example),
-        )
+    if order.share is None:
+        history = await context.storage.staff.fte_history(person.telegram_id)
+        await reply(update, fte_history_text(person.handle, history))
         return
     await context.storage.staff.set_fte(
         person.telegram_id,
-        int(share * 1000) or None,
+        int(order.share * 1000),
+        order.valid_from,
         context.member.telegram_id,
         context.clock.now(),
     )
-    await reply(
-        update,
-        _("{name}: {fte} of a full-time position.").format(
-            name=html.escape(person.handle), fte=format_number(share)
-        ),
-    )
+    await reply(update, fte_set_text(person.handle, order.share, order.valid_from))
 
 
 def handlers() -> list[BaseHandler]:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import Application, BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.casework.families import Family, family_code, parse_family_code, parse_town
@@ -29,7 +29,7 @@ from bot.privacy.personal_data import HeldText, audit_detail, held_back_warning
 from bot.privacy.traces import kept
 from bot.reporting.figures import PEOPLE_SHOWN, PeriodFigures, figures_text
 from bot.reporting.periods import Period
-from bot.staff.roles import may_see_family
+from bot.staff.roles import Reach, Role
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,16 @@ Item = TypeVar("Item")
 Pressed = TypeVar("Pressed", bound=CallbackData)
 Answer = TypeVar("Answer")
 Record = TypeVar("Record")
+
+
+def run_each_morning(
+    application: Application, callback: Callable[[BotContext], Awaitable[None]], at: time, name: str
+) -> None:
+    """Run `callback` every day at `at` local time, and once now to catch up after a restart
+    (the callback must tell nobody twice)."""
+    tz = application.bot_data.clock.tz
+    application.job_queue.run_daily(callback, at.replace(tzinfo=tz), name=name)
+    application.job_queue.run_once(callback, 0, name=f"{name} (catch-up)")
 
 
 def command(name: str, callback: Callback) -> CommandHandler:
@@ -385,7 +395,8 @@ async def load_family(
             ),
         )
         return None
-    if not may_see_family(member.role, member.telegram_id, family.case_manager_id):
+    reach = await reach_of(context)
+    if not reach.sees(family.case_manager_id):
         await context.storage.audit.record(
             "family.denied", context.clock.now(), member.telegram_id, family.code
         )
@@ -405,7 +416,26 @@ async def load_family(
             ),
         )
         return None
+    act_in_cover(context, reach, family.case_manager_id)
     return family
+
+
+async def reach_of(context: BotContext) -> Reach:
+    """Whose families the sender works with today: a case manager's own, and those of the
+    colleagues they cover for today (the dates are checked at each use)."""
+    member = context.member
+    covering: frozenset[int] = frozenset()
+    if member.role is Role.CASE_MANAGER:
+        covering = await context.storage.cover.covered_by(member.telegram_id, context.clock.today())
+    return Reach(member.role, member.telegram_id, covering)
+
+
+def act_in_cover(context: BotContext, reach: Reach, responsible_id: int) -> None:
+    """What the sender does next for this colleague's family or request is audited as done in
+    cover for them, if only a cover lets them."""
+    absent = reach.in_cover_for(responsible_id)
+    if absent is not None:
+        context.storage.audit.act_in_cover(reach.staff_id, absent)
 
 
 async def find_request(

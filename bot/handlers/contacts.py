@@ -51,6 +51,7 @@ from bot.handlers.common import (
     load_family,
     not_understood,
     pressed_elsewhere,
+    reach_of,
     remember_case_message,
     remove_buttons,
     reply,
@@ -62,7 +63,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.notices import notify_flag
 from bot.privacy.personal_data import HeldText, PersonalData, find_personal_data
-from bot.staff.roles import CASEWORK_ROLES, sees_all_families
+from bot.staff.roles import CASEWORK_ROLES
 
 COMMANDS = (
     CommandSpec(
@@ -175,14 +176,14 @@ def _draft(context: BotContext) -> ContactDraft:
 
 
 async def ask_family(update: Update, context: BotContext) -> int:
-    member = context.member
-    if sees_all_families(member.role):
+    reach = await reach_of(context)
+    if reach.case_managers is None:
         families = await context.storage.families.recently_logged_by(
-            member.telegram_id, RECENT_FAMILIES
+            reach.staff_id, RECENT_FAMILIES
         )
     else:
         families, _total = await context.storage.families.caseload(
-            member.telegram_id, limit=RECENT_FAMILIES
+            reach.case_managers, limit=RECENT_FAMILIES
         )
     keyboard = rows(
         [

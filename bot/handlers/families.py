@@ -60,6 +60,7 @@ from bot.handlers.common import (
     page_count,
     page_row,
     pressed_elsewhere,
+    reach_of,
     remember_case_message,
     remove_buttons,
     reply,
@@ -73,6 +74,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.notices import notify
 from bot.privacy.personal_data import HeldText, find_personal_data
+from bot.staff.cover import cover_mark
 from bot.staff.roles import ALL_ROLES, CASEWORK_ROLES, Role, sees_all_families
 from bot.staff.staff import StaffMember
 
@@ -255,11 +257,22 @@ async def turn_page(update: Update, context: BotContext) -> None:
 
 
 async def _show_page(update: Update, context: BotContext, shown: FamiliesPage) -> None:
+    reach = await reach_of(context)
+    # Coordinators choose whose caseload; a case manager sees their own and, under a cover,
+    # the absent colleague's, whatever a button says.
+    chosen = None if shown.case_manager_id is None else (shown.case_manager_id,)
+    case_managers = chosen if reach.case_managers is None else reach.case_managers
     families, total = await context.storage.families.caseload(
-        shown.case_manager_id, shown.town, limit=PAGE_SIZE, offset=shown.page * PAGE_SIZE
+        case_managers, shown.town, limit=PAGE_SIZE, offset=shown.page * PAGE_SIZE
     )
     heading = await _heading(context, shown.case_manager_id, shown.town, total)
-    lines = [heading, *(family_line(family) for family in families)]
+    names = await context.storage.staff.names(sorted(reach.covering))
+    lines = [heading]
+    for family in families:
+        line = family_line(family)
+        if family.case_manager_id in reach.covering:
+            line += " · " + cover_mark(names, family.case_manager_id)
+        lines.append(line)
     if any(not family.consent_on for family in families):
         lines.append(_("⚠ = written consent not recorded yet"))
     pages = page_count(total, PAGE_SIZE)

@@ -13,7 +13,8 @@ from bot.casework.followups import REMINDER_TIME, reminders_due_until
 from bot.context import BotContext, Services
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, lazy_gettext, use_locale
-from bot.handlers.common import command, reply
+from bot.handlers.common import command, reach_of, reply, run_each_morning
+from bot.staff.cover import cover_mark
 from bot.staff.roles import CASEWORK_ROLES
 
 log = logging.getLogger(__name__)
@@ -29,12 +30,16 @@ JOB_NAME = "follow-up reminders"
 async def list_due(update: Update, context: BotContext) -> None:
     """Open follow-ups of the sender's families: overdue, today and the next seven days."""
     today = context.clock.today()
+    reach = await reach_of(context)
+    # A coordinator's own families; a case manager's and, under a cover, the colleague's.
+    whose = reach.case_managers or (reach.staff_id,)
     follow_ups = await context.storage.followups.open_follow_ups(
-        context.member.telegram_id, today + timedelta(days=DUE_DAYS)
+        whose, today + timedelta(days=DUE_DAYS)
     )
     if not follow_ups:
         await reply(update, _("No follow-ups in the next 7 days."))
         return
+    names = await context.storage.staff.names(sorted(reach.covering))
     lines = [_("<b>Your follow-ups</b>")]
     for follow_up in follow_ups:
         if follow_up.due_on < today:
@@ -48,9 +53,12 @@ async def list_due(update: Update, context: BotContext) -> None:
             if follow_up.at_conference
             else _("{when}: {code} (contact of {date})")
         )
-        lines.append(
-            text.format(when=when, code=follow_up.family_code, date=format_date(follow_up.set_on))
+        line = text.format(
+            when=when, code=follow_up.family_code, date=format_date(follow_up.set_on)
         )
+        if follow_up.case_manager_id in reach.covering:
+            line += " · " + cover_mark(names, follow_up.case_manager_id)
+        lines.append(line)
     await reply(update, "\n".join(lines))
 
 
@@ -87,10 +95,7 @@ async def send_reminders(context: BotContext) -> None:
 
 
 def schedule_reminders(application: Application) -> None:
-    """Every morning at 08:00 local time, and once now to catch up after a restart."""
-    tz = application.bot_data.clock.tz
-    application.job_queue.run_daily(send_reminders, REMINDER_TIME.replace(tzinfo=tz), name=JOB_NAME)
-    application.job_queue.run_once(send_reminders, 0, name=f"{JOB_NAME} (catch-up)")
+    run_each_morning(application, send_reminders, REMINDER_TIME, JOB_NAME)
 
 
 def handlers() -> list[BaseHandler]:

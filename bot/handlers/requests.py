@@ -39,6 +39,7 @@ from bot.core.parsing import MAX_MINUTES, ParseError, parse_appointment_date, pa
 from bot.funds.funds import Fund, FundPurpose, later_funds, no_fund_text
 from bot.handlers.common import (
     TownButton,
+    act_in_cover,
     answered_town,
     audit_kept,
     button,
@@ -55,10 +56,12 @@ from bot.handlers.common import (
     page_count,
     page_row,
     pressed_elsewhere,
+    reach_of,
     remember_case_message,
     remove_buttons,
     reply,
     rows,
+    run_each_morning,
     show,
     show_page,
     take_held,
@@ -101,7 +104,8 @@ from bot.interpreting.requests import (
     request_line,
 )
 from bot.privacy.personal_data import HeldText, find_personal_data
-from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES, sees_all_families
+from bot.staff.cover import cover_mark
+from bot.staff.roles import CASEWORK_ROLES, MANAGING_ROLES, Reach
 
 COMMANDS = (
     CommandSpec(
@@ -243,9 +247,9 @@ def _draft(context: BotContext) -> RequestDraft:
 
 
 async def ask_family(update: Update, context: BotContext) -> int:
-    member = context.member
+    reach = await reach_of(context)
     families, _total = await context.storage.families.caseload(
-        None if sees_all_families(member.role) else member.telegram_id, limit=RECENT_FAMILIES
+        reach.case_managers, limit=RECENT_FAMILIES
     )
     keyboard = rows(
         [button(f"{f.code} · {f.town}", FamilyChosen(family_id=f.id)) for f in families], 2
@@ -676,6 +680,11 @@ async def confirm(update: Update, context: BotContext) -> int:
         # The fund's period changed since the estimate was shown.
         return await _refuse_without_fund(update, context)
     await query.answer()
+    # Access is checked again at Confirm (a cover may have ended since the family was chosen);
+    # this also records the request as made in cover where it is.
+    if draft.family_id and await load_family(update, context, draft.family_id) is None:
+        context.user_data.new_request = None
+        return ConversationHandler.END
     now = context.clock.now()
     if draft.start is not None:
         try:
@@ -769,7 +778,8 @@ async def turn_page(update: Update, context: BotContext) -> None:
 
 
 async def _show_requests(update: Update, context: BotContext, listing: RequestsPage) -> None:
-    requests, total = await _listed(context, listing)
+    reach = await reach_of(context)
+    requests, total = await _listed(context, reach, listing)
     if not total:
         await show_page(update, _("No interpreter requests match."), [])
         return
@@ -777,10 +787,15 @@ async def _show_requests(update: Update, context: BotContext, listing: RequestsP
     if listing.page >= pages:
         # A ▶ from before the list shrank (or a forged one): its last page, not an empty one.
         listing = listing.model_copy(update={"page": pages - 1})
-        requests, total = await _listed(context, listing)
+        requests, total = await _listed(context, reach, listing)
         pages = page_count(total, PAGE_SIZE)
+    names = await context.storage.staff.names(sorted(reach.covering))
     lines = [_("<b>Interpreter requests</b>")]
-    lines += [request_line(r, context.clock.local(r.starts_at)) for r in requests]
+    for request in requests:
+        line = request_line(request, context.clock.local(request.starts_at))
+        if request.requested_by in reach.covering:
+            line += " · " + cover_mark(names, request.requested_by)
+        lines.append(line)
     if pages > 1:
         lines.append(_("Page {page} of {pages}").format(page=listing.page + 1, pages=pages))
     navigation = page_row(listing.page, pages, lambda to: listing.model_copy(update={"page": to}))
@@ -788,13 +803,15 @@ async def _show_requests(update: Update, context: BotContext, listing: RequestsP
 
 
 async def _listed(
-    context: BotContext, listing: RequestsPage
+    context: BotContext, reach: Reach, listing: RequestsPage
 ) -> tuple[list[InterpreterRequest], int]:
     """The requests of one page of `listing` and how many match it."""
-    member = context.member
-    mine = listing.mine or not sees_all_families(member.role)
+    # "Mine" for a coordinator; a case manager's, and under a cover also the colleague's.
+    requested_by = reach.case_managers
+    if listing.mine and requested_by is None:
+        requested_by = (reach.staff_id,)
     return await context.storage.requests.listed(
-        member.telegram_id if mine else None,
+        requested_by,
         tuple(Status) if listing.closed_too else OPEN,
         listing.language,
         limit=PAGE_SIZE,
@@ -809,7 +826,8 @@ async def cancel_request(update: Update, context: BotContext) -> None:
     if request is None:
         return
     member = context.member
-    if request.requested_by != member.telegram_id and member.role not in MANAGING_ROLES:
+    reach = await reach_of(context)
+    if not reach.sees(request.requested_by):
         await reply(
             update,
             _(
@@ -817,6 +835,7 @@ async def cancel_request(update: Update, context: BotContext) -> None:
             ).format(id=request.id),
         )
         return
+    act_in_cover(context, reach, request.requested_by)
     now = context.clock.now()
     rates = await _rates(context)
     fee = request_cancellation_fee_cents(request, now, rates, context.clock.tz)
@@ -891,9 +910,7 @@ def _reminder(request: InterpreterRequest, local_start: datetime) -> str:
 
 
 def schedule_reminders(application: Application) -> None:
-    tz = application.bot_data.clock.tz
-    application.job_queue.run_daily(send_reminders, REMINDER_TIME.replace(tzinfo=tz), name=JOB_NAME)
-    application.job_queue.run_once(send_reminders, 0, name=f"{JOB_NAME} (catch-up)")
+    run_each_morning(application, send_reminders, REMINDER_TIME, JOB_NAME)
 
 
 def handlers() -> list[BaseHandler]:

@@ -76,6 +76,8 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "staff.revoke": lazy_gettext("Access revoked"),
     "staff.fte": lazy_gettext("Full-time share set"),
     "staffing.change": lazy_gettext("Staffing of a building block changed"),
+    "cover.set": lazy_gettext("Cover for an absent colleague set"),
+    "cover.end": lazy_gettext("Cover for an absent colleague ended early"),
     "translation.personal_data_sent": lazy_gettext("Translated despite personal data"),
     "contact.personal_data_kept": lazy_gettext("Note saved despite personal data"),
     "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),
@@ -111,22 +113,42 @@ class AuditLine:
     action: str
     subject: str | None
     detail: str | None
+    # The absent colleague the actor acted for under a cover (bot/staff/cover.py), if any.
+    cover_for_id: int | None = None
+    cover_for_username: str | None = None
+    cover_for_name: str | None = None
 
     @property
     def actor(self) -> str:
         """@username, else the first name, else the id; "–" for the bot itself."""
-        if self.actor_username:
-            return f"@{self.actor_username}"
-        if self.actor_name:
-            return self.actor_name
-        return str(self.actor_id) if self.actor_id is not None else "–"
+        return _person(self.actor_id, self.actor_username, self.actor_name)
+
+    @property
+    def in_cover_for(self) -> str | None:
+        """The colleague the actor acted for under a cover, named as the actor is."""
+        if self.cover_for_id is None:
+            return None
+        return _person(self.cover_for_id, self.cover_for_username, self.cover_for_name)
+
+
+def _person(telegram_id: int | None, username: str | None, name: str | None) -> str:
+    if username:
+        return f"@{username}"
+    if name:
+        return name
+    return str(telegram_id) if telegram_id is not None else "–"
 
 
 def audit_line(line: AuditLine, tz: ZoneInfo) -> str:
     """One line for the chat, in local time; everything stored is escaped."""
+    actor = html.escape(line.actor)
+    if line.in_cover_for is not None:
+        actor = _("{actor} in cover for {absent}").format(
+            actor=actor, absent=html.escape(line.in_cover_for)
+        )
     parts = [
         format_datetime(line.at.astimezone(tz)),
-        html.escape(line.actor),
+        actor,
         f"<b>{html.escape(action_label(line.action))}</b>",
     ]
     if line.subject:
@@ -148,8 +170,9 @@ def audit_sheet(lines: Sequence[AuditLine], tz: ZoneInfo, title: str | None = No
             _("Action"),
             _("Subject"),
             _("Detail"),
+            _("In cover for"),
         ),
-        widths=(18, 12, 20, 26, 34, 14, 50),
+        widths=(18, 12, 20, 26, 34, 14, 50, 20),
         rows=[
             (
                 line.at.astimezone(tz).replace(tzinfo=None),
@@ -159,6 +182,7 @@ def audit_sheet(lines: Sequence[AuditLine], tz: ZoneInfo, title: str | None = No
                 action_label(line.action),
                 line.subject,
                 line.detail,
+                line.in_cover_for,
             )
             for line in lines
         ],

@@ -88,6 +88,7 @@ def export_json(data: FamilyData, exported_at: datetime, exported_by: str) -> by
                 "action_label": action_label(line.action),
                 "subject": line.subject,
                 "detail": line.detail,
+                "in_cover_for": line.in_cover_for,
             }
             for line in data.audit
         ],

@@ -184,6 +184,6 @@ def staffing_text(on: date, table: list[BlockStaffing], case_management_families
         lines += ["", caseload]
     lines += [
         "",
-        _("Filled: today's shares of a position from /fte of staff active on that date."),
+        _("Filled: the shares of a position from /fte valid on that date, of staff active then."),
     ]
     return "\n".join(lines)

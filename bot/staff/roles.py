@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.i18n import lazy_gettext
@@ -108,8 +110,38 @@ def sees_all_families(role: Role) -> bool:
     return role in MANAGING_ROLES
 
 
-def may_see_family(role: Role, staff_id: int, responsible_id: int) -> bool:
-    return sees_all_families(role) or staff_id == responsible_id
+def may_see_family(
+    role: Role, staff_id: int, responsible_id: int, covering: Collection[int] = ()
+) -> bool:
+    """Coordinators and admins see every family; a case manager their own, and while they
+    cover for colleagues (`covering`, on the day asked), those colleagues' families."""
+    return sees_all_families(role) or responsible_id == staff_id or responsible_id in covering
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whose families a person works with on a day: this is `may_see_family` for lists."""
+
+    role: Role
+    staff_id: int
+    # The colleagues this person covers for on that day (see bot/staff/cover.py).
+    covering: frozenset[int] = frozenset()
+
+    def sees(self, responsible_id: int) -> bool:
+        return may_see_family(self.role, self.staff_id, responsible_id, self.covering)
+
+    @property
+    def case_managers(self) -> tuple[int, ...] | None:
+        """Whose caseloads the person sees (their own first), or None for everyone's."""
+        if sees_all_families(self.role):
+            return None
+        return (self.staff_id, *sorted(self.covering))
+
+    def in_cover_for(self, responsible_id: int) -> int | None:
+        """The absent colleague if the person sees this family only as their cover."""
+        if may_see_family(self.role, self.staff_id, responsible_id):
+            return None
+        return responsible_id if responsible_id in self.covering else None
 
 
 def may_invite(inviter: Role, invitee: Role) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.staff.roles import Role, Team
 
@@ -24,8 +24,6 @@ class StaffMember:
     display_name: str
     created_at: datetime
     invited_by: int | None = None
-    # Full-time equivalent in thousandths (800 = 0.8), where configured.
-    fte_permille: int | None = None
     # The weekly report: None as the role has it (coordinators get it), else chosen.
     weekly_report: bool | None = None
 
@@ -45,3 +43,11 @@ class StaffMember:
         if self.username:
             return f"@{self.username}"
         return self.display_name or str(self.telegram_id)
+
+
+@dataclass(frozen=True)
+class FteShare:
+    """A share of a full-time position in thousandths (800 = 0,8; 0 = none), from a day on."""
+
+    valid_from: date
+    permille: int

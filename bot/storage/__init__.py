@@ -9,6 +9,7 @@ from bot.storage.audit import AuditLog
 from bot.storage.caseload import CaseloadStore
 from bot.storage.conferences import ConferenceStore
 from bot.storage.contacts import ContactStore
+from bot.storage.cover import CoverStore
 from bot.storage.database import Database
 from bot.storage.dataexport import DataExportStore
 from bot.storage.demo import DemoStore
@@ -57,6 +58,7 @@ class Storage:
         self.figures = FigureStore(db)
         self.caseload = CaseloadStore(db)
         self.staffing = StaffingStore(db, self.audit)
+        self.cover = CoverStore(db, self.audit)
         self.exports = ExportStore(db)
         self.reports = ReportStore(db)
         self.traces = TraceStore(db)

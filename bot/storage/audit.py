@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import datetime
 
 from bot.privacy.audit import AuditLine
 from bot.storage.database import Database, from_db_time, to_db_time
 
 _LINES = """
-    SELECT audit_log.*, staff.username, staff.display_name
+    SELECT audit_log.*, staff.username, staff.display_name,
+           cover.username AS cover_username, cover.display_name AS cover_name
     FROM audit_log LEFT JOIN staff ON staff.telegram_id = audit_log.actor_id
+    LEFT JOIN staff AS cover ON cover.telegram_id = audit_log.cover_for
 """
+
+# Who acts in cover for whom in the update being handled: (the sender, the absent colleague).
+# A context variable, since updates of different chats are handled concurrently; the access
+# gate clears it for every update.
+_IN_COVER: ContextVar[tuple[int, int] | None] = ContextVar("in_cover", default=None)
 
 
 def _where(
@@ -20,8 +28,9 @@ def _where(
 ) -> tuple[str, list[object]]:
     conditions, params = ["1"], []
     if actor_id is not None:
-        conditions.append("audit_log.actor_id = ?")
-        params.append(actor_id)
+        # A person's lines include what colleagues did in cover for them.
+        conditions.append("(audit_log.actor_id = ? OR audit_log.cover_for = ?)")
+        params += [actor_id, actor_id]
     if subject is not None:
         conditions.append("audit_log.subject = ?")
         params.append(subject)
@@ -44,12 +53,29 @@ def _line(row: sqlite3.Row) -> AuditLine:
         action=row["action"],
         subject=row["subject"],
         detail=row["detail"],
+        cover_for_id=row["cover_for"],
+        cover_for_username=row["cover_username"],
+        cover_for_name=row["cover_name"],
     )
 
 
 class AuditLog:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def act_in_cover(self, actor_id: int, absent_id: int) -> None:
+        """Until the next update, what `actor_id` does is recorded as in cover for
+        `absent_id` (a family or request reached only through a cover)."""
+        _IN_COVER.set((actor_id, absent_id))
+
+    def act_for_oneself(self) -> None:
+        """A new update: nobody acts in cover until access through a cover is granted."""
+        _IN_COVER.set(None)
+
+    def in_cover_for(self, actor_id: int | None) -> int | None:
+        """The colleague `actor_id` acts for in the update being handled, if any."""
+        acting = _IN_COVER.get()
+        return acting[1] if acting is not None and acting[0] == actor_id else None
 
     async def record(
         self,
@@ -59,9 +85,11 @@ class AuditLog:
         subject: str | None = None,
         detail: str | None = None,
     ) -> None:
+        cover_for = self.in_cover_for(actor_id)
         await self._db.execute(
-            "INSERT INTO audit_log (at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-            (to_db_time(at), actor_id, action, subject, detail),
+            "INSERT INTO audit_log (at, actor_id, action, subject, detail, cover_for) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (to_db_time(at), actor_id, action, subject, detail, cover_for),
         )
 
     async def actions(self, actor_id: int | None = None) -> list[str]:

@@ -41,8 +41,8 @@ def contact_from_row(row: sqlite3.Row, cipher: TextCipher) -> Contact:
 # So does a source whose contact was undone: undo is final.
 _INSERT = """
     INSERT INTO contacts (family_id, staff_id, contact_on, minutes, contact_type, topics, note,
-        referral, follow_up_on, created_at, source_chat_id, source_message_id)
-    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+        referral, follow_up_on, created_at, source_chat_id, source_message_id, cover_for)
+    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
     WHERE NOT EXISTS (
         SELECT 1 FROM undone_contacts WHERE source_chat_id = ?11 AND source_message_id = ?12
     )
@@ -85,6 +85,8 @@ class ContactStore:
             draft.follow_up_on.isoformat() if draft.follow_up_on else None,
             to_db_time(now),
             *(source or (None, None)),
+            # Logged for an absent colleague's family under a cover: its audit line says so.
+            self._audit.in_cover_for(staff_id),
         )
         async with self._db.transaction() if draft.structural_gap else nullcontext():
             rows = await self._db.fetch_all(_INSERT, values)

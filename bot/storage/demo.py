@@ -40,10 +40,25 @@ class DemoStore:
             await self._db.execute_many(
                 """
                 INSERT OR IGNORE INTO staff (telegram_id, username, display_name, role, team,
-                    locale, created_at, fte_permille)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    locale, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
                 data.staff,
+            )
+            await self._db.execute_many(
+                """
+                INSERT OR IGNORE INTO fte_shares (staff_id, valid_from, fte_permille, set_by,
+                    set_at)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+                data.fte_shares,
+            )
+            await self._db.execute_many(
+                """
+                INSERT INTO covers (covering_id, absent_id, starts_on, ends_on, set_by, set_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                data.covers,
             )
             await self._db.execute_many(
                 """
@@ -116,7 +131,7 @@ class DemoStore:
                     "INSERT INTO conference_families (conference_id, family_id) VALUES (?, ?)",
                     [(conference_id, family_id) for family_id in row[9]],
                 )
-            for statement in (*rollups.rebuild_statements(), *rollups.TRIGGERS):
+            for statement in (*rollups.rebuild_statements(), *rollups.CURRENT_TRIGGERS):
                 await self._db.execute(statement)
         await self._db.execute("ANALYZE")
         return contacts

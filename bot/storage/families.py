@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from datetime import date, datetime
 
 from bot.casework.families import Family, FamilyDraft, family_code
@@ -95,17 +96,18 @@ class FamilyStore:
 
     async def caseload(
         self,
-        case_manager_id: int | None = None,
+        case_managers: Collection[int] | None = None,
         town: str | None = None,
         limit: int = 10,
         offset: int = 0,
     ) -> tuple[list[Family], int]:
-        """Active families, newest contact first (families without contacts by opening)."""
+        """Active families of these case managers (None: everyone's), newest contact first
+        (families without contacts by opening)."""
         where = ["status = 'active'"]
         params: list[object] = []
-        if case_manager_id is not None:
-            where.append("case_manager_id = ?")
-            params.append(case_manager_id)
+        if case_managers is not None:
+            where.append(f"case_manager_id IN ({', '.join('?' for _ in case_managers) or 'NULL'})")
+            params += case_managers
         if town is not None:
             where.append("town = ?")
             params.append(town)

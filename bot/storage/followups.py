@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from datetime import date, datetime
 
 from bot.casework.followups import FollowUp
@@ -69,11 +70,13 @@ class FollowUpStore:
             follow_ups += [_follow_up(row) for row in rows]
         return follow_ups
 
-    async def open_follow_ups(self, case_manager_id: int, until: date) -> list[FollowUp]:
-        """Open follow-ups of the person's families up to `until`, overdue ones included."""
+    async def open_follow_ups(self, case_managers: Collection[int], until: date) -> list[FollowUp]:
+        """Open follow-ups of these people's families up to `until`, overdue ones included
+        (each says whose family it is: `case_manager_id`)."""
+        names = {f"staff_{number}": staff_id for number, staff_id in enumerate(case_managers)}
         follow_ups = await self._open(
-            "families.case_manager_id = :staff",
-            {"staff": case_manager_id, "until": until.isoformat()},
+            f"families.case_manager_id IN ({', '.join(':' + name for name in names)})",
+            {**names, "until": until.isoformat()},
         )
         return sorted(follow_ups, key=lambda due: (due.due_on, due.family_id, due.set_on))
 

@@ -533,4 +533,59 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX conference_families_family ON conference_families (family_id)",
         ),
     ),
+    Migration(
+        why="Cover for an absent colleague: a coordinator lets a case manager act for another "
+        "from a first to a last day (Europe/Berlin), or ends it early; access is checked "
+        "against these dates at each use. Audit lines (and the contacts' audit trigger) say "
+        "in cover for whom an action was done; a contact remembers it too. Both people are "
+        "told when a cover begins and when it is over, once (start_told_at, end_told_at).",
+        statements=(
+            """
+            CREATE TABLE covers (
+                id INTEGER PRIMARY KEY,
+                covering_id INTEGER NOT NULL REFERENCES staff (telegram_id),
+                absent_id INTEGER NOT NULL REFERENCES staff (telegram_id),
+                starts_on TEXT NOT NULL,
+                ends_on TEXT NOT NULL,
+                set_by INTEGER REFERENCES staff (telegram_id),
+                set_at TEXT NOT NULL,
+                ended_by INTEGER REFERENCES staff (telegram_id),
+                ended_at TEXT,
+                start_told_at TEXT,
+                end_told_at TEXT,
+                CHECK (covering_id != absent_id),
+                CHECK (starts_on <= ends_on)
+            )
+            """,
+            "CREATE INDEX covers_covering ON covers (covering_id, ends_on)",
+            "ALTER TABLE audit_log ADD COLUMN cover_for INTEGER",
+            "ALTER TABLE contacts ADD COLUMN cover_for INTEGER REFERENCES staff (telegram_id)",
+            "DROP TRIGGER contacts_audit",
+            rollups.COVER_AUDIT_TRIGGER,
+        ),
+    ),
+    Migration(
+        why="Shares of a full-time position held with dates, so that /staffing for any date "
+        "counts that date's shares and a change keeps the history: the share each person has "
+        "now becomes valid from the day they were registered.",
+        statements=(
+            """
+            CREATE TABLE fte_shares (
+                id INTEGER PRIMARY KEY,
+                staff_id INTEGER NOT NULL REFERENCES staff (telegram_id),
+                valid_from TEXT NOT NULL,
+                fte_permille INTEGER NOT NULL CHECK (fte_permille BETWEEN 0 AND 1000),
+                set_by INTEGER REFERENCES staff (telegram_id),
+                set_at TEXT NOT NULL,
+                UNIQUE (staff_id, valid_from)
+            )
+            """,
+            """
+            INSERT INTO fte_shares (staff_id, valid_from, fte_permille, set_at)
+            SELECT telegram_id, substr(created_at, 1, 10), fte_permille, created_at
+            FROM staff WHERE fte_permille IS NOT NULL
+            """,
+            "ALTER TABLE staff DROP COLUMN fte_permille",
+        ),
+    ),
 )

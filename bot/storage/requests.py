@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -244,7 +245,7 @@ class RequestStore:
 
     async def listed(
         self,
-        requested_by: int | None = None,
+        requested_by: Collection[int] | None = None,
         statuses: tuple[Status, ...] = OPEN,
         language: str | None = None,
         limit: int = 30,
@@ -252,13 +253,13 @@ class RequestStore:
         urgent_only: bool = False,
         offset: int = 0,
     ) -> tuple[list[InterpreterRequest], int]:
-        """Requests by start time, soonest first, optionally one person's, one language's
-        or only urgent ones: `limit` of them from `offset` on, and how many match."""
+        """Requests by start time, soonest first, optionally those of some people, one
+        language's or only urgent ones: `limit` of them from `offset` on, and how many match."""
         where = [f"status IN ({', '.join('?' for _ in statuses)})"]
         params: list[object] = [status.value for status in statuses]
         if requested_by is not None:
-            where.append("requested_by = ?")
-            params.append(requested_by)
+            where.append(f"requested_by IN ({', '.join('?' for _ in requested_by) or 'NULL'})")
+            params += requested_by
         if language is not None:
             where.append("language = ?")
             params.append(language)

@@ -161,7 +161,19 @@ AUDIT_TRIGGER = """
     END
 """
 
+# As shipped in the migration that brought the totals; never change it (its checksum).
 TRIGGERS = (_on_insert(), _on_delete(), AUDIT_TRIGGER)
+
+# Since the covers: the audit line also says in cover for whom a contact was logged.
+COVER_AUDIT_TRIGGER = """
+    CREATE TRIGGER contacts_audit AFTER INSERT ON contacts BEGIN
+        INSERT INTO audit_log (at, actor_id, action, subject, detail, cover_for)
+        VALUES (NEW.created_at, NEW.staff_id, 'contact.create',
+                printf('F-%04d', NEW.family_id), NEW.id, NEW.cover_for);
+    END
+"""
+# The triggers as the current schema has them (a bulk load drops and recreates these).
+CURRENT_TRIGGERS = (_on_insert(), _on_delete(), COVER_AUDIT_TRIGGER)
 TRIGGER_NAMES = ("contacts_rollup_insert", "contacts_rollup_delete", "contacts_audit")
 
 

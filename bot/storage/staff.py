@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.staff.roles import Role, Team
-from bot.staff.staff import StaffMember
+from bot.staff.staff import FteShare, StaffMember
 from bot.storage.audit import AuditLog
 from bot.storage.cache import RecordCache
 from bot.storage.database import Database, from_db_time, to_db_time
@@ -27,15 +27,22 @@ def _member(row: sqlite3.Row) -> StaffMember:
         display_name=row["display_name"],
         created_at=from_db_time(row["created_at"]),
         invited_by=row["invited_by"],
-        fte_permille=row["fte_permille"],
         weekly_report=None if row["weekly_report"] is None else bool(row["weekly_report"]),
     )
 
 
 _COLUMNS = (
     "telegram_id, role, team, locale, status, username, display_name, created_at, invited_by, "
-    "fte_permille, weekly_report"
+    "weekly_report"
 )
+
+
+# The share a row of fte_shares AS s gives its person on the day bound to the parameter: the
+# one with the latest start on or before it.
+VALID_SHARE = """
+    s.valid_from = (SELECT max(valid_from) FROM fte_shares
+                    WHERE staff_id = s.staff_id AND valid_from <= ?)
+"""
 
 
 class StaffStore:
@@ -189,13 +196,33 @@ class StaffStore:
         )
         return {row["telegram_id"]: _member(row).handle for row in rows}
 
-    async def set_fte(self, telegram_id: int, permille: int | None, by: int, now: datetime) -> None:
+    async def set_fte(
+        self, telegram_id: int, permille: int, valid_from: date, by: int, now: datetime
+    ) -> None:
+        """The person's share of a full-time position from `valid_from` on (0: none); the
+        shares before stay as they were. Audited."""
         async with self._db.transaction():
             await self._db.execute(
-                "UPDATE staff SET fte_permille = ? WHERE telegram_id = ?", (permille, telegram_id)
+                """
+                INSERT INTO fte_shares (staff_id, valid_from, fte_permille, set_by, set_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (staff_id, valid_from) DO UPDATE SET
+                    fte_permille = excluded.fte_permille,
+                    set_by = excluded.set_by, set_at = excluded.set_at
+                """,
+                (telegram_id, valid_from.isoformat(), permille, by, to_db_time(now)),
             )
-            await self._audit.record("staff.fte", now, by, str(telegram_id), str(permille))
-        self._cache.forget(telegram_id)
+            await self._audit.record(
+                "staff.fte", now, by, str(telegram_id), f"{permille} from {valid_from.isoformat()}"
+            )
+
+    async def fte_history(self, telegram_id: int) -> list[FteShare]:
+        """The person's shares of a full-time position, each from its first day, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT valid_from, fte_permille FROM fte_shares WHERE staff_id = ? ORDER BY 1",
+            (telegram_id,),
+        )
+        return [FteShare(date.fromisoformat(row[0]), row[1]) for row in rows]
 
     async def set_weekly_report(self, telegram_id: int, wanted: bool) -> None:
         await self._db.execute(
@@ -203,9 +230,14 @@ class StaffStore:
         )
         self._cache.forget(telegram_id)
 
-    async def full_time_equivalents(self) -> dict[int, int]:
-        """Each configured full-time equivalent (in thousandths), by person."""
+    async def full_time_equivalents(self, on: date) -> dict[int, int]:
+        """Each share of a full-time position (in thousandths) valid on `on`, by person;
+        people without one, or with 0 then, are left out."""
         rows = await self._db.fetch_all(
-            "SELECT telegram_id, fte_permille FROM staff WHERE fte_permille IS NOT NULL"
+            f"""
+            SELECT staff_id, fte_permille FROM fte_shares AS s
+            WHERE {VALID_SHARE} AND fte_permille > 0
+            """,
+            (on.isoformat(),),
         )
         return {row[0]: row[1] for row in rows}

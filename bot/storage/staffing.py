@@ -9,6 +9,7 @@ from bot.reporting.staffing import Block, Entered
 from bot.staff.roles import Team
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, to_db_time
+from bot.storage.staff import VALID_SHARE
 
 
 class StaffingStore:
@@ -86,19 +87,20 @@ class StaffingStore:
         )
 
     async def filled(self, on: date) -> dict[Team, int]:
-        """Per team, the shares of a position (/fte, today's values: they are not dated) of
-        staff registered by `on` and not deactivated by then."""
+        """Per team, the shares of a position (/fte) valid on `on` of staff not deactivated
+        by then (each counted in the team they have today)."""
         day = on.isoformat()
         rows = await self._db.fetch_all(
-            """
-            SELECT team, sum(fte_permille) FROM staff
-            WHERE fte_permille IS NOT NULL AND substr(created_at, 1, 10) <= ?
-                AND (revoked_at IS NULL OR substr(revoked_at, 1, 10) > ?)
-            GROUP BY team
+            f"""
+            SELECT staff.team, sum(s.fte_permille)
+            FROM fte_shares AS s JOIN staff ON staff.telegram_id = s.staff_id
+            WHERE {VALID_SHARE}
+                AND (staff.revoked_at IS NULL OR substr(staff.revoked_at, 1, 10) > ?)
+            GROUP BY staff.team
             """,
             (day, day),
         )
-        return {Team(row[0]): row[1] for row in rows}
+        return {Team(row[0]): row[1] for row in rows if row[1]}
 
     async def case_management_families(self, on: date) -> int:
         """Families in counselling on `on`: opened by then and not closed before."""

@@ -578,7 +578,16 @@ class Fuzzer:
             "month": lambda: pick(["", "11.2026", "2026-11", "November", "März 2027", "12.9999",
                                    "13.2026", "Mai 99999"]),
             "year": lambda: pick(["", "2026", "1999", "9999", "0"]),
-            "fte": lambda: f"{pick(['@anna_kim', '@oksana_cm', 'x'])} {pick(['0,5', '1', '0'])}",
+            "fte": lambda: " ".join(
+                [pick(["@anna_kim", "@oksana_cm", "x"]), pick(["", "0,5", "1", "0", "1,5"]),
+                 pick(["", "", "from 01.01.2026", "ab 01.07.2027", "from 31.02.2026", "x"])]
+            ),
+            "cover": lambda: pick([
+                "", "end 1", "end 99", "ende x",
+                f"{pick(['@oksana_cm', '@anna_kim', '@konrad_koord'])} "
+                f"{pick(['for', 'für', 'за', ''])} {pick(['@anna_kim', '@oksana_cm', '@x'])} "
+                f"{pick(['', 'from morgen', 'ab 01.12.'])} "
+                f"{pick(['until 18.12.', 'bis freitag', 'до 02.12.', '', 'until 01.01.2000'])}"]),
             "export": lambda: pick(["", "01.11.2026 30.11.2026", "01.01.0001", "x"]),
             "start": lambda: pick([*self.invitation_codes[-3:], "AAAAAAAAAAAAAAAA", "", "x"]),
             "invite": lambda: pick(["", "case_manager", "case_manager", "coordinator", "admin",

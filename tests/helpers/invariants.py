@@ -36,6 +36,8 @@ _DAYS = {
     "expenses": ("booked_on",),
     "conferences": ("held_on",),
     "conference_families": ("follow_up_on",),
+    "covers": ("starts_on", "ends_on"),
+    "fte_shares": ("valid_from",),
 }
 _INSTANTS = {
     "contacts": ("created_at", "reminded_at"),
@@ -56,6 +58,8 @@ _INSTANTS = {
     "expenses": ("booked_at",),
     "conferences": ("recorded_at",),
     "conference_families": ("reminded_at",),
+    "covers": ("set_at", "ended_at"),
+    "fte_shares": ("set_at",),
 }
 # What each holds, and the condition under which it is not that.
 _TIMES = (
@@ -136,6 +140,31 @@ _RULES: tuple[tuple[str, str], ...] = (
         "a family is closed exactly when it has a closing day",
         """SELECT id FROM families
         WHERE (status = 'closed') != (closed_on IS NOT NULL)""",
+    ),
+    (
+        "a cover is between two different people, ends on or after its start, and is "
+        "ended early by someone at a time, both or neither",
+        """SELECT id FROM covers
+        WHERE covering_id = absent_id OR ends_on < starts_on
+            OR (ended_at IS NULL) != (ended_by IS NULL)""",
+    ),
+    (
+        "two covers of the same pair never hold on the same day",
+        """SELECT a.id FROM covers AS a JOIN covers AS b
+            ON b.covering_id = a.covering_id AND b.absent_id = a.absent_id AND b.id > a.id
+        WHERE a.ended_at IS NULL AND b.ended_at IS NULL
+            AND a.starts_on <= b.ends_on AND b.starts_on <= a.ends_on""",
+    ),
+    (
+        "a share of a full-time position is 0 to 1, in thousandths",
+        "SELECT id FROM fte_shares WHERE fte_permille NOT BETWEEN 0 AND 1000",
+    ),
+    (
+        "a contact logged in cover is audited in cover for the same colleague",
+        """SELECT c.id FROM contacts AS c JOIN audit_log AS a
+            ON a.action = 'contact.create' AND a.subject = printf('F-%04d', c.family_id)
+                AND a.detail = CAST(c.id AS TEXT)
+        WHERE a.cover_for IS NOT c.cover_for""",
     ),
     (
         "a fund ends on or after its start",
