@@ -12,7 +12,7 @@ from tests.helpers.harness import BotHarness, FakeTime, only_text
 
 CASEWORK = ["log", "undo", "families", "family", "newfamily", "consent", "closefamily"]
 FIGURES = ["week", "month", "year"]
-MANAGING = ["caseload", "fte", "staffing", "export", "subscribe", "unsubscribe"]
+MANAGING = ["caseload", "fte", "staffing", "committee", "export", "subscribe", "unsubscribe"]
 EXPECTED = {
     Role.CASE_MANAGER: [
         *CASEWORK, "due", "flag", "interpreter", "requests", "cancelrequest", "translate",

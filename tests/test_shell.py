@@ -40,6 +40,8 @@ ausführlich
 /caseload – Aktive Familien je Case Manager*in, und wie viele aus der Ukraine geflüchtet sind
 /fte – Stellenanteil einer Case Manager*in festlegen: /fte @anna_kim 0,8
 /staffing – Geförderte, besetzte und offene Stellen und Mittel je Baustein
+/committee – Zahlen des Sachstandsberichts für den Ausschuss als Word (Deutsch): \
+/committee [Datum | 2026 | Q4 2026 | von-bis]
 /export – Kontakte, Familien, Dolmetschanfragen und Wochensummen als Excel und CSV: \
 /export 01.11.2026 30.11.2026
 /subscribe – Jeden Montag um 8:00 die Zahlen der Vorwoche erhalten

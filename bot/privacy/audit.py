@@ -71,6 +71,7 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "staff.revoke": lazy_gettext("Access revoked"),
     "staff.fte": lazy_gettext("Full-time share set"),
     "staffing.change": lazy_gettext("Staffing of a building block changed"),
+    "committee.issue": lazy_gettext("Committee report issued"),
     "translation.personal_data_sent": lazy_gettext("Translated despite personal data"),
     "contact.personal_data_kept": lazy_gettext("Note saved despite personal data"),
     "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),

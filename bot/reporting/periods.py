@@ -19,6 +19,9 @@ class PeriodKind(StrEnum):
     WEEK = "week"
     MONTH = "month"
     YEAR = "year"
+    # Any span of days, such as a committee report's period: no running totals are kept
+    # for it, so families reached count only in weeks, months and years.
+    DAYS = "days"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Period:
             return f"W{year}-{week:02d}"
         if self.kind is PeriodKind.MONTH:
             return f"M{self.start:%Y-%m}"
+        if self.kind is PeriodKind.DAYS:
+            return f"D{self.start.isoformat()}_{self.last_day.isoformat()}"
         return f"Y{self.start.year}"
 
     @property
@@ -44,6 +49,8 @@ class Period:
         return self.end - timedelta(days=1)
 
     def previous(self) -> Period:
+        if self.kind is PeriodKind.DAYS:
+            return Period(self.kind, self.start - (self.end - self.start), self.start)
         return period_containing(self.kind, self.start - timedelta(days=1))
 
     def week_name(self) -> str:
@@ -62,7 +69,16 @@ class Period:
             return _("{month} {year}").format(
                 month=month_name(self.start.month), year=self.start.year
             )
+        if self.kind is PeriodKind.DAYS:
+            return _("{start} – {end}").format(
+                start=format_date(self.start), end=format_date(self.last_day)
+            )
         return str(self.start.year)
+
+
+def days_period(first: date, last: date) -> Period:
+    """The days from `first` to `last`, both included."""
+    return Period(PeriodKind.DAYS, first, last + timedelta(days=1))
 
 
 def period_containing(kind: PeriodKind, day: date) -> Period:

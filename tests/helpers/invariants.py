@@ -33,6 +33,7 @@ _DAYS = {
     "funds": ("starts_on", "ends_on"),
     "invoices": ("invoiced_on",),
     "expenses": ("booked_on",),
+    "committee_reports": ("as_of", "first_day"),
 }
 _INSTANTS = {
     "contacts": ("created_at", "reminded_at"),
@@ -51,6 +52,7 @@ _INSTANTS = {
     "audit_log": ("at",),
     "undone_contacts": ("undone_at",),
     "expenses": ("booked_at",),
+    "committee_reports": ("issued_at",),
 }
 # What each holds, and the condition under which it is not that.
 _TIMES = (
@@ -146,6 +148,12 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "a flag is closed by someone exactly when it has a closing time",
         "SELECT id FROM flags WHERE (closed_at IS NULL) != (closed_by IS NULL)",
+    ),
+    (
+        "a committee report is issued for a past day, its period ending on that day",
+        # The report's day is local: up to a day ahead of the UTC time it was issued.
+        """SELECT id FROM committee_reports
+        WHERE as_of > date(issued_at, '+1 day') OR first_day > as_of""",
     ),
     (
         "an invitation is used by someone exactly when it has a time of use",
