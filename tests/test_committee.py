@@ -20,6 +20,7 @@ from bot.casework.vocabulary import ContactType, FlagCategory, Topic
 from bot.core.i18n import format_date, use_locale
 from bot.core.offline import BotCall, Person
 from bot.core.parsing import ParseError
+from bot.demo.data import generate
 from bot.reporting.committee import (
     Asked,
     Issued,
@@ -31,6 +32,7 @@ from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COORDINATOR
 from tests.helpers.dates import berlin, berlin_midnight
 from tests.helpers.harness import BotHarness, only_text
+from tests.helpers.invariants import database_problems
 from tests.helpers.texts import de, in_locale
 
 TODAY = date(2026, 11, 24)
@@ -61,7 +63,9 @@ async def contact(
     bot: BotHarness, family_id: int, day: date, minutes: int, kind: ContactType, *topics: Topic
 ) -> None:
     draft = ContactDraft(family_id, day, minutes, kind, topics)
-    await bot.storage.contacts.add(draft, CASE_MANAGER.id, berlin_midnight(day) + timedelta(hours=9))
+    await bot.storage.contacts.add(
+        draft, CASE_MANAGER.id, berlin_midnight(day) + timedelta(hours=9)
+    )
 
 
 @pytest.fixture
@@ -232,9 +236,9 @@ async def test_the_first_report_compares_with_the_same_days_a_year_before(
          "70,00\xa0€\n+70,00\xa0€", "30,00\xa0€", "29.900,00\xa0€"],
         ["Maßnahmen\n01.01.2026 – 31.12.2026", "30.000,00\xa0€", "1.200,00\xa0€\n+1.200,00\xa0€",
          "0,00\xa0€", "28.800,00\xa0€"],
-        ["Veranstaltungen\n01.01.2026 – 31.12.2026", "10.000,00\xa0€", "0,00\xa0€\n±0",
+        ["Veranstaltungen\n01.01.2026 – 31.12.2026", "10.000,00\xa0€", "0,00\xa0€\n±0,00\xa0€",
          "0,00\xa0€", "10.000,00\xa0€"],
-        ["Externe Beratung\n01.01.2026 – 31.12.2026", "9.000,00\xa0€", "0,00\xa0€\n±0",
+        ["Externe Beratung\n01.01.2026 – 31.12.2026", "9.000,00\xa0€", "0,00\xa0€\n±0,00\xa0€",
          "0,00\xa0€", "9.000,00\xa0€"],
     ]  # fmt: skip
 
@@ -274,7 +278,7 @@ async def test_the_next_report_compares_with_the_previous_report(county: BotHarn
     # One contact of 45 minutes against four of 225 minutes (3,0 h fewer).
     assert "Im Berichtszeitraum 1 Kontakte (−3) mit 0,8 Stunden (−3,0)." in texts
     # Spent since the report of 27.11.: nothing.
-    assert cells(document, 7)[1][2] == "70,00\xa0€\n±0"
+    assert cells(document, 7)[1][2] == "70,00\xa0€\n±0,00\xa0€"
     rows = await county.storage.db.fetch_all(
         "SELECT as_of, first_day, issued_by FROM committee_reports ORDER BY id"
     )
@@ -321,7 +325,8 @@ async def test_the_same_numbers_as_month_and_budget(county: BotHarness) -> None:
     assert f"Im Berichtszeitraum {contacts['count']} Kontakte" in " ".join(texts)
     # /month's changes are against October; the committee's against the year before.
     assert [cell.split("\n")[0] for cell in cells(document, 3)[-1][1:]] == [
-        contacts["count"], contacts["hours"]
+        contacts["count"],
+        contacts["hours"],
     ]
     new = _values(month, "New families: {new} ({new_change}) · closed: {closed} ({closed_change})")
     assert families["neu aufgenommen im Berichtszeitraum"] == new["new"] == "1"
@@ -356,7 +361,10 @@ async def test_the_same_numbers_as_month_and_budget(county: BotHarness) -> None:
             figures, "{spent} spent, {committed} committed: {available} of {amount} available"
         )
         assert [row[1], row[2].split("\n")[0], row[3], row[4]] == [
-            shown["amount"], shown["spent"], shown["committed"], shown["available"]
+            shown["amount"],
+            shown["spent"],
+            shown["committed"],
+            shown["available"],
         ]
         assert f"{name}: {forecast}" in [p.text for p in document.paragraphs]
 
@@ -393,10 +401,15 @@ async def test_only_coordinators_and_admins(county: BotHarness) -> None:
     [
         ("morgen", "„morgen“ ist kein Datum und kein Zeitraum. Beispiele: "),
         ("2027", "Der Zeitraum beginnt am 01.01.2027, in der Zukunft. Beispiele: "),
-        ("01.12.2026", "01.12.2026 liegt in der Zukunft: Ein Bericht zeigt, was geschehen ist. "
-                       "Beispiele: "),  # fmt: skip
-        ("30.11.2026-01.10.2026", "Der Zeitraum würde am 30.11.2026 beginnen, nach seinem Ende "
-                                  "am 01.10.2026. Beispiele: "),  # fmt: skip
+        (
+            "01.12.2026",
+            "01.12.2026 liegt in der Zukunft: Ein Bericht zeigt, was geschehen ist. Beispiele: ",
+        ),
+        (
+            "30.11.2026-01.10.2026",
+            "Der Zeitraum würde am 30.11.2026 beginnen, nach seinem Ende "
+            "am 01.10.2026. Beispiele: ",
+        ),
     ],
 )
 async def test_bad_input_says_what_was_wrong(bot: BotHarness, typed: str, reply: str) -> None:
@@ -434,3 +447,33 @@ def test_the_period_and_what_it_is_compared_with() -> None:
     assert (later.first, later.after_report) == (date(2026, 10, 1), True)
     assert isinstance(later.previous, Issued)
     assert span_of(Asked(TODAY, date(2026, 11, 1)), None).first == date(2026, 11, 1)
+
+
+async def test_the_demo_county_fills_every_section(bot: BotHarness) -> None:
+    await bot.register(COORDINATOR, Role.COORDINATOR)
+    funds = {fund.purpose.value: fund for fund in await bot.storage.funds.all()}
+    translation = funds.pop("translation")
+    data = generate(
+        380, 52, TODAY, bot.application.bot_data.settings.towns, translation.id,
+        translation.starts_on,
+        expense_funds={purpose: (fund.id, fund.starts_on) for purpose, fund in funds.items()},
+    )  # fmt: skip
+    await bot.storage.demo.load(data)
+    assert database_problems(bot.application.bot_data.settings.database_path) == []
+
+    document = document_of(await bot.send(COORDINATOR, "/committee"))
+
+    staffing = cells(document, 0)
+    assert staffing[-1][1].startswith("21,00")  # the seed's 21 funded positions
+    families = int(cells(document, 1)[1][1].split("\n")[0].replace(".", ""))
+    assert 300 < families < 380
+    # Every budget has spent something, none beyond its amount.
+    budgets = cells(document, 7)[1:]
+    assert len(budgets) == 4
+    assert all(not row[2].startswith("0,00") for row in budgets)
+    assert all("überzogen" not in row[4] for row in budgets)
+    # Gaps at every step, and closed ones with their outcomes.
+    gaps = {row[0]: int(row[1].split("\n")[0]) for row in cells(document, 5)[1:]}
+    assert gaps["gemeldet"] and gaps["abgeschlossen"]
+    outcomes = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert any("Ausländerbehörde" in text for text in outcomes)

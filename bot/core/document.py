@@ -24,6 +24,8 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _GREY = RGBColor(0x59, 0x59, 0x59)
 _HEADER_SHADE = "D9E2F3"
 _TEXT_WIDTH_CM = 16.0
+# Tables of up to this many rows stay on one page.
+_KEPT_TOGETHER = 10
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def docx_bytes(report: Report) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
+    document.styles["Title"].font.size = Pt(20)
     document.core_properties.title = clean(report.title)
     document.add_heading(clean(report.title), level=0)
     for line in report.subtitle:
@@ -139,6 +142,13 @@ def _add_table(document: Document, table: Table) -> None:
         bold = table.total is not None and number == len(rows)
         for index, value in enumerate(row):
             _fill(grid.rows[number].cells[index], value, right=index >= table.labels, bold=bold)
+    for row in grid.rows:
+        _keep_on_one_page(row)
+    if len(rows) <= _KEPT_TOGETHER:
+        # A short table is not split over two pages: each row keeps with the next.
+        for row in grid.rows[:-1]:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     document.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
@@ -173,6 +183,12 @@ def _shade(cell: object) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), _HEADER_SHADE)
     properties.append(shading)
+
+
+def _keep_on_one_page(row: object) -> None:
+    """A row (a figure and its change) is never split over two pages."""
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    properties.append(OxmlElement("w:cantSplit"))
 
 
 def _repeat_as_header(row: object) -> None:

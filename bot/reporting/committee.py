@@ -22,11 +22,19 @@ from typing import Protocol
 from bot.casework.flags import Flag
 from bot.casework.vocabulary import ContactType, Topic
 from bot.core.document import Cell, Report, Section, Table
-from bot.core.i18n import _, format_date, format_datetime, format_fixed, format_money, use_locale
+from bot.core.i18n import (
+    _,
+    format_date,
+    format_datetime,
+    format_fixed,
+    format_money,
+    format_number,
+    use_locale,
+)
 from bot.core.parsing import ParseError, check_year, parse_full_date, quoted
 from bot.funds.budget import forecast_text
 from bot.funds.funds import Fund, FundFigures
-from bot.reporting.figures import PeriodFigures, change, hours, to_hours
+from bot.reporting.figures import PeriodFigures, hours, to_hours
 from bot.reporting.staffing import Block, BlockStaffing, mismatch_line, positions, total
 
 EXAMPLES = (
@@ -50,7 +58,7 @@ class Asked:
 
 
 def parse_committee(text: str, today: date) -> Asked:
-    """"" (today), a date, a year, a quarter (Q4 2026) or a range of two dates; a period
+    """ "" (today), a date, a year, a quarter (Q4 2026) or a range of two dates; a period
     still running ends today. Raises ParseError with the examples."""
     key = " ".join(text.strip().casefold().split())
     if not key:
@@ -234,6 +242,9 @@ def _positions_change(now: int, before: int) -> str:
 
 
 def _money_change(now: int, before: int) -> str:
+    """+1.200,00 €, −30,00 € or ±0,00 €, as /week writes money."""
+    if now == before:
+        return "±" + format_money(0)
     return _signed(now - before, format_money(abs(now - before)))
 
 
@@ -243,7 +254,8 @@ def _hours_change(now: int, before: int) -> str:
 
 
 def _count(now: int, before: int) -> Cell:
-    return Cell(str(now), change(now, before))
+    """A count with its change, both with thousands separators: 2.261 and −6.355."""
+    return Cell(format_number(now), _signed(now - before, format_number(abs(now - before))))
 
 
 def _hours(now: int, before: int) -> Cell:
@@ -306,7 +318,7 @@ def _programme(committee: Committee) -> Section:
         columns=("Baustein", "gefördert", "besetzt", "offen", "Mittel pro Jahr"),
         rows=[cells(row.block.label, row, earlier[row.block]) for row in now],
         total=cells("Summe", total(now), total(before)),
-        widths=(36, 14, 14, 14, 22),
+        widths=(32, 15, 15, 15, 23),
         caption=f"Stellen (Vollzeitstellen) und Mittel am {format_date(committee.span.as_of)}",
     )
     parts: list[str | Table] = [
@@ -382,8 +394,11 @@ def _families(committee: Committee) -> Section:
                 ("Kommune", "Familien in Beratung", "davon aus der Ukraine"),
                 town_rows,
                 widths=(40, 30, 30),
-                total=(Cell("Summe"), _count(sums[0].families, sums[1].families),
-                       _count(sums[0].ukraine, sums[1].ukraine)),  # fmt: skip
+                total=(
+                    Cell("Summe"),
+                    _count(sums[0].families, sums[1].families),
+                    _count(sums[0].ukraine, sums[1].ukraine),
+                ),
                 caption=f"Familien in Beratung nach Kommune am {on}",
             ),
         ],
@@ -408,14 +423,18 @@ def _contacts(committee: Committee) -> Section:
     return Section(
         "3 Beratungsthemen und Kontakte",
         [
-            f"Im Berichtszeitraum {now.contacts} Kontakte ({change(now.contacts, before.contacts)})"
-            f" mit {hours(now.minutes)} Stunden ({_hours_change(now.minutes, before.minutes)}).",
+            f"Im Berichtszeitraum {_count(now.contacts, before.contacts).text} Kontakte "
+            f"({_count(now.contacts, before.contacts).note}) mit {hours(now.minutes)} Stunden "
+            f"({_hours_change(now.minutes, before.minutes)}).",
             Table(
                 ("Kontaktart", "Kontakte", "Stunden"),
                 kinds,
                 widths=(50, 25, 25),
-                total=(Cell("Summe"), _count(now.contacts, before.contacts),
-                       _hours(now.minutes, before.minutes)),  # fmt: skip
+                total=(
+                    Cell("Summe"),
+                    _count(now.contacts, before.contacts),
+                    _hours(now.minutes, before.minutes),
+                ),
                 caption="Kontakte nach Art",
             ),
             Table(
@@ -498,7 +517,8 @@ def _budgets(committee: Committee) -> Section:
              Cell(format_money(figures.spent_cents),
                   _money_change(figures.spent_cents, line.spent_before_cents)),
              Cell(format_money(figures.committed_cents)),
-             Cell(format_money(figures.available_cents)))
+             Cell(format_money(figures.available_cents),
+                  "überzogen" if figures.available_cents < 0 else ""))
         )  # fmt: skip
         forecasts.append(f"{line.fund.name}: {forecast_text(figures)}")
     today = format_date(committee.made_at.date())
@@ -510,7 +530,7 @@ def _budgets(committee: Committee) -> Section:
             Table(
                 ("Fonds", "Budget", "verausgabt", "gebunden", "verfügbar"),
                 funds,
-                widths=(28, 18, 18, 18, 18),
+                widths=(26, 19, 19, 17, 19),
                 caption=f"Budgets, Stand {today}",
             )
         )
