@@ -316,10 +316,16 @@ def _values(text: str, msgid: str) -> dict[str, str]:
 async def test_the_same_numbers_as_month_and_budget(county: BotHarness) -> None:
     month = only_text(await county.send(COORDINATOR, "/month 11.2026"))
     budget = only_text(await county.send(COORDINATOR, "/budget"))
+    staffing = only_text(await county.send(COORDINATOR, "/staffing"))
 
     document = document_of(await county.send(COORDINATOR, "/committee 01.11.2026-30.11.2026"))
 
     texts = [p.text for p in document.paragraphs]
+    for row in cells(document, 0)[1:-1]:
+        line = de("{label}: {funded} funded, {filled} filled, {vacant} vacant, {money}",
+                  label=row[0], funded=row[1].split("\n")[0], filled=row[2].split("\n")[0],
+                  vacant=row[3].split("\n")[0], money=row[4].split("\n")[0])  # fmt: skip
+        assert f"• {line}" in staffing.splitlines()
     families = {row[0]: row[1].split("\n")[0] for row in cells(document, 1)[1:]}
     contacts = _values(month, "Contacts: {count} ({change}) · hours: {hours} ({hours_change})")
     assert f"Im Berichtszeitraum {contacts['count']} Kontakte" in " ".join(texts)
@@ -432,8 +438,13 @@ def test_the_forms_of_a_period() -> None:
     assert parse_committee("01.10.2026 bis 31.10.2026", TODAY) == Asked(
         date(2026, 10, 31), date(2026, 10, 1)
     )
-    with pytest.raises(ParseError):
-        parse_committee("Q5 2026", TODAY)
+    assert parse_committee("2026-10-01-2026-10-31", TODAY) == Asked(
+        date(2026, 10, 31), date(2026, 10, 1)
+    )
+    assert parse_committee("2026-11-20", TODAY) == Asked(date(2026, 11, 20))
+    for wrong in ("Q5 2026", "31.02.2026", "01.10.2026-31.02.2026", "gestern"):
+        with pytest.raises(ParseError):
+            parse_committee(wrong, TODAY)
 
 
 def test_the_period_and_what_it_is_compared_with() -> None:

@@ -10,18 +10,15 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table as DocxTable
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table as DocxTable
 
 # What a Word file's XML cannot hold (tab and newline it can).
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_GREY = RGBColor(0x59, 0x59, 0x59)
+_GREY = (0x59, 0x59, 0x59)
 _HEADER_SHADE = "D9E2F3"
 _TEXT_WIDTH_CM = 16.0
 # Tables of up to this many rows stay on one page.
@@ -88,7 +85,11 @@ def clean(text: str) -> str:
 
 def docx_bytes(report: Report) -> bytes:
     """The report as a Word document (A4, Calibri 10.5 pt)."""
-    document = Document()
+    # python-docx (with lxml) is imported when a report is written, not at the bot's start.
+    import docx
+    from docx.shared import Cm, Pt, RGBColor
+
+    document = docx.Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.5)
@@ -115,13 +116,16 @@ def docx_bytes(report: Report) -> bytes:
         footer.text = clean(report.footer)
         for run in footer.runs:
             run.font.size = Pt(8)
-            run.font.color.rgb = _GREY
+            run.font.color.rgb = RGBColor(*_GREY)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
 def _add_table(document: Document, table: Table) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Pt
+
     if table.caption:
         caption = document.add_paragraph()
         caption.add_run(clean(table.caption)).bold = True
@@ -155,6 +159,8 @@ def _add_table(document: Document, table: Table) -> None:
 def _set_widths(grid: DocxTable, widths: tuple[int, ...]) -> None:
     """Column widths in proportion to `widths`, filling the text width; Word reads the
     cells' widths, LibreOffice the grid's."""
+    from docx.shared import Cm
+
     units = sum(widths)
     for column, width in zip(grid.columns, widths, strict=True):
         size = Cm(_TEXT_WIDTH_CM * width / units)
@@ -164,6 +170,9 @@ def _set_widths(grid: DocxTable, widths: tuple[int, ...]) -> None:
 
 
 def _fill(cell: object, value: Cell, right: bool, bold: bool) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
     paragraph.paragraph_format.space_after = Pt(0)
@@ -173,10 +182,13 @@ def _fill(cell: object, value: Cell, right: bool, bold: bool) -> None:
         run.add_break()
         note = paragraph.add_run(clean(value.note))
         note.font.size = Pt(8)
-        note.font.color.rgb = _GREY
+        note.font.color.rgb = RGBColor(*_GREY)
 
 
 def _shade(cell: object) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     properties = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -187,12 +199,17 @@ def _shade(cell: object) -> None:
 
 def _keep_on_one_page(row: object) -> None:
     """A row (a figure and its change) is never split over two pages."""
+    from docx.oxml import OxmlElement
+
     properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
     properties.append(OxmlElement("w:cantSplit"))
 
 
 def _repeat_as_header(row: object) -> None:
     """The column titles repeat on every page a table runs over."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")

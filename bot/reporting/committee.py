@@ -31,7 +31,13 @@ from bot.core.i18n import (
     format_number,
     use_locale,
 )
-from bot.core.parsing import ParseError, check_year, parse_full_date, quoted
+from bot.core.parsing import (
+    ParseError,
+    check_year,
+    looks_like_full_date,
+    parse_full_date,
+    quoted,
+)
 from bot.funds.budget import forecast_text
 from bot.funds.funds import Fund, FundFigures
 from bot.reporting.figures import PeriodFigures, hours, to_hours
@@ -44,7 +50,8 @@ EXAMPLES = (
 # What a family code looks like, also typed carelessly (f-42, F 0042): left out of texts.
 FAMILY_CODE = re.compile(r"\bF\s?-?\s?\d+\b", re.IGNORECASE)
 _QUARTER = re.compile(r"^(?:q\s?([1-4])\s*[/ ]?\s*(\d{4})|(\d{4})\s*[-/ ]?\s*q\s?([1-4]))$")
-_RANGE = re.compile(r"^(\S+?)\s*(?:-|–|—|\.\.|bis|to|по)\s*(\S+)$")
+_DAY = r"(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4})"
+_RANGE = re.compile(rf"^{_DAY}\s*(?:-|–|—|\.\.|bis|to|по|\s)\s*{_DAY}$")
 _YEAR = re.compile(r"^\d{4}$")
 
 
@@ -73,6 +80,14 @@ def parse_committee(text: str, today: date) -> Asked:
         first = date(year, 3 * quarter - 2, 1)
         following = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
         return _period(first, following - timedelta(days=1), today)
+    if looks_like_full_date(key):
+        day = parse_full_date(key, "30.11.2026")
+        if day > today:
+            raise ParseError(
+                _("{date} lies in the future: a report shows what has happened. "
+                  "Examples: {examples}").format(date=format_date(day), examples=EXAMPLES)
+            )  # fmt: skip
+        return Asked(day)
     if match := _RANGE.match(key):
         first = parse_full_date(match.group(1), "01.10.2026-30.11.2026")
         last = parse_full_date(match.group(2), "01.10.2026-30.11.2026")
@@ -84,14 +99,6 @@ def parse_committee(text: str, today: date) -> Asked:
                 )
             )  # fmt: skip
         return _period(first, last, today)
-    if " " not in key and any(character.isdigit() for character in key):
-        day = parse_full_date(key, "30.11.2026")
-        if day > today:
-            raise ParseError(
-                _("{date} lies in the future: a report shows what has happened. "
-                  "Examples: {examples}").format(date=format_date(day), examples=EXAMPLES)
-            )  # fmt: skip
-        return Asked(day)
     raise ParseError(
         _("“{text}” is not a date or period. Examples: {examples}").format(
             text=quoted(text, 40), examples=EXAMPLES
@@ -510,9 +517,9 @@ def _budgets(committee: Committee) -> Section:
     funds = []
     forecasts = []
     for line in committee.budgets:
-        figures = line.figures
+        figures, name = line.figures, without_codes(line.fund.name)
         funds.append(
-            (Cell(line.fund.name, line.fund.period),
+            (Cell(name, line.fund.period),
              Cell(format_money(figures.amount_cents)),
              Cell(format_money(figures.spent_cents),
                   _money_change(figures.spent_cents, line.spent_before_cents)),
@@ -520,7 +527,7 @@ def _budgets(committee: Committee) -> Section:
              Cell(format_money(figures.available_cents),
                   "überzogen" if figures.available_cents < 0 else ""))
         )  # fmt: skip
-        forecasts.append(f"{line.fund.name}: {forecast_text(figures)}")
+        forecasts.append(f"{name}: {forecast_text(figures)}")
     today = format_date(committee.made_at.date())
     parts: list[str | Table] = [
         Table(("Sprachmittlung im Berichtszeitraum", "Anzahl"), interpreting, widths=(75, 25)),
