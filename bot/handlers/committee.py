@@ -63,9 +63,10 @@ async def send_committee(update: Update, context: BotContext) -> None:
         towns=context.services.settings.towns,
         made_at=clock.local(now),
     )
-    await storage.committee.record(span.as_of, span.first, context.member.telegram_id, now)
     await update.effective_chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     document = await asyncio.to_thread(docx_bytes, committee_report(content))
+    # Remembered once written: the next report compares with this one's date.
+    await storage.committee.record(span.as_of, span.first, context.member.telegram_id, now)
     await update.effective_message.reply_document(
         document,
         filename=f"KIM-Sachstandsbericht-{span.as_of.isoformat()}.docx",

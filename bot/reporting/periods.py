@@ -19,9 +19,13 @@ class PeriodKind(StrEnum):
     WEEK = "week"
     MONTH = "month"
     YEAR = "year"
-    # Any span of days, such as a committee report's period: no running totals are kept
-    # for it, so families reached count only in weeks, months and years.
+    # Any span of days, such as a committee report's period (days_period): no running
+    # totals are kept for it, so families reached count only in weeks, months and years.
     DAYS = "days"
+
+
+# The kinds of period the running totals are kept for.
+TOTALLED = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.YEAR)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,9 @@ def period_containing(kind: PeriodKind, day: date) -> Period:
         start = day.replace(day=1)
         following = (start + timedelta(days=32)).replace(day=1)
         return Period(kind, start, following)
-    return Period(kind, date(day.year, 1, 1), date(day.year + 1, 1, 1))
+    if kind is PeriodKind.YEAR:
+        return Period(kind, date(day.year, 1, 1), date(day.year + 1, 1, 1))
+    raise ValueError(f"no {kind.value} period contains a given day: see days_period")
 
 
 # Every form the bot prints ("KW 48/2026", "week 48/2026", "тиждень 48/2026") or staff type.
