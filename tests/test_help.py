@@ -12,7 +12,16 @@ from tests.helpers.harness import BotHarness, FakeTime, only_text
 
 CASEWORK = ["log", "undo", "families", "family", "newfamily", "consent", "closefamily"]
 FIGURES = ["week", "month", "year"]
-MANAGING = ["caseload", "fte", "staffing", "cover", "export", "subscribe", "unsubscribe"]
+MANAGING = [
+    "caseload",
+    "fte",
+    "staffing",
+    "cover",
+    "committee",
+    "export",
+    "subscribe",
+    "unsubscribe",
+]
 EXPECTED = {
     Role.CASE_MANAGER: [
         *CASEWORK, "due", "flag", "conference", "conferences", "interpreter", "requests",

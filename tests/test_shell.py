@@ -42,6 +42,8 @@ ausführlich
 /staffing – Geförderte, besetzte und offene Stellen und Mittel je Baustein
 /cover – Vertretung eintragen: eine Case Manager*in handelt für eine abwesende Kolleg*in: \
 /cover @oksana_cm für @anna_kim bis 18.12.
+/committee – Zahlen des Sachstandsberichts für den Ausschuss als Word (Deutsch): \
+/committee [Datum | 2026 | Q4 2026 | von-bis]
 /export – Kontakte, Familien, Dolmetschanfragen und Wochensummen als Excel und CSV: \
 /export 01.11.2026 30.11.2026
 /subscribe – Jeden Montag um 8:00 die Zahlen der Vorwoche erhalten

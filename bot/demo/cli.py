@@ -8,7 +8,7 @@ import time
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.demo.data import generate
-from bot.funds.funds import configured_funds
+from bot.funds.funds import FundPurpose, configured_funds
 from bot.storage import Storage
 
 
@@ -30,15 +30,28 @@ async def fill_with_demo_data(settings: Settings, families: int, weeks: int, see
         fund = await storage.funds.translation_fund()
         assert fund is not None
         started = time.perf_counter()
+        others = {
+            other.purpose.value: (other.id, other.starts_on)
+            for other in await storage.funds.all()
+            if other.purpose is not FundPurpose.TRANSLATION
+        }
         data = generate(
-            families, weeks, clock.today(), settings.towns, fund.id, fund.starts_on, seed
+            families,
+            weeks,
+            clock.today(),
+            settings.towns,
+            fund.id,
+            fund.starts_on,
+            seed,
+            expense_funds=others,
         )
         contacts = await storage.demo.load(data)
         print(
             f"{settings.database_path}: {len(data.staff)} staff, {families} families, "
             f"{contacts} contacts, {len(data.requests)} interpreter requests, "
-            f"{len(data.flags)} flags, {len(data.fte_shares)} shares of a position, "
-            f"{len(data.covers)} current cover ({time.perf_counter() - started:.1f} s)"
+            f"{len(data.flags)} flags, {len(data.expenses)} expenses, "
+            f"{len(data.fte_shares)} shares of a position, {len(data.covers)} current cover, "
+            f"{len(data.conferences)} conferences ({time.perf_counter() - started:.1f} s)"
         )
         return 0
     finally:

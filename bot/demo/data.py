@@ -1,5 +1,6 @@
 """Realistic pseudonymous demo data: staff, families, contacts, requests, their invoices,
-flags and case conferences.
+flags (reported, discussed, in progress, closed with an outcome), expenses of the other
+budgets, staffing with dated shares, a cover and case conferences.
 
 Deterministic for a given seed. Demo staff get negative Telegram ids, like the shell's
 people, so they can never stand for a real Telegram account.
@@ -8,12 +9,12 @@ people, so they can never stand for a real Telegram account.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.casework.conferences import ConferenceKind, Participant, participants_to_bits
-from bot.casework.vocabulary import ContactType, Service, Topic, topics_to_bits
+from bot.casework.vocabulary import ContactType, FlagCategory, Service, Topic, topics_to_bits
 from bot.reporting.staffing import Block
 from bot.staff.roles import Role, Team
 
@@ -66,6 +67,56 @@ TOPIC_WEIGHTS = {
     Topic.HOUSING: 10, Topic.BENEFITS: 12, Topic.FAMILY: 5, Topic.NATURALISATION: 3,
     Topic.OTHER: 2,
 }  # fmt: skip
+# Structural gaps as case managers describe them, and what the coordination reached.
+FLAG_TEXTS = {
+    FlagCategory.WAITING_TIME: (
+        "Vier Monate Wartezeit auf einen Termin bei der Ausländerbehörde",
+        "Anerkennung des Berufsabschlusses dauert über ein Jahr",
+        "Wartezeit auf einen Integrationskurs mit Kinderbetreuung",
+    ),
+    FlagCategory.MISSING_SERVICE: (
+        "Kein Integrationskurs mit Kinderbetreuung im Südkreis",
+        "Keine Sprachmittlung für Tigrinya im Kreis",
+        "Kein Beratungsangebot zur Anerkennung in Wohnortnähe",
+    ),
+    FlagCategory.INTERFACE: (
+        "Jobcenter und Ausländerbehörde verlangen widersprüchliche Nachweise",
+        "Wechsel vom AsylbLG ins SGB II: Leistungslücke von sechs Wochen",
+        "Schule und Jugendamt klären die Zuständigkeit nicht",
+    ),
+}
+FLAG_ACTIONS = (
+    "Ausländerbehörde und Jobcenter: gemeinsame Sprechstunde geplant",
+    "Volkshochschule: Kurs mit Kinderbetreuung wird geprüft",
+    "Sozialamt und Jobcenter: Übergabeverfahren wird abgestimmt",
+)
+FLAG_OUTCOMES = (
+    "Terminkontingent für KIM-Fälle bei der Ausländerbehörde vereinbart",
+    "Gemeinsame Sprechstunde von Jobcenter und Ausländerbehörde in Ahlen eingerichtet",
+    "Integrationskurs mit Kinderbetreuung in Beckum ab dem nächsten Quartal",
+    "Checkliste der Nachweise mit dem Jobcenter abgestimmt",
+    "Übergabe vom Sozialamt an das Jobcenter mit festen Fristen geregelt",
+)
+# The other budgets' spending: (payee, purpose, category, euros from, euros to, every days).
+EXPENSES = {
+    "measures": (
+        ("Volkshochschule Warendorf", "Sprachcafé: Honorar der Kursleitung", "honorar",
+         350, 650, 14),
+        ("Bürobedarf Münsterland", "Lernmaterial für Alphabetisierungskurse", "material",
+         120, 480, 30),
+        ("Familienzentrum Ahlen", "Elterngruppe mit Kinderbetreuung", "honorar", 400, 900, 30),
+    ),
+    "events": (
+        ("Stadthalle Oelde", "Netzwerktreffen KIM: Raummiete", "raum", 600, 1200, 90),
+        ("Catering Kaya", "Interkulturelles Fest: Verpflegung", "catering", 450, 1100, 75),
+    ),
+    "advice": (
+        ("Kanzlei für Migrationsrecht Münster", "Rechtsberatung zum Aufenthaltsrecht",
+         "beratung", 300, 600, 30),
+        ("Supervision Westfalen", "Fallsupervision Case Management", "supervision",
+         240, 480, 60),
+    ),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,6 +132,9 @@ class DemoData:
     # of their invoices, as the bot keeps it.
     invoices: list[tuple]
     flags: list[tuple]
+    # (fund_id, amount_cents, payee, voucher, purpose, category, booked_on, booked_by,
+    # booked_at): the other budgets' spending.
+    expenses: list[tuple]
     # (block, valid_from, funded_permille, vacant_permille, money_cents, set_by, set_at):
     # what is not filled by the staff's shares of a position is vacant.
     staffing: list[tuple]
@@ -102,8 +156,10 @@ def generate(
     fund_id: int,
     fund_start: date,
     seed: int = 42,
+    expense_funds: Mapping[str, tuple[int, date]] | None = None,
 ) -> DemoData:
-    """Demo data for `families` families over the `weeks` weeks up to `today`."""
+    """Demo data for `families` families over the `weeks` weeks up to `today`;
+    `expense_funds` (purpose → fund id and start) get the expenses of EXPENSES."""
     rng = random.Random(seed)
     first_day = today - timedelta(weeks=weeks)
     staff = _staff(max(1, round(families / FAMILIES_PER_CASE_MANAGER)))
@@ -121,6 +177,7 @@ def generate(
         requests=requests,
         invoices=_invoices(requests),
         flags=_flags(rng, family_rows, today),
+        expenses=_expenses(rng, expense_funds or {}, first_day, today),
         staffing=_staffing(staff, shares, FUNDED_FROM),
         fte_shares=shares,
         covers=_covers(case_managers, today),
@@ -343,17 +400,55 @@ def _invoices(requests: list[tuple]) -> list[tuple]:
 
 
 def _flags(rng: random.Random, families: list[tuple], today: date) -> list[tuple]:
-    """(family_id, category, description, raised_by, raised_at, closed_at, outcome)."""
+    """(family_id, category, description, raised_by, raised_at, closed_by, closed_at, outcome,
+    state, discussed_by, discussed_at, discussion, progress_by, progress_at, actions): about
+    one gap per 20 families in the last 240 days, taken by the coordination step by step
+    (FLAG_TRANSITIONS) as far as the days since allow."""
+    coordinator = FIRST_STAFF_ID
     rows = []
-    for family in rng.sample(families, k=min(len(families), max(1, len(families) // 50))):
-        raised = today - timedelta(days=rng.randrange(1, 120))
-        closed = raised + timedelta(days=rng.randrange(7, 60))
-        done = closed < today and rng.random() < 0.5
+    for family in rng.sample(families, k=min(len(families), max(1, len(families) // 20))):
+        category = rng.choice(list(FLAG_TEXTS))
+        raised = today - timedelta(days=rng.randrange(1, 240))
+        discussed = raised + timedelta(days=rng.randrange(3, 15))
+        progress = discussed + timedelta(days=rng.randrange(7, 30))
+        closed = progress + timedelta(days=rng.randrange(14, 90))
+        steps = [day if day < today else None for day in (discussed, progress, closed)]
+        if rng.random() < 0.2:
+            steps[1:] = [None, None]  # some stay discussed: nobody to take them on yet
+        if steps[1] is None:
+            steps[2] = None
+        state = ("closed" if steps[2] else "in_progress" if steps[1]
+                 else "discussed" if steps[0] else "reported")  # fmt: skip
         rows.append(
-            (family[0], rng.choice(("waiting_time", "missing_service", "interface")),
-             "Demo: Wartezeit auf Termin", family[11], _moment(raised),
-             _moment(closed) if done else None, "Demo: mit Partnern geklärt" if done else None)
+            (family[0], category.value, rng.choice(FLAG_TEXTS[category]), family[11],
+             _moment(raised), coordinator if steps[2] else None,
+             _moment(steps[2]) if steps[2] else None,
+             rng.choice(FLAG_OUTCOMES) if steps[2] else None, state,
+             coordinator if steps[0] else None, _moment(steps[0]) if steps[0] else None,
+             "In der Steuerungsrunde besprochen" if steps[0] else None,
+             coordinator if steps[1] else None, _moment(steps[1]) if steps[1] else None,
+             rng.choice(FLAG_ACTIONS) if steps[1] else None)
         )  # fmt: skip
+    return rows
+
+
+def _expenses(
+    rng: random.Random, funds: Mapping[str, tuple[int, date]], first_day: date, today: date
+) -> list[tuple]:
+    """Each budget's regular spending (EXPENSES) from its start (or the demo's first day),
+    booked by the administration on the day."""
+    rows = []
+    for purpose, (fund_id, starts_on) in funds.items():
+        for payee, text, category, low, high, every in EXPENSES.get(purpose, ()):
+            day = max(starts_on, first_day) + timedelta(days=rng.randrange(every))
+            while day <= today:
+                rows.append(
+                    (fund_id, rng.randrange(low, high + 1) * 100, payee,
+                     f"RE-{day.year}-{len(rows) + 1:04d}", f"{text} #{category}", category,
+                     day.isoformat(),
+                     FIRST_STAFF_ID + 1, _moment(day, 11))
+                )  # fmt: skip
+                day += timedelta(days=every)
     return rows
 
 

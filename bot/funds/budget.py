@@ -6,7 +6,13 @@ from __future__ import annotations
 import html
 
 from bot.core.i18n import _, format_date, format_money, format_number
-from bot.funds.funds import Fund, FundFigures
+from bot.funds.funds import Fund, FundFigures, FundPurpose
+
+
+def in_budget_order(funds: list[Fund]) -> list[Fund]:
+    """The KIM budgets in their order, each purpose's funds by period."""
+    order = list(FundPurpose)
+    return sorted(funds, key=lambda fund: (order.index(fund.purpose), fund.starts_on, fund.id))
 
 
 def fund_heading(fund: Fund) -> str:

@@ -13,7 +13,13 @@ from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_money, language_name, lazy_gettext
 from bot.core.parsing import ParseError, looks_like_full_date, parse_full_date
-from bot.funds.budget import budget_block, budget_details, fund_heading, spending_lines
+from bot.funds.budget import (
+    budget_block,
+    budget_details,
+    fund_heading,
+    in_budget_order,
+    spending_lines,
+)
 from bot.funds.expenses import category_label
 from bot.funds.funds import Fund, FundOverlap, FundPurpose, NewFund, find_fund, next_fund
 from bot.funds.money import AmountError, parse_amount
@@ -49,7 +55,7 @@ async def show_budget(update: Update, context: BotContext) -> None:
         # Funds long ended stay out, so that the list fits a message year after year.
         shown = [fund for fund in funds if fund.ends_on >= today - LISTED_AFTER_END]
         lines = [_("<b>Funds</b>")]
-        for fund in _in_budget_order(shown):
+        for fund in in_budget_order(shown):
             figures = await context.storage.funds.figures(fund, today)
             lines += ["", *budget_block(fund, figures)]
         lines.append("")
@@ -68,12 +74,6 @@ async def show_budget(update: Update, context: BotContext) -> None:
         await reply(update, error.message)
         return
     await reply(update, "\n".join(await _fund_in_full(context, fund)))
-
-
-def _in_budget_order(funds: list[Fund]) -> list[Fund]:
-    """The KIM budgets in their order, each purpose's funds by period."""
-    order = list(FundPurpose)
-    return sorted(funds, key=lambda fund: (order.index(fund.purpose), fund.starts_on, fund.id))
 
 
 async def _fund_in_full(context: BotContext, fund: Fund) -> list[str]:

@@ -78,6 +78,7 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "staffing.change": lazy_gettext("Staffing of a building block changed"),
     "cover.set": lazy_gettext("Cover for an absent colleague set"),
     "cover.end": lazy_gettext("Cover for an absent colleague ended early"),
+    "committee.issue": lazy_gettext("Committee report issued"),
     "translation.personal_data_sent": lazy_gettext("Translated despite personal data"),
     "contact.personal_data_kept": lazy_gettext("Note saved despite personal data"),
     "flag.personal_data_kept": lazy_gettext("Flag text saved despite personal data"),

@@ -19,6 +19,13 @@ class PeriodKind(StrEnum):
     WEEK = "week"
     MONTH = "month"
     YEAR = "year"
+    # Any span of days, such as a committee report's period (days_period): no running
+    # totals are kept for it, so families reached count only in weeks, months and years.
+    DAYS = "days"
+
+
+# The kinds of period the running totals are kept for.
+TOTALLED = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.YEAR)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class Period:
             return f"W{year}-{week:02d}"
         if self.kind is PeriodKind.MONTH:
             return f"M{self.start:%Y-%m}"
+        if self.kind is PeriodKind.DAYS:
+            return f"D{self.start.isoformat()}_{self.last_day.isoformat()}"
         return f"Y{self.start.year}"
 
     @property
@@ -44,6 +53,8 @@ class Period:
         return self.end - timedelta(days=1)
 
     def previous(self) -> Period:
+        if self.kind is PeriodKind.DAYS:
+            return Period(self.kind, self.start - (self.end - self.start), self.start)
         return period_containing(self.kind, self.start - timedelta(days=1))
 
     def week_name(self) -> str:
@@ -62,7 +73,16 @@ class Period:
             return _("{month} {year}").format(
                 month=month_name(self.start.month), year=self.start.year
             )
+        if self.kind is PeriodKind.DAYS:
+            return _("{start} – {end}").format(
+                start=format_date(self.start), end=format_date(self.last_day)
+            )
         return str(self.start.year)
+
+
+def days_period(first: date, last: date) -> Period:
+    """The days from `first` to `last`, both included."""
+    return Period(PeriodKind.DAYS, first, last + timedelta(days=1))
 
 
 def period_containing(kind: PeriodKind, day: date) -> Period:
@@ -73,7 +93,9 @@ def period_containing(kind: PeriodKind, day: date) -> Period:
         start = day.replace(day=1)
         following = (start + timedelta(days=32)).replace(day=1)
         return Period(kind, start, following)
-    return Period(kind, date(day.year, 1, 1), date(day.year + 1, 1, 1))
+    if kind is PeriodKind.YEAR:
+        return Period(kind, date(day.year, 1, 1), date(day.year + 1, 1, 1))
+    raise ValueError(f"no {kind.value} period contains a given day: see days_period")
 
 
 # Every form the bot prints ("KW 48/2026", "week 48/2026", "тиждень 48/2026") or staff type.

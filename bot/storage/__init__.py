@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.storage.audit import AuditLog
 from bot.storage.caseload import CaseloadStore
+from bot.storage.committee import CommitteeStore
 from bot.storage.conferences import ConferenceStore
 from bot.storage.contacts import ContactStore
 from bot.storage.cover import CoverStore
@@ -59,6 +60,7 @@ class Storage:
         self.caseload = CaseloadStore(db)
         self.staffing = StaffingStore(db, self.audit)
         self.cover = CoverStore(db, self.audit)
+        self.committee = CommitteeStore(db, self.audit)
         self.exports = ExportStore(db)
         self.reports = ReportStore(db)
         self.traces = TraceStore(db)

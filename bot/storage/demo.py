@@ -25,7 +25,11 @@ class DemoStore:
     def _sealed_flag(self, row: tuple) -> tuple:
         # Demo contacts have no notes; demo flags have texts, sealed as real ones would be.
         seal = self._db.cipher.seal
-        return (*row[:2], seal(row[2]), *row[3:6], seal(row[6]))
+        sealed = (2, 7, 11, 14)  # description, outcome, discussion, actions
+        return tuple(seal(value) if index in sealed else value for index, value in enumerate(row))
+
+    def _sealed_expense(self, row: tuple) -> tuple:
+        return (*row[:4], self._db.cipher.seal(row[4]), *row[5:])
 
     async def is_empty(self) -> bool:
         return await self._db.fetch_value("SELECT count(*) FROM families") == 0
@@ -111,11 +115,19 @@ class DemoStore:
             await self._db.execute_many(
                 """
                 INSERT INTO flags (family_id, category, description, raised_by, raised_at,
-                    closed_at, outcome, state)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
-                    CASE WHEN ?6 IS NULL THEN 'reported' ELSE 'closed' END)
+                    closed_by, closed_at, outcome, state, discussed_by, discussed_at, discussion,
+                    progress_by, progress_at, actions)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [self._sealed_flag(row) for row in data.flags],
+            )
+            await self._db.execute_many(
+                """
+                INSERT INTO expenses (fund_id, amount_cents, payee, voucher, purpose, category,
+                    booked_on, booked_by, booked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [self._sealed_expense(row) for row in data.expenses],
             )
             for row in data.conferences:
                 conference_id = await self._db.execute(

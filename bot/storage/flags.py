@@ -127,6 +127,22 @@ class FlagStore:
         assert row is not None
         return FlagCounts(*row)
 
+    async def open_at(self, moment: datetime) -> int:
+        """How many flags were open at `moment`: reported before it, not closed by then."""
+        return await self._db.fetch_value(
+            "SELECT count(*) FROM flags WHERE raised_at < :at "
+            "AND (closed_at IS NULL OR closed_at >= :at)",
+            {"at": to_db_time(moment)},
+        )
+
+    async def closed_between(self, start: datetime, end: datetime) -> list[Flag]:
+        """The flags closed in [start, end), with their outcomes, in the order closed."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM flags WHERE closed_at >= ? AND closed_at < ? ORDER BY closed_at, id",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [flag_from_row(row, self._db.cipher) for row in rows]
+
     async def for_contact(self, contact_id: int) -> Flag | None:
         row = await self._db.fetch_one("SELECT * FROM flags WHERE contact_id = ?", (contact_id,))
         return None if row is None else flag_from_row(row, self._db.cipher)

@@ -588,4 +588,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE staff DROP COLUMN fte_permille",
         ),
     ),
+    Migration(
+        why="Committee reports (/committee): the date each report was issued for, the first "
+        "day of its period, who issued it and when, so that the next report compares with "
+        "the figures recomputed for that date, not with stored numbers.",
+        statements=(
+            """
+            CREATE TABLE committee_reports (
+                id INTEGER PRIMARY KEY,
+                as_of TEXT NOT NULL,
+                first_day TEXT NOT NULL CHECK (first_day <= as_of),
+                issued_by INTEGER NOT NULL REFERENCES staff (telegram_id),
+                issued_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX committee_reports_as_of ON committee_reports (as_of)",
+        ),
+    ),
 )

@@ -589,6 +589,9 @@ class Fuzzer:
                 f"{pick(['', 'from morgen', 'ab 01.12.'])} "
                 f"{pick(['until 18.12.', 'bis freitag', 'до 02.12.', '', 'until 01.01.2000'])}"]),
             "export": lambda: pick(["", "01.11.2026 30.11.2026", "01.01.0001", "x"]),
+            "committee": lambda: pick(["", "", "30.11.2026", "2026", "Q4 2026", "q1 2027",
+                                       "01.10.2026-30.11.2026", "31.02.2026", "9999", "x",
+                                       "30.11.2026 - 01.10.2026", "2025-Q3"]),
             "start": lambda: pick([*self.invitation_codes[-3:], "AAAAAAAAAAAAAAAA", "", "x"]),
             "invite": lambda: pick(["", "case_manager", "case_manager", "coordinator", "admin",
                                     "x", "case_manager immigration_office"]),

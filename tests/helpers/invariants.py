@@ -38,6 +38,7 @@ _DAYS = {
     "conference_families": ("follow_up_on",),
     "covers": ("starts_on", "ends_on"),
     "fte_shares": ("valid_from",),
+    "committee_reports": ("as_of", "first_day"),
 }
 _INSTANTS = {
     "contacts": ("created_at", "reminded_at"),
@@ -60,6 +61,7 @@ _INSTANTS = {
     "conference_families": ("reminded_at",),
     "covers": ("set_at", "ended_at"),
     "fte_shares": ("set_at",),
+    "committee_reports": ("issued_at",),
 }
 # What each holds, and the condition under which it is not that.
 _TIMES = (
@@ -189,6 +191,12 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "a flag is closed by someone exactly when it has a closing time",
         "SELECT id FROM flags WHERE (closed_at IS NULL) != (closed_by IS NULL)",
+    ),
+    (
+        "a committee report is issued for a past day, its period ending on that day",
+        # The report's day is local: up to a day ahead of the UTC time it was issued.
+        """SELECT id FROM committee_reports
+        WHERE as_of > date(issued_at, '+1 day') OR first_day > as_of""",
     ),
     (
         "an invitation is used by someone exactly when it has a time of use",
