@@ -34,6 +34,7 @@ ACTION_LABELS: dict[str, LazyProxy] = {
     "backup.create": lazy_gettext("Database backed up"),
     "contact.create": lazy_gettext("Contact logged"),
     "contact.undo": lazy_gettext("Contact undone"),
+    "contact.correct": lazy_gettext("Contact corrected"),
     "dataexport": lazy_gettext("Family data exported (Art. 15)"),
     "export": lazy_gettext("Casework exported"),
     "family.create": lazy_gettext("Family registered"),

@@ -152,7 +152,8 @@ def _on_delete() -> str:
     """
 
 
-# Each contact's audit line, written in the statement that stores it.
+# Each contact's audit line, written in the statement that stores it. Migration 14 replaces
+# it with one that stays silent for a corrected contact stored again (ContactStore.correct).
 AUDIT_TRIGGER = """
     CREATE TRIGGER contacts_audit AFTER INSERT ON contacts BEGIN
         INSERT INTO audit_log (at, actor_id, action, subject, detail)
