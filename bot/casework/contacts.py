@@ -345,7 +345,8 @@ class ContactCorrection:
             contact_on=self.contact_on or contact.contact_on,
             minutes=self.minutes or contact.minutes,
             contact_type=self.contact_type or contact.contact_type,
-            topics=self.topics or contact.topics,
+            # In the order of the KIM fields, as a stored contact reads them.
+            topics=tuple(t for t in Topic if t in (self.topics or contact.topics)),
             note=contact.note if self.note is None else self.note,
             referral=contact.referral,
             follow_up_on=contact.follow_up_on,
@@ -358,6 +359,8 @@ def parse_correction(arguments: str, today: date) -> ContactCorrection:
     note after `notiz` (or after a colon, as in /log)."""
     _word, _space, rest = arguments.strip().partition(" ")
     number, _space, rest = rest.strip().partition(" ")
+    if number.endswith(":"):  # korrektur 12: the new note
+        number, rest = number[:-1], ": " + rest
     if not number.isdigit() or not 1 <= int(number) <= 999_999_999_999:
         raise ParseError(
             _(

@@ -86,7 +86,10 @@ from bot.staff.roles import CASEWORK_ROLES, sees_all_families
 COMMANDS = (
     CommandSpec(
         "log",
-        lazy_gettext("Log a contact: /log F-0042 45m hausbesuch aufenthalt,arbeit: note"),
+        lazy_gettext(
+            "Log a contact: /log F-0042 45m hausbesuch aufenthalt,arbeit: note; correct one: "
+            "/log korrektur 12 dauer 60m"
+        ),
         CASEWORK_ROLES,
     ),
     CommandSpec("undo", lazy_gettext("Take back your last contact (30 minutes)"), CASEWORK_ROLES),
