@@ -338,6 +338,10 @@ class ContactCorrection:
     def example(self) -> str:
         return CORRECT_EXAMPLE.format(id=self.contact_id)
 
+    def dated_example(self, day: date) -> str:
+        """The correction of the date to `day`, for the refusal of a day before the intake."""
+        return f"/log korrektur {self.contact_id} datum {typed_date(day)}"
+
     def applied_to(self, contact: Contact) -> ContactDraft:
         """The contact as it reads once corrected."""
         return ContactDraft(

@@ -663,7 +663,7 @@ async def _correct(update: Update, context: BotContext, correction: ContactCorre
             corrected.contact_on,
             family.code,
             family.opened_on,
-            f"/log korrektur {contact.id} datum {typed_date(family.opened_on)}",
+            correction.dated_example(family.opened_on),
         )
     except ParseError as error:
         await reply(update, error.message)
@@ -678,11 +678,14 @@ async def _correct(update: Update, context: BotContext, correction: ContactCorre
             + contact_summary(corrected),
         )
         return
-    member = context.member
-    _contact, flag = await context.storage.contacts.correct(
-        contact.id, corrected, audit_detail(contact.id, changes), member.telegram_id,
+    stored = await context.storage.contacts.correct(
+        contact.id, corrected, audit_detail(contact.id, changes), context.member.telegram_id,
         context.clock.now(),
     )  # fmt: skip
+    if stored is None:  # undone a moment ago
+        await _correctable(update, context, contact.id)
+        return
+    _contact, flag = stored
     lines = [
         _("✏️ Contact no. {id} corrected:").format(id=contact.id),
         contact_summary(corrected),

@@ -136,7 +136,7 @@ class ContactStore:
 
     async def correct(
         self, contact_id: int, corrected: ContactDraft, detail: str, by: int, now: datetime
-    ) -> tuple[Contact, Flag | None]:
+    ) -> tuple[Contact, Flag | None] | None:
         """Correct a contact: the old row goes and the corrected one comes with the same id,
         in one transaction, so the running totals' triggers take the old figures back and
         count the new ones exactly (rollups.py), whatever they count. Everything not
@@ -144,10 +144,11 @@ class ContactStore:
         delivered again, still finds it stored), reminders, flags raised from it. The
         correction's audit line holds `detail` (old and new values, never the note); a note
         corrected to mark a structural gap raises its flag. Returns the contact as it now
-        reads and the flag newly raised, if any."""
+        reads and the flag newly raised, if any; None if the contact is gone (undone)."""
         async with self._db.transaction():
             old = await self._db.fetch_one("SELECT * FROM contacts WHERE id = ?", (contact_id,))
-            assert old is not None
+            if old is None:
+                return None
             row = dict(old)
             row.update(
                 contact_on=corrected.contact_on.isoformat(),
