@@ -4,12 +4,14 @@ date step; no contact dated before the family's intake."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from bot.casework.vocabulary import ContactType, Topic, topics_to_bits
+from bot.core.config import Settings
 from bot.core.i18n import format_date, use_locale
+from bot.demo.data import generate
 from bot.staff.roles import Role
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text, texts
@@ -367,12 +369,22 @@ async def test_the_confirmation_and_the_family_card_show_the_number(
 
 
 async def test_undo_after_the_window_points_to_the_correction(casework: BotHarness) -> None:
-    reply = only_text(await casework.send(CASE_MANAGER, "/undo"))
+    bot = casework
 
+    pressed = await bot.press(CASE_MANAGER, de("Undo (30 min)"))
+    reply = only_text(await bot.send(CASE_MANAGER, "/undo"))
+
+    alert = pressed[0].params["text"]
+    assert alert == de(
+        "The 30 minutes for undo have passed. Correct the contact instead, e.g. {example}",
+        example="/log korrektur 1 datum 20.11. dauer 45m",
+    )
+    assert len(alert) <= 200  # what Telegram shows in an alert
     assert reply.splitlines()[-1] == de(
         "A contact that is wrong can be corrected, e.g. {example}",
         example="/log korrektur 1 datum 20.11. dauer 45m",
     )
+    assert (await contact_row(bot))["minutes"] == 45
 
 
 # Never before the intake --------------------------------------------------------------------
@@ -477,3 +489,21 @@ async def test_yesterday_is_not_offered_for_a_family_taken_in_today(bot: BotHarn
     question = (await to_date_step(bot))[-1]
 
     assert [b["text"] for b in question.buttons] == ["Heute", "Abbrechen"]
+
+
+# Demo data ----------------------------------------------------------------------------------
+
+
+async def test_demo_data_keeps_the_contacts_triggers_as_the_migrations_left_them(
+    bot: BotHarness, settings: Settings
+) -> None:
+    """Loading demo data drops the triggers on contacts and creates them again: as they are
+    now, with the audit trigger that stays silent for a corrected contact."""
+    query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contacts'"
+    before = [tuple(row) for row in await bot.storage.db.fetch_all(query)]
+    today = bot.time().date()
+
+    await bot.storage.demo.load(generate(5, 2, today, settings.towns, 1, today - timedelta(14)))
+
+    assert [tuple(row) for row in await bot.storage.db.fetch_all(query)] == before
+    assert any("contact_correction" in sql for _name, sql in before)

@@ -562,10 +562,15 @@ async def undo_button(update: Update, context: BotContext) -> None:
     if not may_undo(
         contact.staff_id, contact.created_at, context.member.telegram_id, context.clock.now()
     ):
+        # An alert holds at most 200 characters.
         await query.answer(
-            _("A contact can be undone within 30 minutes of saving, by the person who saved it.")
-            + "\n"
-            + _correct_hint(contact.id),
+            _(
+                "The 30 minutes for undo have passed. Correct the contact instead, e.g. {example}"
+            ).format(example=CORRECT_EXAMPLE.format(id=contact.id))
+            if contact.staff_id == context.member.telegram_id
+            else _(
+                "A contact can be undone within 30 minutes of saving, by the person who saved it."
+            ),
             show_alert=True,
         )
         await remove_buttons(query)
