@@ -319,6 +319,12 @@ async def test_contacts_of_an_erased_family_are_no_longer_corrected(
         ("/log korrektur 1 datum", de("“{word}” needs a value after it. Example: {example}",
                                       word="datum",
                                       example="/log korrektur 1 datum 20.11. dauer 45m")),
+        ("/log korrektur 1 datum 45m", de(
+            "“{value}” does not fit after “{word}”. Example: {example}", value="45m",
+            word="datum", example="/log korrektur 1 datum 20.11. dauer 45m")),
+        ("/log korrektur 1 art wohnen", de(
+            "“{value}” does not fit after “{word}”. Example: {example}", value="wohnen",
+            word="art", example="/log korrektur 1 datum 20.11. dauer 45m")),
         ("/log korrektur 1 ref jobcenter", de(
             "A correction changes date, duration, kind, topics and note. Referral and "
             "follow-up stay as logged. Example: {example}",

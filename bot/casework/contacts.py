@@ -393,8 +393,7 @@ def parse_correction(arguments: str, today: date) -> ContactCorrection:
                     word=quoted(token), example=example
                 )
             )
-        if field_name is not None:
-            token = tokens.pop(0)
+        word, token = (token, tokens.pop(0)) if field_name is not None else (None, token)
         if token.casefold() in _FOLLOW_UP_WORDS | _REFERRAL_WORDS or token.startswith(("->", "→")):
             raise ParseError(
                 _(
@@ -402,7 +401,14 @@ def parse_correction(arguments: str, today: date) -> ContactCorrection:
                     "follow-up stay as logged. Example: {example}"
                 ).format(example=example)
             )
+        before = _read_so_far(parts)
         _read_log_token(token, tokens, parts, today)
+        if field_name is not None and _read_so_far(parts)[field_name] == before[field_name]:
+            raise ParseError(
+                _("“{value}” does not fit after “{word}”. Example: {example}").format(
+                    value=quoted(token), word=quoted(word or ""), example=example
+                )
+            )
     correction = ContactCorrection(
         contact_id,
         contact_on=parts.contact_on,
@@ -417,6 +423,15 @@ def parse_correction(arguments: str, today: date) -> ContactCorrection:
               "Example: {example}").format(example=example)
         )  # fmt: skip
     return correction
+
+
+def _read_so_far(parts: _LogParts) -> dict[str, object]:
+    return {
+        "contact_on": parts.contact_on,
+        "minutes": parts.minutes,
+        "contact_type": parts.contact_type,
+        "topics": len(parts.topics),
+    }
 
 
 @dataclass(frozen=True)
