@@ -203,6 +203,7 @@ async def test_an_edit_while_a_dialog_waits_for_text_is_not_read_and_the_dialog_
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk,ru")
     await bot.send(CASE_MANAGER, "/log")
     await bot.send(CASE_MANAGER, "F-0001")
+    await bot.press(CASE_MANAGER, de("Today"))
     typed = bot.telegram.message_update(CASE_MANAGER, "Hausbesuch")
     await bot.process(typed)
     await bot.press(CASE_MANAGER, "Hausbesuch")
@@ -213,4 +214,4 @@ async def test_an_edit_while_a_dialog_waits_for_text_is_not_read_and_the_dialog_
     assert only_text(calls) == de(EDITS_NOT_READ)
     assert await bot.storage.db.fetch_value("SELECT count(*) FROM contacts") == 0
     # The dialog still waits for the duration.
-    assert only_text(await bot.send(CASE_MANAGER, "45m")).startswith("F-0001 (4/5)")
+    assert only_text(await bot.send(CASE_MANAGER, "45m")).startswith("F-0001 (5/6)")

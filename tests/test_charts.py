@@ -41,6 +41,7 @@ async def staff(bot: BotHarness) -> BotHarness:
     await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
     await bot.register(COORDINATOR, Role.COORDINATOR)
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
+    await bot.take_in(date(2026, 11, 2))
     await bot.send(CASE_MANAGER, "/log F-0001 45m hausbesuch aufenthalt")
     await bot.send(CASE_MANAGER, "/log F-0001 gestern 10m telefon arbeit")
     await bot.send(CASE_MANAGER, "/log F-0001 17.11.2026 10m telefon arbeit")

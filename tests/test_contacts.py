@@ -26,6 +26,7 @@ TIME_OF_DAY = (
     "“{text}” looks like a time of day, not a duration. Please give the duration instead, e.g. "
     "45m or 1:30."
 )
+CORRECT_HINT = "A contact that is wrong can be corrected, e.g. {example}"
 NOT_UNDERSTOOD = "I did not understand “{token}”. Example: {example}"
 NOT_A_CODE = "“{text}” is not a family code. Family codes look like F-0042."
 TOPICS_MISSING = (
@@ -80,6 +81,7 @@ async def test_the_quick_form_stores_the_contact_and_offers_undo(caseload: BotHa
 
 
 async def test_date_referral_and_follow_up_are_stored(caseload: BotHarness) -> None:
+    await caseload.take_in(date(2026, 11, 2))
     await caseload.send(
         CASE_MANAGER, "/log F-0002 gestern 1:30 begleitung gesundheit ref abh next 02.12."
     )
@@ -287,15 +289,20 @@ async def test_undo_command_after_30_minutes_removes_nothing(caseload: BotHarnes
 
     reply = only_text(await bot.send(CASE_MANAGER, "/undo"))
 
-    assert reply == de(
-        "There is nothing to undo: only a contact you saved in the last 30 minutes can be undone."
-    )
+    assert reply.splitlines() == [
+        de(
+            "There is nothing to undo: only a contact you saved in the last 30 minutes can be "
+            "undone."
+        ),
+        de(CORRECT_HINT, example="/log korrektur 1 datum 20.11. dauer 45m"),
+    ]
     assert len(await contact_rows(bot)) == 1
 
 
 async def press_through_dialog(bot: BotHarness, person: Person) -> list:
     await bot.send(person, "/log")
     await bot.press(person, "F-0001 · Ahlen")
+    await bot.press(person, de("Today"))
     await bot.press(person, ContactType.OFFICE.label)
     await bot.press(person, "45 Min.")
     await bot.press(person, Topic.WORK.label)
@@ -342,6 +349,7 @@ async def test_the_dialog_accepts_typed_family_code_and_duration(caseload: BotHa
 
     refused = only_text(await bot.send(CASE_MANAGER, "F-0003"))
     await bot.send(CASE_MANAGER, "F-0002")
+    await bot.press(CASE_MANAGER, de("Today"))
     await bot.press(CASE_MANAGER, ContactType.PHONE.label)
     bad = only_text(await bot.send(CASE_MANAGER, "lang"))
     await bot.send(CASE_MANAGER, "1,5h")
@@ -367,13 +375,14 @@ async def test_the_dialog_refuses_a_time_of_day_as_duration_and_asks_again(
     bot = caseload
     await bot.send(CASE_MANAGER, "/log")
     await bot.send(CASE_MANAGER, "F-0001")
+    await bot.press(CASE_MANAGER, de("Today"))
     await bot.press(CASE_MANAGER, ContactType.PHONE.label)
 
     refused = await bot.send(CASE_MANAGER, "12:00")
     accepted = await bot.send(CASE_MANAGER, "1:30")
 
     assert texts(refused)[0] == de(TIME_OF_DAY, text="12:00")
-    assert texts(accepted)[0].startswith("F-0001 (4/5)")
+    assert texts(accepted)[0].startswith("F-0001 (5/6)")
     assert await contact_rows(bot) == []
 
 
@@ -381,6 +390,7 @@ async def test_topics_are_required_in_the_dialog(caseload: BotHarness) -> None:
     bot = caseload
     await bot.send(CASE_MANAGER, "/log")
     await bot.press(CASE_MANAGER, "F-0001 · Ahlen")
+    await bot.press(CASE_MANAGER, de("Today"))
     await bot.press(CASE_MANAGER, ContactType.PHONE.label)
     await bot.press(CASE_MANAGER, "15 Min.")
 
@@ -444,6 +454,7 @@ async def confirmation_for(bot: BotHarness, family_button: str) -> int:
     """Go through the /log dialog up to Save; returns the id of the message showing Save."""
     await bot.send(CASE_MANAGER, "/log")
     await bot.press(CASE_MANAGER, family_button)
+    await bot.press(CASE_MANAGER, de("Today"))
     await bot.press(CASE_MANAGER, ContactType.PHONE.label)
     await bot.press(CASE_MANAGER, "15 Min.")
     await bot.press(CASE_MANAGER, Topic.HOUSING.label)

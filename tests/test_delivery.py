@@ -18,9 +18,10 @@ from bot.delivery.inbox import Inbox
 from bot.staff.roles import Role
 from tests.conftest import CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, FakeTime, texts
+from tests.helpers.texts import contact_saved
 
 LOG = "/log F-0001 45m hausbesuch arbeit"
-SAVED = "✅ Kontakt gespeichert:"
+SAVED = contact_saved()
 TRY_AGAIN = "Bitte versuchen Sie es noch einmal"
 
 
@@ -103,7 +104,10 @@ async def test_updates_stored_before_a_crash_are_handled_after_the_restart_in_or
     assert handled == 2
     minutes = await bot.storage.db.fetch_all("SELECT minutes FROM contacts ORDER BY id")
     assert [row["minutes"] for row in minutes] == [30, 60]
-    assert [text.splitlines()[0] for text in sent_texts(bot, before)] == [SAVED, SAVED]
+    assert [text.splitlines()[0] for text in sent_texts(bot, before)] == [
+        f"{SAVED}1 gespeichert:",
+        f"{SAVED}2 gespeichert:",
+    ]
     assert await bot.storage.inbox.pending_count() == 0
 
 
@@ -198,7 +202,7 @@ async def test_a_reply_that_fails_for_a_moment_is_sent_again_and_nothing_is_blam
 
     calls = await bot.send(CASE_MANAGER, LOG)
 
-    assert [text.splitlines()[0] for text in texts(calls)] == [SAVED]
+    assert [text.splitlines()[0] for text in texts(calls)] == [f"{SAVED}1 gespeichert:"]
     assert [kind for _, kind in bot.telegram.failed] == [
         FaultKind.FLOOD,  # waited out (retry after 1 s), as Telegram asks
         FaultKind.SERVER_ERROR,

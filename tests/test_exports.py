@@ -56,6 +56,7 @@ async def casework(bot: BotHarness) -> BotHarness:
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk,ru asylblg einwilligung")
     await bot.send(CASE_MANAGER, "/newfamily Beckum SY 5 ar")
     await bot.send(COLLEAGUE, "/newfamily Telgte UA 2 uk")
+    await bot.take_in(date(2026, 10, 1))
     await bot.send(
         CASE_MANAGER,
         f"/log F-0001 45m hausbesuch aufenthalt,arbeit ref jobcenter next 02.12.: {NOTE}",

@@ -9,6 +9,7 @@ the same msgid through gettext.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -925,6 +926,7 @@ async def test_family_shows_the_record_and_its_latest_contacts_and_is_audited(
 ) -> None:
     await register_staff(bot)
     await new_family(bot, CASE_MANAGER, "Ahlen UA 4 uk")
+    await bot.take_in(date(2026, 11, 17))
     for day in range(18, 24):  # 18.11. to 23.11.
         await log_contact(bot, CASE_MANAGER, f"F-0001 {day}.11. 45m hausbesuch arbeit")
 
@@ -932,11 +934,11 @@ async def test_family_shows_the_record_and_its_latest_contacts_and_is_audited(
 
     assert sent_to(calls) == [("sendMessage", CASE_MANAGER.id)]
     card = calls[0].text
-    for fact in ("F-0001", "Ahlen", "Ukraine", "Ukrainisch", "4", "@anna_kim", "24.11.2026"):
+    for fact in ("F-0001", "Ahlen", "Ukraine", "Ukrainisch", "4", "@anna_kim", "17.11.2026"):
         assert fact in card
-    # The five newest contacts, newest first; the oldest is left out.
-    shown = re.findall(r"(\d\d)\.11\.2026:", card)
-    assert shown == ["23", "22", "21", "20", "19"]
+    # The five newest contacts, newest first, each with its number; the oldest is left out.
+    shown = re.findall(r"Nr\. (\d) · (\d\d)\.11\.2026:", card)
+    assert shown == [("6", "23"), ("5", "22"), ("4", "21"), ("3", "20"), ("2", "19")]
     assert "18.11.2026" not in card
     rows = await bot.storage.db.fetch_all(
         "SELECT actor_id, subject FROM audit_log WHERE action = 'family.view'"

@@ -40,6 +40,7 @@ async def staff(bot: BotHarness) -> BotHarness:
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
     await bot.send(COLLEAGUE, "/newfamily Beckum UA 3 uk згода")
     await bot.send(ENGLISH, "/newfamily Telgte AF 3 prs consent")
+    await bot.take_in(date(2026, 11, 2))
     return bot
 
 

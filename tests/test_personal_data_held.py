@@ -17,7 +17,7 @@ from bot.privacy.personal_data import PersonalData
 from bot.staff.roles import Role
 from tests.conftest import CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, only_text, texts
-from tests.helpers.texts import de
+from tests.helpers.texts import contact_saved, de
 
 HELD = (
     "Nothing was saved yet: the text seems to contain {kinds}. KIM-Bot works with family "
@@ -101,7 +101,7 @@ async def test_save_anyway_stores_the_contact_and_audits_the_kinds_not_the_text(
         "editMessageReplyMarkup",
         "sendMessage",
     ]
-    assert calls[2].text.startswith(de("✅ Contact saved:"))
+    assert calls[2].text.startswith(contact_saved())
     [row] = await rows(bot, "contacts")
     assert row["note"] == PERSONAL_NOTE
     assert await kept_audit(bot, "contact.personal_data_kept") == [("F-0001", "name,health")]
@@ -166,7 +166,7 @@ async def test_a_note_without_personal_data_is_stored_at_once(
 ) -> None:
     calls = await casework.send(CASE_MANAGER, f"/log F-0001 45m beratung arbeit: {note}")
 
-    assert only_text(calls).startswith(de("✅ Contact saved:"))
+    assert only_text(calls).startswith(contact_saved())
     [row] = await rows(casework, "contacts")
     assert row["note"] == note
 
@@ -195,6 +195,7 @@ async def test_a_structural_gap_note_with_personal_data_raises_no_flag_until_sav
 async def to_note_step(bot: BotHarness) -> None:
     await bot.send(CASE_MANAGER, "/log")
     await bot.press(CASE_MANAGER, "F-0001 · Ahlen")
+    await bot.press(CASE_MANAGER, de("Today"))
     await bot.press(CASE_MANAGER, ContactType.OFFICE.label)
     await bot.press(CASE_MANAGER, "45 Min.")
     await bot.press(CASE_MANAGER, Topic.WORK.label)
@@ -213,7 +214,7 @@ async def test_in_the_dialog_edit_stays_in_the_note_step(casework: BotHarness) -
     await bot.press(CASE_MANAGER, de("Save"))
 
     assert edited[1].text == de(
-        "{code} (5/5): add a short note, or tap Skip. No names or other identifying details, "
+        "{code} (6/6): add a short note, or tap Skip. No names or other identifying details, "
         "please. #struktur in the note reports a structural gap.",
         code="F-0001",
     )

@@ -228,12 +228,15 @@ def test_a_wrong_or_missing_key_is_a_clear_error_not_garbage() -> None:
 
 
 async def fill_every_free_text(bot: BotHarness) -> None:
-    """A contact note, a #struktur note with its flag, discussion, partners and outcome, a
-    rejection reason, a reason for a professional interpreter, an invoice's correction reason,
-    a conference's partner and agreements, and a close reason, all through the chat."""
+    """A contact note (and a correction of its contact), a #struktur note with its flag,
+    discussion, partners and outcome, a rejection reason, a reason for a professional
+    interpreter, an invoice's correction reason, a conference's partner and agreements, and a
+    close reason, all through the chat."""
     await bot.send(CASE_MANAGER, "/newfamily Ahlen UA 4 uk")
     await bot.send(CASE_MANAGER, f"/conference ABH,Jobcenter F-0001 aufenthalt 60: {AGREEMENTS}")
     await bot.send(CASE_MANAGER, f"/log F-0001 45m hausbesuch arbeit: {NOTE}")
+    # A correction stores the contact again: its note is sealed again.
+    await bot.send(CASE_MANAGER, "/log korrektur 1 dauer 50m")
     await bot.send(CASE_MANAGER, f"/log F-0001 30m telefon gesundheit: {GAP_NOTE}")
     await bot.send(COORDINATOR, f"/flag 1 discussed {DISCUSSION}")
     await bot.send(COORDINATOR, f"/flag 1 progress {ACTIONS}")

@@ -152,6 +152,7 @@ async def test_a_dialog_message_leaves_the_chat_counted_from_when_it_was_sent(
         await bot.send(CASE_MANAGER, "/log")
         with use_locale("de"):
             await bot.press(CASE_MANAGER, "F-0001 · Ahlen")
+            await bot.press(CASE_MANAGER, de("Today"))
             await bot.press(CASE_MANAGER, ContactType.OFFICE.label)
             await bot.press(CASE_MANAGER, "45 Min.")
             await bot.press(CASE_MANAGER, Topic.WORK.label)

@@ -1,4 +1,5 @@
-"""Contacts with a family: the /log quick form and dialog, undo, how a contact reads."""
+"""Contacts with a family: the /log quick form and dialog, undo, corrections, how a contact
+reads, and the rule that a contact is dated between the family's intake and today."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.core.i18n import _, format_date, format_items, format_minutes
 from bot.core.parsing import (
     DURATION_UNITS,
     ParseError,
+    check_note,
     is_number,
     looks_like_date,
     parse_contact_date,
@@ -218,7 +220,9 @@ def may_undo(author_id: int, created_at: datetime, staff_id: int, now: datetime)
 
 def contact_line(contact: Contact) -> str:
     topics = format_items([topic.label for topic in contact.topics])
-    line = _("{date}: {type}, {duration} – {topics}").format(
+    # The number names the contact for a correction (/log korrektur 12 …).
+    line = _("No. {id} · {date}: {type}, {duration} – {topics}").format(
+        id=contact.id,
         date=format_date(contact.contact_on),
         type=contact.contact_type.label,
         duration=format_minutes(contact.minutes),
@@ -273,3 +277,235 @@ def contact_summary(draft: ContactDraft) -> str:
     if draft.note:
         lines.append(_("Note: {note}").format(note=html.escape(draft.note)))
     return "\n".join(lines)
+
+
+def typed_date(day: date) -> str:
+    """A day as staff type it in /log: 20.11."""
+    return f"{day.day:02d}.{day.month:02d}."
+
+
+def check_after_intake(day: date, code: str, intake: date, example: str) -> None:
+    """A contact took place during the counselling: never before the family's intake."""
+    if day < intake:
+        raise ParseError(
+            _(
+                "{code} was taken in on {intake}: a contact cannot be dated before the intake. "
+                "Example: {example}"
+            ).format(code=code, intake=format_date(intake), example=html.escape(example))
+        )
+
+
+def intake_example(code: str, intake: date) -> str:
+    """The one-line /log of a contact on the day of intake, for the refusal above."""
+    return f"/log {code} {typed_date(intake)} 45m hausbesuch aufenthalt"
+
+
+# /log korrektur 12 …: the words that start a correction, the words that name a field.
+CORRECTION_WORDS = frozenset(
+    {"correct", "correction", "fix", "korrektur", "korrigieren", "ändern", "виправити"}
+)
+CORRECT_EXAMPLE = "/log korrektur {id} datum 20.11. dauer 45m"
+_FIELD_WORDS = {
+    "date": "contact_on", "datum": "contact_on", "дата": "contact_on",
+    "minutes": "minutes", "duration": "minutes", "dauer": "minutes", "тривалість": "minutes",
+    "type": "contact_type", "kind": "contact_type", "art": "contact_type",
+    "kontaktart": "contact_type", "тип": "contact_type",
+    "topic": "topics", "topics": "topics", "thema": "topics", "themen": "topics",
+    "тема": "topics", "теми": "topics",
+}  # fmt: skip
+_NOTE_WORDS = ("note", "notiz", "vermerk", "нотатка")
+_NOTE_FIELD = re.compile(rf"(?:^|\s)(?:{'|'.join(_NOTE_WORDS)}):?(?:\s+|$)", re.IGNORECASE)
+# "notiz -" takes the note away.
+_NO_NOTE = {"-", "–", "—"}
+
+
+def is_correction(arguments: str) -> bool:
+    words = arguments.split(maxsplit=1)
+    return bool(words) and words[0].casefold() in CORRECTION_WORDS
+
+
+@dataclass(frozen=True)
+class ContactCorrection:
+    """/log korrektur: the contact and what is to change (None: stays as it is)."""
+
+    contact_id: int
+    contact_on: date | None = None
+    minutes: int | None = None
+    contact_type: ContactType | None = None
+    topics: tuple[Topic, ...] | None = None
+    note: str | None = None
+
+    def example(self) -> str:
+        return CORRECT_EXAMPLE.format(id=self.contact_id)
+
+    def dated_example(self, day: date) -> str:
+        """The correction of the date to `day`, for the refusal of a day before the intake."""
+        return f"/log korrektur {self.contact_id} datum {typed_date(day)}"
+
+    def applied_to(self, contact: Contact) -> ContactDraft:
+        """The contact as it reads once corrected."""
+        return ContactDraft(
+            family_id=contact.family_id,
+            contact_on=self.contact_on or contact.contact_on,
+            minutes=self.minutes or contact.minutes,
+            contact_type=self.contact_type or contact.contact_type,
+            # In the order of the KIM fields, as a stored contact reads them.
+            topics=tuple(t for t in Topic if t in (self.topics or contact.topics)),
+            note=contact.note if self.note is None else self.note,
+            referral=contact.referral,
+            follow_up_on=contact.follow_up_on,
+        )
+
+
+def parse_correction(arguments: str, today: date) -> ContactCorrection:
+    """`korrektur 12 [datum] 20.11. [dauer] 45m [art] beratung [themen] wohnen [notiz …]`:
+    the values as /log reads them, each optionally after the word naming its field; the
+    note after `notiz` (or after a colon, as in /log)."""
+    _word, _space, rest = arguments.strip().partition(" ")
+    number, _space, rest = rest.strip().partition(" ")
+    if number.endswith(":"):  # korrektur 12: the new note
+        number, rest = number[:-1], ": " + rest
+    if not number.isdigit() or not 1 <= int(number) <= 999_999_999_999:
+        raise ParseError(
+            _(
+                "Which contact? Give its number, as /log's confirmation and /family show it. "
+                "Example: {example}"
+            ).format(example=CORRECT_EXAMPLE.format(id=12))
+        )
+    contact_id = int(number)
+    example = CORRECT_EXAMPLE.format(id=contact_id)
+    note: str | None = None
+    if named := _NOTE_FIELD.search(rest):
+        structured, note = rest[: named.start()], check_note(rest[named.end() :])
+    else:
+        structured, after_colon = split_note(rest)
+        note = after_colon if structured != rest else None
+    if note is not None and note in _NO_NOTE:
+        note = ""
+    parts = _LogParts()
+    tokens = join_phrases(structured).split()
+    while tokens:
+        token = tokens.pop(0)
+        field_name = _FIELD_WORDS.get(token.casefold())
+        if field_name is not None and not tokens:
+            raise ParseError(
+                _("“{word}” needs a value after it. Example: {example}").format(
+                    word=quoted(token), example=example
+                )
+            )
+        word, token = (token, tokens.pop(0)) if field_name is not None else (None, token)
+        if token.casefold() in FOLLOW_UP_WORDS | _REFERRAL_WORDS or token.startswith(("->", "→")):
+            raise ParseError(
+                _(
+                    "A correction changes date, duration, kind, topics and note. Referral and "
+                    "follow-up stay as logged. Example: {example}"
+                ).format(example=example)
+            )
+        before = _read_so_far(parts)
+        _read_log_token(token, tokens, parts, today)
+        if field_name is not None and _read_so_far(parts)[field_name] == before[field_name]:
+            raise ParseError(
+                _("“{value}” does not fit after “{word}”. Example: {example}").format(
+                    value=quoted(token), word=quoted(word or ""), example=example
+                )
+            )
+    correction = ContactCorrection(
+        contact_id,
+        contact_on=parts.contact_on,
+        minutes=parts.minutes,
+        contact_type=parts.contact_type,
+        topics=tuple(dict.fromkeys(parts.topics)) or None,
+        note=note,
+    )
+    if correction == ContactCorrection(contact_id):
+        raise ParseError(
+            _("What should change? Give the new date, duration, kind, topics or note. "
+              "Example: {example}").format(example=example)
+        )  # fmt: skip
+    return correction
+
+
+def _read_so_far(parts: _LogParts) -> dict[str, object]:
+    return {
+        "contact_on": parts.contact_on,
+        "minutes": parts.minutes,
+        "contact_type": parts.contact_type,
+        "topics": len(parts.topics),
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of a corrected contact: its code for the audit line, old and new text."""
+
+    code: str
+    old: str
+    new: str
+
+
+def contact_changes(contact: Contact, corrected: ContactDraft) -> list[Change]:
+    """What a correction changes, field by field; empty if the contact reads so already."""
+    changes = []
+    if corrected.contact_on != contact.contact_on:
+        changes.append(
+            Change("date", contact.contact_on.isoformat(), corrected.contact_on.isoformat())
+        )
+    if corrected.minutes != contact.minutes:
+        changes.append(Change("minutes", str(contact.minutes), str(corrected.minutes)))
+    if corrected.contact_type != contact.contact_type:
+        changes.append(Change("type", contact.contact_type.value, corrected.contact_type.value))
+    if corrected.topics != contact.topics:
+        changes.append(
+            Change(
+                "topics",
+                ",".join(topic.value for topic in contact.topics),
+                ",".join(topic.value for topic in corrected.topics),
+            )
+        )
+    if corrected.note != contact.note:
+        # The note itself never goes into the audit log.
+        changes.append(Change("note", "", ""))
+    return changes
+
+
+def audit_detail(contact_id: int, changes: list[Change]) -> str:
+    """The audit line's detail: `12 date 2026-11-24→2026-11-17; note changed`."""
+    parts = [
+        f"{change.code} changed"
+        if change.code == "note"
+        else f"{change.code} {change.old}→{change.new}"
+        for change in changes
+    ]
+    return f"{contact_id} " + "; ".join(parts)
+
+
+def changes_line(changes: list[Change]) -> str:
+    """What changed, for the person who corrected it."""
+    labels = {
+        "date": lambda value: format_date(date.fromisoformat(value)),
+        "minutes": lambda value: format_minutes(int(value)),
+        "type": lambda value: ContactType(value).label,
+        "topics": lambda value: format_items([Topic(item).label for item in value.split(",")]),
+    }
+    names = {
+        "date": _("date"),
+        "minutes": _("duration"),
+        "type": _("kind"),
+        "topics": _("topics"),
+    }
+    parts = [
+        _("note")
+        if change.code == "note"
+        else _("{field} {old} → {new}").format(
+            field=names[change.code],
+            old=labels[change.code](change.old),
+            new=labels[change.code](change.new),
+        )
+        for change in changes
+    ]
+    return _("Changed: {changes}").format(changes="; ".join(parts))
+
+
+def may_correct(author_id: int, staff_id: int, sees_all: bool) -> bool:
+    """The author corrects their own contacts; the coordination any."""
+    return author_id == staff_id or sees_all

@@ -1,4 +1,5 @@
-"""/log and /undo: record a contact with a family in seconds, and take it back if wrong.
+"""/log and /undo: record a contact with a family in seconds, take it back if wrong, and
+correct it later (/log korrektur 12 …).
 
 A note that seems to contain personal data is held back, in memory only, until its author
 taps Save anyway or Edit.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pydantic import Field
 from telegram import InlineKeyboardMarkup, Update
@@ -20,14 +22,25 @@ from telegram.ext import (
 )
 
 from bot.casework.contacts import (
+    CORRECT_EXAMPLE,
     DURATION_CHOICES,
     LOG_EXAMPLE,
     Contact,
+    ContactCorrection,
     ContactDraft,
     Saved,
+    audit_detail,
+    changes_line,
+    check_after_intake,
+    contact_changes,
     contact_summary,
+    intake_example,
+    is_correction,
+    may_correct,
     may_undo,
+    parse_correction,
     parse_log,
+    typed_date,
 )
 from bot.casework.families import Family, consent_line, family_code
 from bot.casework.vocabulary import ContactType, Topic
@@ -35,7 +48,13 @@ from bot.context import BotContext, Dialog
 from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_minutes, lazy_gettext
-from bot.core.parsing import MAX_MINUTES, ParseError, check_note, parse_duration
+from bot.core.parsing import (
+    MAX_MINUTES,
+    ParseError,
+    check_note,
+    parse_contact_date,
+    parse_duration,
+)
 from bot.handlers.common import (
     answered,
     audit_kept,
@@ -63,12 +82,15 @@ from bot.handlers.common import (
 )
 from bot.handlers.notices import notify_flag
 from bot.privacy.personal_data import HeldText, PersonalData, find_personal_data
-from bot.staff.roles import CASEWORK_ROLES
+from bot.staff.roles import CASEWORK_ROLES, sees_all_families
 
 COMMANDS = (
     CommandSpec(
         "log",
-        lazy_gettext("Log a contact: /log F-0042 45m hausbesuch aufenthalt,arbeit: note"),
+        lazy_gettext(
+            "Log a contact: /log F-0042 45m hausbesuch aufenthalt,arbeit: note; correct one: "
+            "/log korrektur 12 dauer 60m"
+        ),
         CASEWORK_ROLES,
     ),
     CommandSpec("undo", lazy_gettext("Take back your last contact (30 minutes)"), CASEWORK_ROLES),
@@ -84,6 +106,10 @@ class UndoContact(CallbackData, prefix="undo"):
 # The buttons of /log, one kind per step.
 class FamilyChosen(CallbackData, prefix="log:family"):
     family_id: int = Field(ge=1, le=999_999_999)
+
+
+class DateChosen(CallbackData, prefix="log:date"):
+    days_back: int = Field(ge=0, le=1)
 
 
 class TypeChosen(CallbackData, prefix="log:type"):
@@ -132,6 +158,14 @@ class EditLoggedNote(CallbackData, prefix="log:held:edit"):
     token: int = Field(ge=0, le=999_999_999_999)
 
 
+class KeepCorrectedNote(CallbackData, prefix="log:fix:keep"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
+class EditCorrectedNote(CallbackData, prefix="log:fix:edit"):
+    token: int = Field(ge=0, le=999_999_999_999)
+
+
 @dataclass(frozen=True)
 class LoggedContact:
     """A one-line /log held back for its note: what `_store` needs once it is confirmed."""
@@ -140,13 +174,16 @@ class LoggedContact:
     source: tuple[int, int]
 
 
-FAMILY, TYPE, DURATION, TOPICS, NOTE, CONFIRM = range(6)
+FAMILY, DATE, TYPE, DURATION, TOPICS, NOTE, CONFIRM = range(7)
 CANCEL = cancel_row(CancelLog())
 
 
 async def log_contact(update: Update, context: BotContext) -> int:
-    """Log a contact from the one-line form, or start the guided dialog."""
+    """Log a contact from the one-line form, correct one, or start the guided dialog."""
     text = update.message.text.split(maxsplit=1)
+    if len(text) == 2 and is_correction(text[1]):
+        await correct_contact(update, context, text[1])
+        return ConversationHandler.END
     if len(text) == 2:
         try:
             draft = parse_log(text[1], context.clock.today())
@@ -155,6 +192,16 @@ async def log_contact(update: Update, context: BotContext) -> int:
             return ConversationHandler.END
         family = await load_family(update, context, draft.family_id, active=True)
         if family is None:
+            return ConversationHandler.END
+        try:
+            check_after_intake(
+                draft.contact_on,
+                family.code,
+                family.opened_on,
+                intake_example(family.code, family.opened_on),
+            )
+        except ParseError as error:
+            await reply(update, error.message)
             return ConversationHandler.END
         source = (update.effective_chat.id, update.message.message_id)
         found = _personal_data(context, draft.note)
@@ -194,7 +241,7 @@ async def ask_family(update: Update, context: BotContext) -> int:
     )
     await show(
         update,
-        _("Log a contact (1/5): which family? Tap one or type its code (e.g. F-0042)."),
+        _("Log a contact (1/6): which family? Tap one or type its code (e.g. F-0042)."),
         [*keyboard, CANCEL],
     )
     return FAMILY
@@ -213,6 +260,46 @@ async def on_family(update: Update, context: BotContext) -> int:
         if family is None:
             return FAMILY
     _draft(context).family_id = family.id
+    return await ask_date(update, context)
+
+
+async def ask_date(update: Update, context: BotContext) -> int:
+    """Today, yesterday (if the family was taken in by then), or a typed date."""
+    family = await context.storage.families.get(_draft(context).family_id)
+    today = context.clock.today()
+    choices = [button(_("Today"), DateChosen(days_back=0))]
+    if family is not None and family.opened_on < today:
+        choices.append(button(_("Yesterday"), DateChosen(days_back=1)))
+    await show(
+        update,
+        _(
+            "{code} (2/6): when was the contact? Tap or type a date (e.g. {example} or yesterday)."
+        ).format(
+            code=family_code(_draft(context).family_id),
+            example=typed_date(today - timedelta(days=3)),
+        ),
+        [choices, CANCEL],
+    )
+    return DATE
+
+
+async def on_date(update: Update, context: BotContext) -> int:
+    """A date button, or a typed date: today or earlier, and not before the intake."""
+    today = context.clock.today()
+    draft = _draft(context)
+    family = await context.storage.families.get(draft.family_id)
+    assert family is not None
+    try:
+        day = answered(
+            update,
+            DateChosen,
+            lambda pressed: today - timedelta(days=pressed.days_back),
+            lambda typed: parse_contact_date(typed, today),
+        )
+        check_after_intake(day, family.code, family.opened_on, typed_date(family.opened_on))
+    except ParseError as error:
+        return await not_understood(update, DATE, error.message)
+    draft.contact_on = day
     return await ask_type(update, context)
 
 
@@ -220,7 +307,7 @@ async def ask_type(update: Update, context: BotContext) -> int:
     keyboard = rows([button(kind.label, TypeChosen(contact_type=kind)) for kind in ContactType], 2)
     await show(
         update,
-        _("{code} (2/5): what kind of contact?").format(
+        _("{code} (3/6): what kind of contact?").format(
             code=family_code(_draft(context).family_id)
         ),
         [*keyboard, CANCEL],
@@ -243,7 +330,7 @@ async def ask_duration(update: Update, context: BotContext) -> int:
     )
     await show(
         update,
-        _("{code} (3/5): how long? Tap or type a duration (e.g. 45m, 1,5h).").format(
+        _("{code} (4/6): how long? Tap or type a duration (e.g. 45m, 1,5h).").format(
             code=family_code(_draft(context).family_id)
         ),
         [*keyboard, CANCEL],
@@ -273,7 +360,7 @@ async def ask_topics(update: Update, context: BotContext) -> int:
     keyboard.append([button(_("Done"), TopicsDone()), *CANCEL])
     await show(
         update,
-        _("{code} (4/5): which topics? Tap all that apply, then Done.").format(
+        _("{code} (5/6): which topics? Tap all that apply, then Done.").format(
             code=family_code(draft.family_id)
         ),
         keyboard,
@@ -297,7 +384,7 @@ async def ask_note(update: Update, context: BotContext) -> int:
     await show(
         update,
         _(
-            "{code} (5/5): add a short note, or tap Skip. No names or other identifying "
+            "{code} (6/6): add a short note, or tap Skip. No names or other identifying "
             "details, please. #struktur in the note reports a structural gap."
         ).format(code=family_code(_draft(context).family_id)),
         [[button(_("Skip"), NoteSkipped()), *CANCEL]],
@@ -451,7 +538,7 @@ async def _store(
             ),
         )
         return
-    lines = [_("✅ Contact saved:"), contact_summary(draft)]
+    lines = [_("✅ Contact no. {id} saved:").format(id=contact.id), contact_summary(draft)]
     flag = await context.storage.flags.for_contact(contact.id) if draft.structural_gap else None
     if flag is not None:
         lines.append(
@@ -476,8 +563,15 @@ async def undo_button(update: Update, context: BotContext) -> None:
     if not may_undo(
         contact.staff_id, contact.created_at, context.member.telegram_id, context.clock.now()
     ):
+        # An alert holds at most 200 characters.
         await query.answer(
-            _("A contact can be undone within 30 minutes of saving, by the person who saved it."),
+            _(
+                "The 30 minutes for undo have passed. Correct the contact instead, e.g. {example}"
+            ).format(example=CORRECT_EXAMPLE.format(id=contact.id))
+            if contact.staff_id == context.member.telegram_id
+            else _(
+                "A contact can be undone within 30 minutes of saving, by the person who saved it."
+            ),
             show_alert=True,
         )
         await remove_buttons(query)
@@ -494,21 +588,165 @@ async def undo_last(update: Update, context: BotContext) -> None:
     if contact is None or not may_undo(
         contact.staff_id, contact.created_at, member.telegram_id, context.clock.now()
     ):
-        await reply(
-            update,
+        lines = [
             _(
                 "There is nothing to undo: only a contact you saved in the last 30 minutes "
                 "can be undone."
-            ),
-        )
+            )
+        ]
+        if contact is not None:
+            lines.append(html.escape(_correct_hint(contact.id)))
+        await reply(update, "\n".join(lines))
         return
     await _remove(context, contact)
     await reply(update, _removed_text(contact))
 
 
+async def correct_contact(update: Update, context: BotContext, arguments: str) -> None:
+    """/log korrektur 12 datum 20.11. dauer 45m …: correct a contact after the undo window.
+    A new note that seems to contain personal data waits for Save anyway or Edit."""
+    try:
+        correction = parse_correction(arguments, context.clock.today())
+    except ParseError as error:
+        await reply(update, error.message)
+        return
+    contact = await _correctable(update, context, correction.contact_id)
+    if contact is None:
+        return
+    if correction.note is not None and correction.note != contact.note:
+        found = _personal_data(context, correction.note)
+        if found:
+            token = update.message.message_id
+            await hold_back(
+                update,
+                context,
+                HeldText(token, found, correction),
+                KeepCorrectedNote(token=token),
+                EditCorrectedNote(token=token),
+            )
+            return
+    await _correct(update, context, correction)
+
+
+async def _correctable(update: Update, context: BotContext, contact_id: int) -> Contact | None:
+    """The contact if the sender may correct it; an unknown one and another person's read
+    alike, so that the answer does not tell that it exists."""
+    member = context.member
+    contact = await context.storage.contacts.get(contact_id)
+    if contact is None or not may_correct(
+        contact.staff_id, member.telegram_id, sees_all_families(member.role)
+    ):
+        await reply(
+            update,
+            _(
+                "You have no contact no. {id} to correct. /family shows a family's recent "
+                "contacts with their numbers; a contact is corrected by the person who logged "
+                "it or by the coordination."
+            ).format(id=contact_id),
+        )
+        return None
+    return contact
+
+
+async def _correct(update: Update, context: BotContext, correction: ContactCorrection) -> None:
+    """Store the correction if it changes something and the family's data still exist."""
+    contact = await _correctable(update, context, correction.contact_id)
+    if contact is None:
+        return
+    family = await context.storage.families.get(contact.family_id)
+    assert family is not None
+    if family.erased_at is not None:
+        await reply(
+            update,
+            _(
+                "The data of {code} have been erased: its contacts can no longer be corrected."
+            ).format(code=family.code),
+        )
+        return
+    corrected = correction.applied_to(contact)
+    try:
+        check_after_intake(
+            corrected.contact_on,
+            family.code,
+            family.opened_on,
+            correction.dated_example(family.opened_on),
+        )
+    except ParseError as error:
+        await reply(update, error.message)
+        return
+    changes = contact_changes(contact, corrected)
+    if not changes:
+        await reply_with_case_details(
+            update,
+            context,
+            _("Contact no. {id} reads so already; nothing was changed:").format(id=contact.id)
+            + "\n"
+            + contact_summary(corrected),
+        )
+        return
+    stored = await context.storage.contacts.correct(
+        contact.id, corrected, audit_detail(contact.id, changes), context.member.telegram_id,
+        context.clock.now(),
+    )  # fmt: skip
+    if stored is None:  # undone a moment ago
+        await _correctable(update, context, contact.id)
+        return
+    _contact, flag = stored
+    lines = [
+        _("✏️ Contact no. {id} corrected:").format(id=contact.id),
+        contact_summary(corrected),
+        changes_line(changes),
+    ]
+    if flag is not None:
+        lines.append(
+            _("Structural gap #{id} recorded; the coordination has been told.").format(id=flag.id)
+        )
+    await reply_with_case_details(update, context, "\n".join(lines))
+    if flag is not None:
+        await notify_flag(context, flag)
+
+
+async def keep_corrected_note(update: Update, context: BotContext) -> None:
+    """Save anyway under a correction held back for its note: it is stored as typed."""
+    query = update.callback_query
+    held = take_held(context, KeepCorrectedNote.read(query.data).token, ContactCorrection)
+    if held is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await remove_buttons(query)
+    contact = await context.storage.contacts.get(held.record.contact_id)
+    code = contact.family_code if contact is not None else None
+    await audit_kept(context, "contact.personal_data_kept", held, code)
+    await _correct(update, context, held.record)
+
+
+async def edit_corrected_note(update: Update, context: BotContext) -> None:
+    """Edit under a correction held back for its note: it is forgotten."""
+    query = update.callback_query
+    held = take_held(context, EditCorrectedNote.read(query.data).token, ContactCorrection)
+    if held is None:
+        await held_button_expired(update)
+        return
+    await query.answer()
+    await edit_text(
+        query,
+        _(
+            "Nothing was changed. Please send the correction again with a note without "
+            "personal data, e.g. {example}"
+        ).format(example=html.escape(held.record.example() + " notiz Termin verschoben")),
+    )
+
+
 async def _remove(context: BotContext, contact: Contact) -> None:
     await context.storage.contacts.delete(
         contact.id, context.member.telegram_id, context.clock.now()
+    )
+
+
+def _correct_hint(contact_id: int) -> str:
+    return _("A contact that is wrong can be corrected, e.g. {example}").format(
+        example=CORRECT_EXAMPLE.format(id=contact_id)
     )
 
 
@@ -528,6 +766,10 @@ def handlers() -> list[BaseHandler]:
             FAMILY: [
                 CallbackQueryHandler(on_family, pattern=FamilyChosen.matches),
                 MessageHandler(typed, on_family),
+            ],
+            DATE: [
+                CallbackQueryHandler(on_date, pattern=DateChosen.matches),
+                MessageHandler(typed, on_date),
             ],
             TYPE: [CallbackQueryHandler(on_type, pattern=TypeChosen.matches)],
             DURATION: [
@@ -559,4 +801,6 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(undo_button, pattern=UndoContact.matches),
         CallbackQueryHandler(keep_logged_note, pattern=KeepLoggedNote.matches),
         CallbackQueryHandler(edit_logged_note, pattern=EditLoggedNote.matches),
+        CallbackQueryHandler(keep_corrected_note, pattern=KeepCorrectedNote.matches),
+        CallbackQueryHandler(edit_corrected_note, pattern=EditCorrectedNote.matches),
     ]

@@ -39,6 +39,7 @@ ACTION_LABELS: dict[str, LazyProxy] = {
         "Family code refused for a case conference (unknown or closed)"
     ),
     "contact.undo": lazy_gettext("Contact undone"),
+    "contact.correct": lazy_gettext("Contact corrected"),
     "dataexport": lazy_gettext("Family data exported (Art. 15)"),
     "export": lazy_gettext("Casework exported"),
     "family.create": lazy_gettext("Family registered"),

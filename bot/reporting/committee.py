@@ -327,7 +327,7 @@ def _programme(committee: Committee) -> Section:
             + "."
         )
     parts.append(
-        "Besetzt: Stellenanteile der an diesem Tag aktiven Mitarbeitenden (heutige Anteile)."
+        "Besetzt: die an diesem Tag gültigen Stellenanteile (/fte) der aktiven Mitarbeitenden."
     )
     return Section("1 Programm und Bausteine", parts)
 

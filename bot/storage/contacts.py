@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from bot.casework.contacts import Contact, ContactDraft, Saved
 from bot.casework.families import family_code
+from bot.casework.flags import Flag
 from bot.casework.vocabulary import (
     ContactType,
     FlagCategory,
@@ -134,6 +135,60 @@ class ContactStore:
             await self._audit.record(
                 "contact.undo", now, by, family_code(row["family_id"]), str(contact_id)
             )
+
+    async def correct(
+        self, contact_id: int, corrected: ContactDraft, detail: str, by: int, now: datetime
+    ) -> tuple[Contact, Flag | None] | None:
+        """Correct a contact: the old row goes and the corrected one comes with the same id,
+        in one transaction, so the running totals' triggers take the old figures back and
+        count the new ones exactly (rollups.py), whatever they count. Everything not
+        corrected stays: the author, when it was logged, its source (the update it came from,
+        delivered again, still finds it stored), reminders, flags raised from it. The
+        correction's audit line holds `detail` (old and new values, never the note); a note
+        corrected to mark a structural gap raises its flag. Returns the contact as it now
+        reads and the flag newly raised, if any; None if the contact is gone (undone)."""
+        async with self._db.transaction():
+            old = await self._db.fetch_one("SELECT * FROM contacts WHERE id = ?", (contact_id,))
+            if old is None:
+                return None
+            row = dict(old)
+            row.update(
+                contact_on=corrected.contact_on.isoformat(),
+                minutes=corrected.minutes,
+                contact_type=corrected.contact_type.value,
+                topics=topics_to_bits(corrected.topics),
+                note=self._db.cipher.seal(corrected.note),
+            )
+            # Flags raised from the contact would go with its row (ON DELETE CASCADE).
+            flag_ids = await self._db.fetch_all(
+                "UPDATE flags SET contact_id = NULL WHERE contact_id = ? RETURNING id",
+                (contact_id,),
+            )
+            # The contact is not logged anew: its audit trigger stays silent for this id.
+            await self._db.execute(
+                "UPDATE contact_correction SET contact_id = ? WHERE id = 1", (contact_id,)
+            )
+            await self._db.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+            columns = ", ".join(row)
+            marks = ", ".join("?" for _column in row)
+            rows = await self._db.fetch_all(
+                f"INSERT INTO contacts ({columns}) VALUES ({marks}) RETURNING *",
+                tuple(row.values()),
+            )
+            await self._db.execute("UPDATE contact_correction SET contact_id = NULL WHERE id = 1")
+            for flag_row in flag_ids:
+                await self._db.execute(
+                    "UPDATE flags SET contact_id = ? WHERE id = ?", (contact_id, flag_row["id"])
+                )
+            await self._audit.record(
+                "contact.correct", now, by, family_code(old["family_id"]), detail
+            )
+            flag = None
+            if corrected.structural_gap and not flag_ids:
+                flag = await self._flags.add(
+                    old["family_id"], FlagCategory.OTHER, corrected.note, by, now, contact_id
+                )
+        return contact_from_row(rows[0], self._db.cipher), flag
 
     async def forget_undone_before(self, before: datetime) -> int:
         """Retention: forget the sources of contacts undone before `before`; how many."""

@@ -38,9 +38,14 @@ class DemoStore:
         """Insert everything in one transaction; returns the number of contacts."""
         contacts = 0
         async with self._db.transaction():
-            # Millions of rows: count them once at the end instead of row by row.
-            for name in rollups.TRIGGER_NAMES:
-                await self._db.execute(f"DROP TRIGGER {name}")
+            # Millions of rows: count them once at the end instead of row by row. The
+            # triggers come back as the schema has them now (migrations replace some).
+            triggers = await self._db.fetch_all(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                ("contacts",),
+            )
+            for trigger in triggers:
+                await self._db.execute(f"DROP TRIGGER {trigger['name']}")
             await self._db.execute_many(
                 """
                 INSERT OR IGNORE INTO staff (telegram_id, username, display_name, role, team,
@@ -143,7 +148,9 @@ class DemoStore:
                     "INSERT INTO conference_families (conference_id, family_id) VALUES (?, ?)",
                     [(conference_id, family_id) for family_id in row[9]],
                 )
-            for statement in (*rollups.rebuild_statements(), *rollups.CURRENT_TRIGGERS):
+            for statement in rollups.rebuild_statements():
                 await self._db.execute(statement)
+            for trigger in triggers:
+                await self._db.execute(trigger["sql"])
         await self._db.execute("ANALYZE")
         return contacts

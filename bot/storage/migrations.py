@@ -605,4 +605,32 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX committee_reports_as_of ON committee_reports (as_of)",
         ),
     ),
+    Migration(
+        why="Contacts are corrected after the undo window: the corrected contact replaces the "
+        "old one under the same id (delete and insert in one transaction, so that the running "
+        "totals' triggers take back the old figures and count the new ones). The re-inserted "
+        "row is no new contact: while a correction runs, the one-row control table "
+        "contact_correction names its contact, and the audit trigger writes no 'contact.create' "
+        "for it (the correction writes its own line with old and new values). The trigger keeps "
+        "writing in cover for whom a contact was logged (migration 15).",
+        statements=(
+            """
+            CREATE TABLE contact_correction (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                contact_id INTEGER
+            )
+            """,
+            "INSERT INTO contact_correction (id, contact_id) VALUES (1, NULL)",
+            "DROP TRIGGER contacts_audit",
+            """
+            CREATE TRIGGER contacts_audit AFTER INSERT ON contacts
+            WHEN NEW.id IS NOT (SELECT contact_id FROM contact_correction WHERE id = 1)
+            BEGIN
+                INSERT INTO audit_log (at, actor_id, action, subject, detail, cover_for)
+                VALUES (NEW.created_at, NEW.staff_id, 'contact.create',
+                        printf('F-%04d', NEW.family_id), NEW.id, NEW.cover_for);
+            END
+            """,
+        ),
+    ),
 )

@@ -152,7 +152,8 @@ def _on_delete() -> str:
     """
 
 
-# Each contact's audit line, written in the statement that stores it.
+# Each contact's audit line, written in the statement that stores it. Migration 14 replaces
+# it with one that stays silent for a corrected contact stored again (ContactStore.correct).
 AUDIT_TRIGGER = """
     CREATE TRIGGER contacts_audit AFTER INSERT ON contacts BEGIN
         INSERT INTO audit_log (at, actor_id, action, subject, detail)
@@ -172,9 +173,6 @@ COVER_AUDIT_TRIGGER = """
                 printf('F-%04d', NEW.family_id), NEW.id, NEW.cover_for);
     END
 """
-# The triggers as the current schema has them (a bulk load drops and recreates these).
-CURRENT_TRIGGERS = (_on_insert(), _on_delete(), COVER_AUDIT_TRIGGER)
-TRIGGER_NAMES = ("contacts_rollup_insert", "contacts_rollup_delete", "contacts_audit")
 
 
 def rebuild_statements() -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from bot.core.offline import Person
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.conftest import ADMIN, TelegramUser, messages_to
 from tests.e2e.fake_bot_api import FakeBotApi
-from tests.helpers.texts import de
+from tests.helpers.texts import contact_saved, de
 
 CASE_MANAGER = Person(4004, "Anna", "anna_kim", "de")
 TYPES = ("hausbesuch", "beratung", "telefon", "video", "begleitung", "mail")
@@ -167,7 +167,7 @@ async def crash_run(
 
 
 def _confirmation_kinds() -> tuple[str, str]:
-    return de("✅ Contact saved:"), de("This contact was already saved:")
+    return contact_saved(), de("This contact was already saved:")
 
 
 async def settle(fake_api: FakeBotApi, report: CrashReport) -> None:

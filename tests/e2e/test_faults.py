@@ -21,7 +21,7 @@ from tests.e2e.conftest import (
     query,
 )
 from tests.e2e.fake_bot_api import FakeBotApi
-from tests.helpers.texts import de
+from tests.helpers.texts import contact_saved, de
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ COORDINATOR = Person(5005, "Konrad", "konrad_koord", "de")
 BLOCKING_COORDINATOR = Person(5006, "Berta", "berta_koord", "de")
 CASE_MANAGER = Person(4004, "Anna", "anna_kim", "de")
 OTHER_CASE_MANAGER = Person(4005, "Olga", "olga_kim", "de")
-SAVED = de("✅ Contact saved:")
+SAVED = contact_saved()
 ALREADY_SAVED = de("This contact was already saved:")
 APOLOGIES = (
     de(

@@ -10,7 +10,7 @@ import pytest
 from bot.core.offline import FaultKind, Person
 from tests.e2e.conftest import ADMIN, BotProcess, TelegramUser, eventually, messages_to, query
 from tests.e2e.fake_bot_api import FakeBotApi
-from tests.helpers.texts import de
+from tests.helpers.texts import contact_saved
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ async def test_sigterm_finishes_the_update_being_handled_and_keeps_the_others(
     stored_before = len(query(kim_bot.database, "SELECT id FROM contacts"))
     kept_in_outbox = query(kim_bot.database, "SELECT count(*) FROM outbox")[0][0]
     await kim_bot.start()
-    saved = de("✅ Contact saved:")
+    saved = contact_saved()
     await eventually(
         lambda: sum(text.startswith(saved) for text in messages_to(fake_api)) == MESSAGES
     )

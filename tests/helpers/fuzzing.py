@@ -530,7 +530,7 @@ class Fuzzer:
                 [family, one(CONTACT_DAYS), one(DURATIONS), one(CONTACT_TYPES), one(TOPICS),
                  pick(["", "", "", "ref jobcenter", "-> abh", "ref"]),
                  pick(["", "", "", f"next {one(FOLLOW_UPS)}", "wv"])]
-            ) + note,
+            ) + note if self.random.random() < 0.8 else self._correction(),
             "newfamily": lambda: f"{one(TOWNS)} {one(ORIGINS)} {one(HOUSEHOLDS)} "
             f"{one(LANGUAGES)},{one(LANGUAGES)} {pick(['', 'asylblg', 'sgb2', 'einwilligung'])}",
             "family": lambda: family,
@@ -617,6 +617,20 @@ class Fuzzer:
              pick(["Firma", "„Stadthalle Ahlen“", '""']), f"RE-{self.random.randint(1, 99)}",
              pick(["", "", "15.11.2026", "01.01.2030"]), pick(["Miete #raum", note])]
         )  # fmt: skip
+
+    def _correction(self) -> str:
+        """/log korrektur of a contact that exists mostly, with one to three fields."""
+        one, pick = self._one, self.random.choice
+        fields = [
+            f"{pick(['datum ', ''])}{one(CONTACT_DAYS) or 'gestern'}",
+            f"{pick(['dauer ', ''])}{one(DURATIONS)}",
+            f"{pick(['art ', ''])}{one(CONTACT_TYPES)}",
+            f"themen {one(TOPICS)}",
+            f"notiz {one(NOTES)}",
+        ]
+        chosen = self.random.sample(fields, self.random.randint(1, 3))
+        number = self.random.randint(1, 40) if self.random.random() < 0.9 else "x"
+        return " ".join([pick(["korrektur", "fix", "korrigieren"]), str(number), *chosen])
 
     def _one(self, words: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
         """A right word mostly, a wrong one now and then."""

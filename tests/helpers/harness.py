@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -74,6 +74,15 @@ class BotHarness:
             username=person.username,
             display_name=person.first_name,
         )
+
+    async def take_in(self, on: date) -> None:
+        """Date the intake of every family registered so far `on`: contacts before today
+        can be logged for them (never before their intake)."""
+        rows = await self.storage.db.fetch_all(
+            "UPDATE families SET opened_on = ? RETURNING id", (on.isoformat(),)
+        )
+        for row in rows:
+            self.storage.families.forget_cached(row["id"])
 
     async def send(
         self, person: Person, text: str, chat: dict[str, Any] | None = None

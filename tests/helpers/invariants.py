@@ -208,6 +208,15 @@ _RULES: tuple[tuple[str, str], ...] = (
         USING (source_chat_id, source_message_id)""",
     ),
     (
+        "a contact is dated on or after its family's intake",
+        """SELECT c.id FROM contacts c JOIN families f ON f.id = c.family_id
+        WHERE c.contact_on < f.opened_on""",
+    ),
+    (
+        "no correction of a contact is left half done",
+        "SELECT contact_id FROM contact_correction WHERE contact_id IS NOT NULL",
+    ),
+    (
         "the running totals count every contact and its minutes once",
         """SELECT 1 WHERE (SELECT coalesce(sum(contacts), 0) FROM contact_days)
                 != (SELECT count(*) FROM contacts)

@@ -44,3 +44,8 @@ def invitation_code(text: str) -> str:
     found = INVITATION_LINK.search(text)
     assert found, f"no invitation link in {text!r}"
     return found.group(1)
+
+
+def contact_saved(locale: str = "de") -> str:
+    """How the reply to a saved contact begins, whatever its number: "✅ Kontakt Nr. "."""
+    return in_locale(locale, "✅ Contact no. {id} saved:").split("{id}")[0]
