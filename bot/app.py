@@ -32,6 +32,7 @@ from bot.handlers import (
     expenses,
     exports,
     families,
+    familychanges,
     figures,
     flags,
     followups,
@@ -61,6 +62,7 @@ log = logging.getLogger(__name__)
 CAPABILITIES = (
     contacts,
     families,
+    familychanges,
     followups,
     flags,
     requests,

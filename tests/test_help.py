@@ -15,13 +15,13 @@ FIGURES = ["week", "month", "year"]
 MANAGING = ["caseload", "fte", "staffing", "export", "subscribe", "unsubscribe"]
 EXPECTED = {
     Role.CASE_MANAGER: [
-        *CASEWORK, "due", "flag", "interpreter", "requests", "cancelrequest", "translate",
-        *FIGURES, "language", "help", "cancel",
+        *CASEWORK, "editfamily", "due", "flag", "interpreter", "requests", "cancelrequest",
+        "translate", *FIGURES, "language", "help", "cancel",
     ],
     Role.COORDINATOR: [
-        *CASEWORK, "transfer", "due", "flag", "flags", "closeflag", "interpreter", "requests",
-        "cancelrequest", "approve", "reject", "invoice", "budget", "spend", "proof", "translate",
-        *FIGURES,
+        *CASEWORK, "transfer", "editfamily", "due", "flag", "flags", "closeflag", "interpreter",
+        "requests", "cancelrequest", "approve", "reject", "invoice", "budget", "spend", "proof",
+        "translate", *FIGURES,
         *MANAGING, "invite", "users", "language", "help", "cancel",
     ],
     Role.ADMIN: [

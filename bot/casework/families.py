@@ -232,6 +232,15 @@ def _erased_facts(family: Family) -> list[str]:
     ]
 
 
+def consent_already_recorded(family: Family) -> str | None:
+    """The one rule of recording consent (/consent and /editfamily): once, while not given."""
+    if family.consent_on is None:
+        return None
+    return _("Written consent of {code} was already recorded on {date}.").format(
+        code=family.code, date=format_date(family.consent_on)
+    )
+
+
 def consent_line(family: Family) -> str:
     if family.consent_on:
         return _("Written consent: given on {date}").format(date=format_date(family.consent_on))

@@ -24,6 +24,7 @@ from bot.casework.families import (
     MAX_HOUSEHOLD,
     Family,
     FamilyDraft,
+    consent_already_recorded,
     draft_summary,
     family_card,
     family_line,
@@ -37,7 +38,7 @@ from bot.casework.vocabulary import BenefitSystem
 from bot.context import BotContext, Dialog
 from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, country_name, format_date, language_name, lazy_gettext, ngettext
+from bot.core.i18n import _, country_name, language_name, lazy_gettext, ngettext
 from bot.core.names import find_country, find_language
 from bot.core.parsing import ParseError
 from bot.handlers.common import (
@@ -554,13 +555,8 @@ async def record_consent(update: Update, context: BotContext) -> None:
     family = await find_family(update, context, context.args[0], active=True)
     if family is None:
         return
-    if family.consent_on is not None:
-        await reply(
-            update,
-            _("Written consent of {code} was already recorded on {date}.").format(
-                code=family.code, date=format_date(family.consent_on)
-            ),
-        )
+    if already := consent_already_recorded(family):
+        await reply(update, already)
         return
     await context.storage.families.record_consent(
         family.id, context.clock.today(), context.member.telegram_id, context.clock.now()
