@@ -62,6 +62,13 @@ class DemoStore:
                 """,
                 data.families,
             )
+            await self._db.execute_many(
+                """
+                INSERT INTO family_changes (family_id, valid_from, town, benefit, active, fled)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                data.family_changes,
+            )
             for chunk in _chunks(data.contacts):
                 await self._db.execute_many(
                     """
