@@ -25,8 +25,8 @@ from bot.core.parsing import ParseError, parse_full_date, quoted
 from bot.core.terms import Term, define_terms, join_phrases
 from bot.core.text import yes_no
 
-EDIT_EXAMPLE = "/editfamily F-0042 town Beckum"
-DATED_EXAMPLE = "/editfamily F-0042 benefit SGB II from 01.11.2026"
+EDIT_EXAMPLE = "/editfamily F-0042 ort Beckum"
+DATED_EXAMPLE = "/editfamily F-0042 rechtskreis SGB II ab 01.11.2026"
 
 
 class FamilyField(Term):
@@ -162,8 +162,8 @@ def _split_from(tokens: list[str], field: FamilyField) -> tuple[list[str], date 
         )
     if at + 2 != len(tokens):
         raise ParseError(
-            _("“from” needs one date with its year after it. Example: {example}").format(
-                example=DATED_EXAMPLE
+            _("“{word}” needs one date with its year after it. Example: {example}").format(
+                word=quoted(tokens[at]), example=DATED_EXAMPLE
             )
         )
     return tokens[:at], parse_full_date(tokens[at + 1], "01.11.2026")
@@ -194,8 +194,8 @@ def _read_value(
     else:
         raise ParseError(
             _(
-                "“{text}” is neither yes nor no. Examples: /editfamily F-0042 consent yes, "
-                "/editfamily F-0042 consent no"
+                "“{text}” is neither yes nor no. Examples: /editfamily F-0042 einwilligung ja, "
+                "/editfamily F-0042 einwilligung nein"
             ).format(text=quoted(text))
         )
 
@@ -210,17 +210,17 @@ def _what_to_change() -> str:
 def _missing_value(field: FamilyField) -> str:
     examples = {
         FamilyField.TOWN: EDIT_EXAMPLE,
-        FamilyField.HOUSEHOLD: "/editfamily F-0042 size 5",
-        FamilyField.LANGUAGES: "/editfamily F-0042 languages uk,ru",
+        FamilyField.HOUSEHOLD: "/editfamily F-0042 größe 5",
+        FamilyField.LANGUAGES: "/editfamily F-0042 sprachen uk,ru",
         FamilyField.BENEFIT: DATED_EXAMPLE,
-        FamilyField.CONSENT: "/editfamily F-0042 consent yes",
+        FamilyField.CONSENT: "/editfamily F-0042 einwilligung ja",
     }
     return _("What is the new value? Example: {example}").format(example=examples[field])
 
 
 def check_valid_from(day: date, family: Family, last_change_on: date, today: date) -> None:
     """A dated change holds from a day between the last change (or the intake) and today."""
-    example = DATED_EXAMPLE.replace("01.11.2026", today.strftime("%d.%m.%Y"))
+    example = DATED_EXAMPLE.replace("01.11.2026", f"{today:%d.%m.%Y}")
     if day > today:
         raise ParseError(
             _("{date} is in the future: a change holds from today or an earlier day. "
