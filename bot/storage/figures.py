@@ -48,7 +48,7 @@ class FigureStore:
                 f"""
                 SELECT contact_type, town, benefit, sum(contacts), sum(minutes), {_TOPIC_SUMS}
                 FROM contact_days WHERE day >= ? AND day < ?
-                GROUP BY contact_type, town, benefit
+                GROUP BY contact_type, town, benefit HAVING sum(contacts) > 0
                 """,
                 (period.start.isoformat(), period.end.isoformat()),
             )
