@@ -4,8 +4,10 @@ values valid on its day, however the changes and contacts arrive."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 
 from bot.casework.contacts import ContactDraft
@@ -545,3 +547,34 @@ async def test_the_week_in_english_names_benefit_systems_and_teams(county: BotHa
         "SGB XII (social welfare office) 1"
     ) in text
     assert "<b>By team</b>\nCase Management: 2 (+1) · 1.3 h" in text
+
+
+async def test_the_export_counts_by_benefit_system_and_team_of_each_contacts_day(
+    county: BotHarness,
+) -> None:
+    calls = await county.send(COORDINATOR, "/export 01.11.2026 24.11.2026")
+
+    [xlsx, _csv] = [call.uploads["document"] for call in calls if call.method == "sendDocument"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    contacts, groups = book.worksheets[0], book.worksheets[-1]
+    # Town (column H), benefit system (L) and team (M) of each contact's day, by date.
+    assert [
+        (row[7], row[11], row[12]) for row in contacts.iter_rows(min_row=2, values_only=True)
+    ] == [
+        ("Ahlen", "AsylbLG", "Case Management"),  # 03.11.
+        ("Telgte", "SGB XII (Sozialamt)", "Koordination"),  # 05.11.
+        ("Ahlen", "AsylbLG", "Case Management"),  # 10.11.
+        ("Ahlen", "SGB II (Jobcenter)", "Case Management"),  # 17.11.
+        ("Beckum", "SGB II (Jobcenter)", "Case Management"),  # 20.11.
+    ]
+    assert groups.title == "Nach Rechtskreis und Team"
+    # Contacts and minutes as in /month; active families at the end of 24.11.2026.
+    assert [list(row) for row in groups.iter_rows(values_only=True)] == [
+        ["Gruppe", "Name", "Kontakte", "Minuten", "Aktive Familien zum Ende"],
+        ["Rechtskreis", "SGB II (Jobcenter)", 2, 75, 1],
+        ["Rechtskreis", "SGB XII (Sozialamt)", 1, 20, 1],
+        ["Rechtskreis", "AsylbLG", 2, 75, 0],
+        ["Rechtskreis", "keiner/unbekannt", 0, 0, 0],
+        ["Team", "Case Management", 4, 150, None],
+        ["Team", "Koordination", 1, 20, None],
+    ]

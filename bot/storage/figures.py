@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime, timedelta
 
@@ -23,6 +24,18 @@ _MINE_AT_END = """
         AND h.valid_from = (SELECT max(valid_from) FROM family_changes
                             WHERE family_id = f.id AND valid_from < :end)
     WHERE f.case_manager_id = :staff"""
+# Active families at :end by benefit system: of the county, of a person's caseload.
+_ACTIVE_BY_BENEFIT = """
+    SELECT benefit, sum(families) AS families FROM caseload_days WHERE day < :end
+    GROUP BY benefit"""
+_MINE_BY_BENEFIT = f"""
+    SELECT h.benefit, count(*) AS families FROM {_MINE_AT_END} AND h.active
+    GROUP BY h.benefit"""
+# Contacts and minutes of the period :key by the team of who logged them (as it is now).
+_BY_TEAM = """
+    SELECT s.team, sum(p.contacts) AS contacts, sum(p.minutes) AS minutes
+    FROM staff_periods AS p JOIN staff AS s ON s.telegram_id = p.staff_id
+    WHERE p.period = :key GROUP BY s.team"""
 
 
 class FigureStore:
@@ -97,8 +110,16 @@ class FigureStore:
             by_staff=await self._by_staff(period.key) if per_person and staff_id is None else [],
             reopened_families=single["reopened"],
             by_benefit=by_benefit,
-            active_by_benefit=await self._active_by_benefit(period, staff_id),
-            by_team=await self._by_team(period.key) if staff_id is None else {},
+            active_by_benefit={
+                _benefit(benefit): count
+                for benefit, count in json.loads(single["active_by_benefit"]).items()
+                if count
+            },
+            by_team={
+                Team(team): Count(contacts, minutes)
+                for team, contacts, minutes in json.loads(single["by_team"])
+                if contacts
+            },
         )
 
     async def _single_values(
@@ -118,11 +139,15 @@ class FigureStore:
                     AS reached,
                 coalesce((SELECT families_ukraine FROM period_totals WHERE period = :key), 0)
                     AS reached_ukraine"""
-            active = """
+            active = f"""
                 (SELECT coalesce(sum(families), 0) FROM caseload_days WHERE day < :end)
                     AS active,
                 (SELECT coalesce(sum(families), 0) FROM caseload_days
-                 WHERE day < :end AND fled) AS active_ukraine"""
+                 WHERE day < :end AND fled) AS active_ukraine,
+                (SELECT json_group_object(benefit, families) FROM ({_ACTIVE_BY_BENEFIT}))
+                    AS active_by_benefit,
+                (SELECT json_group_array(json_array(team, contacts, minutes))
+                 FROM ({_BY_TEAM})) AS by_team"""
         else:
             mine = "AND case_manager_id = :staff"
             requester = "AND requested_by = :staff"
@@ -137,7 +162,10 @@ class FigureStore:
             active = f"""
                 (SELECT count(*) FROM {_MINE_AT_END} AND h.active) AS active,
                 (SELECT count(*) FROM {_MINE_AT_END} AND h.active AND h.fled)
-                    AS active_ukraine"""
+                    AS active_ukraine,
+                (SELECT json_group_object(benefit, families) FROM ({_MINE_BY_BENEFIT}))
+                    AS active_by_benefit,
+                '[]' AS by_team"""
         changes = "family_changes AS h WHERE h.valid_from >= :start AND h.valid_from < :end"
         if staff_id is not None:
             changes += (
@@ -174,36 +202,10 @@ class FigureStore:
             },
         )
 
-    async def _active_by_benefit(
-        self, period: Period, staff_id: int | None
-    ) -> dict[BenefitSystem | None, int]:
-        """Active families at the period's end by the benefit system they had then."""
-        if staff_id is None:
-            rows = await self._db.fetch_all(
-                """
-                SELECT benefit, sum(families) FROM caseload_days WHERE day < :end
-                GROUP BY benefit
-                """,
-                {"end": period.end.isoformat()},
-            )
-        else:
-            rows = await self._db.fetch_all(
-                f"SELECT h.benefit, count(*) FROM {_MINE_AT_END} AND h.active GROUP BY h.benefit",
-                {"end": period.end.isoformat(), "staff": staff_id},
-            )
+    async def active_by_benefit(self, end: date) -> dict[BenefitSystem | None, int]:
+        """Families active at the start of `end` by the benefit system they had then."""
+        rows = await self._db.fetch_all(_ACTIVE_BY_BENEFIT, {"end": end.isoformat()})
         return {_benefit(row[0]): row[1] for row in rows if row[1]}
-
-    async def _by_team(self, key: str) -> dict[Team, Count]:
-        """Contacts and minutes by the team of the person who logged them (as it is now)."""
-        rows = await self._db.fetch_all(
-            """
-            SELECT s.team, sum(p.contacts), sum(p.minutes)
-            FROM staff_periods AS p JOIN staff AS s ON s.telegram_id = p.staff_id
-            WHERE p.period = ? GROUP BY s.team
-            """,
-            (key,),
-        )
-        return {Team(row[0]): Count(row[1], row[2]) for row in rows if row[1]}
 
     async def _by_staff(self, key: str) -> list[StaffFigures]:
         rows = await self._db.fetch_all(
