@@ -98,6 +98,17 @@ _NO = {"no", "nein", "n", "withdrawn", "widerrufen", "zurückgezogen", "ні", "
 _FROM = {"from", "ab", "seit", "від", "з"}
 
 
+@dataclass(frozen=True)
+class FamilyChange:
+    """One row of a family's history: its town, benefit system and state from a day on."""
+
+    valid_from: date
+    town: str
+    benefit_system: BenefitSystem | None
+    active: bool
+    fled_ukraine: bool
+
+
 @dataclass
 class FamilyEdit:
     """One change of a family's record, filled by the one-line form or the dialog."""

@@ -44,6 +44,8 @@ class FamilyData:
     requests: Sequence[Any]
     flags: Sequence[Any]
     audit: Sequence[AuditLine]
+    # Town, benefit system and state, each from a day on (/editfamily, closing, reopening).
+    changes: Sequence[Any] = ()
 
 
 def fields_of(record: Any) -> dict[str, Any]:
@@ -76,6 +78,7 @@ def export_json(data: FamilyData, exported_at: datetime, exported_by: str) -> by
         "follow_ups": [_json_record(entry) for entry in data.follow_ups],
         "interpreter_requests": [_json_record(request) for request in data.requests],
         "flags": [_json_record(flag) for flag in data.flags],
+        "changes": [_json_record(change) for change in data.changes],
         "audit": [
             {
                 "at": line.at.isoformat(),
@@ -175,6 +178,8 @@ FIELD_LABELS = {
     "discussion": lazy_gettext("discussion note"),
     "progress_at": lazy_gettext("in progress since"),
     "actions": lazy_gettext("partners and actions"),
+    "valid_from": lazy_gettext("valid from"),
+    "active": lazy_gettext("active"),
 }
 
 
@@ -214,6 +219,7 @@ def export_workbook(
         (_("Follow-ups"), data.follow_ups),
         (_("Interpreter requests"), data.requests),
         (_("Structural gaps"), data.flags),
+        (_("Changes"), data.changes),
     ):
         if records:
             sheets.append(_records_sheet(title, records, tz, type(records[0])))
