@@ -123,13 +123,6 @@ class FamilyEdit:
     # The day a dated change holds from; None: today.
     valid_from: date | None = None
 
-    def toggle_language(self, code: str) -> None:
-        """Add a language, or take it away again, keeping the order they were chosen in."""
-        if code in self.languages:
-            self.languages = tuple(known for known in self.languages if known != code)
-        else:
-            self.languages = (*self.languages, code)
-
 
 def parse_edit_family(arguments: str, towns: tuple[str, ...]) -> FamilyEdit:
     """`F-0042 town Beckum`, `… size 5`, `… languages uk,ru`, `… benefit SGB II [from
@@ -288,21 +281,17 @@ def _benefit(system: BenefitSystem | None) -> str:
 
 def old_value(family: Family, edit: FamilyEdit) -> str:
     """The family's value of the edited field as it reads now."""
-    field = edit.field
-    if field is FamilyField.TOWN:
-        return family.town
-    if field is FamilyField.HOUSEHOLD:
-        return str(family.household_size)
-    if field is FamilyField.LANGUAGES:
-        return _languages(family.languages)
-    if field is FamilyField.BENEFIT:
-        return _benefit(family.benefit_system)
-    if field is FamilyField.CONSENT:
-        return yes_no(family.consent_on is not None)
-    return _("closed") if not family.active else _("active")
+    if edit.field is FamilyField.REOPEN:
+        return _("active") if family.active else _("closed")
+    now = FamilyEdit(
+        family.id, edit.field, family.town, family.household_size, family.languages,
+        family.benefit_system, family.consent_on is not None,
+    )  # fmt: skip
+    return new_value(now)
 
 
 def new_value(edit: FamilyEdit) -> str:
+    """The edited field's value as the change sets it."""
     field = edit.field
     if field is FamilyField.TOWN:
         return str(edit.town)

@@ -9,11 +9,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 from telegram.ext import filters as message_filters
 
 from bot.casework.families import (
-    FREQUENT_LANGUAGES,
     MAX_HOUSEHOLD,
     Family,
     parse_household_size,
-    parse_languages,
 )
 from bot.casework.familychanges import (
     EDIT_EXAMPLE,
@@ -26,11 +24,12 @@ from bot.casework.familychanges import (
 )
 from bot.casework.vocabulary import BenefitSystem
 from bot.context import BotContext, Dialog
-from bot.core.callbacks import CallbackData, LanguageCode
+from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, language_name, lazy_gettext
+from bot.core.i18n import _, lazy_gettext
 from bot.core.parsing import ParseError
 from bot.handlers.common import (
+    LanguageButton,
     TownButton,
     answered,
     answered_town,
@@ -40,6 +39,7 @@ from bot.handlers.common import (
     dialog,
     end_dialog,
     find_family,
+    language_keyboard,
     load_family,
     not_understood,
     pressed_elsewhere,
@@ -49,6 +49,7 @@ from bot.handlers.common import (
     reply_with_case_details,
     rows,
     show,
+    toggled_languages,
     town_keyboard,
     use_buttons,
 )
@@ -82,8 +83,8 @@ class EditLanguagesDone(CallbackData, prefix="ef:lang:done"):
     pass
 
 
-class EditLanguageToggled(CallbackData, prefix="ef:lang"):
-    code: LanguageCode
+class EditLanguageToggled(LanguageButton, prefix="ef:lang"):
+    pass
 
 
 class EditBenefitChosen(CallbackData, prefix="ef:benefit"):
@@ -266,19 +267,9 @@ async def on_household(update: Update, context: BotContext) -> int:
 
 
 async def ask_languages(update: Update, context: BotContext) -> int:
-    edit = _edit(context)
-    choices = list(dict.fromkeys([*FREQUENT_LANGUAGES, *edit.languages]))
-    keyboard = rows(
-        [
-            button(
-                ("✓ " if code in edit.languages else "") + language_name(code),
-                EditLanguageToggled(code=code),
-            )
-            for code in choices
-        ],
-        3,
+    keyboard = language_keyboard(
+        _edit(context).languages, EditLanguageToggled, EditLanguagesDone(), CANCEL
     )
-    keyboard.append([button(_("Done"), EditLanguagesDone()), *CANCEL])
     await show(
         update,
         _(
@@ -293,15 +284,7 @@ async def ask_languages(update: Update, context: BotContext) -> int:
 async def on_language(update: Update, context: BotContext) -> int:
     """Toggle a language button, or type languages (the step is asked again either way)."""
     edit = _edit(context)
-    if update.callback_query:
-        edit.toggle_language(EditLanguageToggled.read(update.callback_query.data).code)
-        return await ask_languages(update, context)
-    try:
-        for code in parse_languages(update.message.text):
-            if code not in edit.languages:
-                edit.toggle_language(code)
-    except ParseError as error:
-        await reply(update, error.message)
+    edit.languages = await toggled_languages(update, edit.languages, EditLanguageToggled)
     return await ask_languages(update, context)
 
 
