@@ -578,3 +578,22 @@ async def test_the_export_counts_by_benefit_system_and_team_of_each_contacts_day
         ["Team", "Case Management", 4, 150, None],
         ["Team", "Koordination", 1, 20, None],
     ]
+
+
+async def test_an_erased_family_can_no_longer_change(staff: BotHarness) -> None:
+    bot = staff
+    await family(bot, "Ahlen", BenefitSystem.SGB_II, date(2026, 10, 1))
+    await bot.storage.families.close(
+        1, None, CASE_MANAGER.id, date(2026, 11, 10), berlin_midnight(date(2026, 11, 10))
+    )
+    await bot.storage.erasure.erase_family(1, bot.time(), ADMIN.id, "request")
+
+    dialog = only_text(await bot.send(CASE_MANAGER, "/editfamily F-0001"))
+    reopen = only_text(await bot.send(CASE_MANAGER, "/editfamily F-0001 reopen"))
+
+    erased = (
+        "Die personenbezogenen Angaben von F-0001 wurden am 24.11.2026 gelöscht: Die Familie "
+        "kann nicht mehr geändert werden. Legen Sie sie mit /newfamily neu an."
+    )
+    assert dialog == reopen == erased
+    assert (await bot.storage.families.get(1)).active is False

@@ -247,13 +247,20 @@ def check_valid_from(day: date, family: Family, last_change_on: date, today: dat
         )  # fmt: skip
 
 
+def unchangeable(family: Family) -> str | None:
+    """Why nothing of this family can change any more, or None."""
+    if family.erased_at is None:
+        return None
+    return _(
+        "The personal data of {code} were erased on {date}: it can no longer be changed. "
+        "Register the family again with /newfamily."
+    ).format(code=family.code, date=format_date(family.erased_at))
+
+
 def refusal(family: Family, edit: FamilyEdit) -> str | None:
     """Why the change cannot be made to this family, or None."""
-    if family.erased_at is not None:
-        return _(
-            "The personal data of {code} were erased on {date}: it can no longer be changed. "
-            "Register the family again with /newfamily."
-        ).format(code=family.code, date=format_date(family.erased_at))
+    if why := unchangeable(family):
+        return why
     if edit.field is FamilyField.REOPEN:
         if family.active:
             return _("{code} is active: there is nothing to reopen.").format(code=family.code)

@@ -21,6 +21,7 @@ from bot.casework.familychanges import (
     check_valid_from,
     parse_edit_family,
     refusal,
+    unchangeable,
 )
 from bot.casework.vocabulary import BenefitSystem
 from bot.context import BotContext, Dialog
@@ -130,8 +131,8 @@ async def edit_family(update: Update, context: BotContext) -> int:
     family = await find_family(update, context, context.args[0])
     if family is None:
         return ConversationHandler.END
-    if family.erased_at is not None:
-        await reply(update, str(refusal(family, FamilyEdit(field=FamilyField.REOPEN))))
+    if why := unchangeable(family):
+        await reply(update, why)
         return ConversationHandler.END
     context.user_data.family_edit = Dialog(FamilyEdit(family_id=family.id))
     return await ask_field(update, context, family)
