@@ -24,13 +24,14 @@ _MINE_AT_END = """
         AND h.valid_from = (SELECT max(valid_from) FROM family_changes
                             WHERE family_id = f.id AND valid_from < :end)
     WHERE f.case_manager_id = :staff"""
-# Active families at :end by benefit system: of the county, of a person's caseload.
-_ACTIVE_BY_BENEFIT = """
-    SELECT benefit, sum(families) AS families FROM caseload_days WHERE day < :end
-    GROUP BY benefit"""
-_MINE_BY_BENEFIT = f"""
-    SELECT h.benefit, count(*) AS families FROM {_MINE_AT_END} AND h.active
-    GROUP BY h.benefit"""
+# Active families at :end by benefit system and Ukraine flag: of the county (one pass over
+# the running totals), of a person's caseload.
+_ACTIVE_AT_END = """
+    SELECT benefit, fled, sum(families) AS families FROM caseload_days WHERE day < :end
+    GROUP BY benefit, fled"""
+_MINE_ACTIVE_AT_END = f"""
+    SELECT h.benefit, h.fled, count(*) AS families FROM {_MINE_AT_END} AND h.active
+    GROUP BY h.benefit, h.fled"""
 # Contacts and minutes of the period :key by the team of who logged them (as it is now).
 _BY_TEAM = """
     SELECT s.team, sum(p.contacts) AS contacts, sum(p.minutes) AS minutes
@@ -91,6 +92,10 @@ class FigureStore:
             for bit, topic in enumerate(Topic):
                 by_topic[topic] += row[5 + bit]
         single = await self._single_values(period, start_at, end_at, staff_id)
+        active = {
+            (_benefit(benefit), bool(fled)): count
+            for benefit, fled, count in json.loads(single["active_counts"])
+        }
         return PeriodFigures(
             contacts=sum(count.contacts for count in by_type.values()),
             minutes=sum(count.minutes for count in by_type.values()),
@@ -101,8 +106,8 @@ class FigureStore:
             by_town=by_town,
             new_families=single["opened"],
             closed_families=single["closed"],
-            active_at_end=single["active"],
-            active_ukraine_at_end=single["active_ukraine"],
+            active_at_end=sum(active.values()),
+            active_ukraine_at_end=sum(count for (_system, fled), count in active.items() if fled),
             requests=single["requests"],
             interpreting_spent_cents=single["spent"] + micro_to_cents(single["machine"]),
             flags_raised=single["raised"],
@@ -110,11 +115,7 @@ class FigureStore:
             by_staff=await self._by_staff(period.key) if per_person and staff_id is None else [],
             reopened_families=single["reopened"],
             by_benefit=by_benefit,
-            active_by_benefit={
-                _benefit(benefit): count
-                for benefit, count in json.loads(single["active_by_benefit"]).items()
-                if count
-            },
+            active_by_benefit=_by_benefit(active),
             by_team={
                 Team(team): Count(contacts, minutes)
                 for team, contacts, minutes in json.loads(single["by_team"])
@@ -140,12 +141,8 @@ class FigureStore:
                 coalesce((SELECT families_ukraine FROM period_totals WHERE period = :key), 0)
                     AS reached_ukraine"""
             active = f"""
-                (SELECT coalesce(sum(families), 0) FROM caseload_days WHERE day < :end)
-                    AS active,
-                (SELECT coalesce(sum(families), 0) FROM caseload_days
-                 WHERE day < :end AND fled) AS active_ukraine,
-                (SELECT json_group_object(benefit, families) FROM ({_ACTIVE_BY_BENEFIT}))
-                    AS active_by_benefit,
+                (SELECT json_group_array(json_array(benefit, fled, families))
+                 FROM ({_ACTIVE_AT_END})) AS active_counts,
                 (SELECT json_group_array(json_array(team, contacts, minutes))
                  FROM ({_BY_TEAM})) AS by_team"""
         else:
@@ -160,11 +157,8 @@ class FigureStore:
                  WHERE r.period = :key AND r.staff_id = :staff AND f.fled_ukraine)
                     AS reached_ukraine"""
             active = f"""
-                (SELECT count(*) FROM {_MINE_AT_END} AND h.active) AS active,
-                (SELECT count(*) FROM {_MINE_AT_END} AND h.active AND h.fled)
-                    AS active_ukraine,
-                (SELECT json_group_object(benefit, families) FROM ({_MINE_BY_BENEFIT}))
-                    AS active_by_benefit,
+                (SELECT json_group_array(json_array(benefit, fled, families))
+                 FROM ({_MINE_ACTIVE_AT_END})) AS active_counts,
                 '[]' AS by_team"""
         changes = "family_changes AS h WHERE h.valid_from >= :start AND h.valid_from < :end"
         if staff_id is not None:
@@ -204,8 +198,8 @@ class FigureStore:
 
     async def active_by_benefit(self, end: date) -> dict[BenefitSystem | None, int]:
         """Families active at the start of `end` by the benefit system they had then."""
-        rows = await self._db.fetch_all(_ACTIVE_BY_BENEFIT, {"end": end.isoformat()})
-        return {_benefit(row[0]): row[1] for row in rows if row[1]}
+        rows = await self._db.fetch_all(_ACTIVE_AT_END, {"end": end.isoformat()})
+        return _by_benefit({(_benefit(row[0]), bool(row[1])): row[2] for row in rows})
 
     async def _by_staff(self, key: str) -> list[StaffFigures]:
         rows = await self._db.fetch_all(
@@ -235,6 +229,15 @@ class FigureStore:
             if row[2]:
                 by_monday[date.fromisoformat(row[0])].contacts[ContactType(row[1])] = row[2]
         return result
+
+
+def _by_benefit(
+    active: dict[tuple[BenefitSystem | None, bool], int],
+) -> dict[BenefitSystem | None, int]:
+    by_benefit: dict[BenefitSystem | None, int] = {}
+    for (system, _fled), count in active.items():
+        by_benefit[system] = by_benefit.get(system, 0) + count
+    return {system: count for system, count in by_benefit.items() if count}
 
 
 def _benefit(stored: str) -> BenefitSystem | None:
