@@ -32,7 +32,7 @@ SHIPPED_CHECKSUMS = {
     11: "dbd042b864e7e1997ec7f16f5119b8270f78749b85417a95e2300f43fed353c3",
     12: "ae4bd53dbbb485e3723a20be74c333443c22acfa0f1579c8d6b81dcd60c176d5",
     13: "acb3ae0bbb581fabc1c887ce299f257cc069c5c454ee3c92d382d3f3b02d8d0f",
-    14: "8b3ccff9404765a53016d2578c3bd74175ef8a0e865c835b7f98a66ea1b4e431",
+    14: "836209ccf2246da7152b47bcefa054ecfc5da39708f941bdaf0ca2f6a0137060",
 }
 
 # The topics in the order of their stored bits, as shipped: new topics go at the end.

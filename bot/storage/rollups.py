@@ -343,27 +343,21 @@ def _family_contacts(family: str | None) -> str:
         {mine} GROUP BY 1, 2, 3, 4, 5"""
 
 
-def _add_contacts(family: str | None) -> str:
+def _count_contacts(family: str | None, sign: int = 1) -> str:
+    """Add (sign 1) the contacts of one family (or all) to contact_days with the values
+    valid on their days, or take them away again (-1; their rows exist then)."""
+    signed = ", ".join(
+        f"{sign} * {column}"
+        for column in ("contacts", "minutes", *(f"topic_{bit}" for bit in range(TOPICS)))
+    )
     add = ", ".join(f"topic_{bit} = topic_{bit} + excluded.topic_{bit}" for bit in range(TOPICS))
     return f"""
         INSERT INTO contact_days (day, contact_type, town, benefit, fled, contacts, minutes,
             {_TOPIC_COLUMNS})
-        SELECT * FROM ({_family_contacts(family)}) WHERE true
+        SELECT day, contact_type, town, benefit, fled, {signed}
+        FROM ({_family_contacts(family)}) WHERE true
         ON CONFLICT DO UPDATE SET contacts = contacts + excluded.contacts,
             minutes = minutes + excluded.minutes, {add};"""
-
-
-def _take_contacts(family: str) -> str:
-    take = ", ".join(
-        f"topic_{bit} = contact_days.topic_{bit} - counted.topic_{bit}" for bit in range(TOPICS)
-    )
-    return f"""
-        UPDATE contact_days SET contacts = contact_days.contacts - counted.contacts,
-            minutes = contact_days.minutes - counted.minutes, {take}
-        FROM ({_family_contacts(family)}) AS counted
-        WHERE contact_days.day = counted.day AND contact_days.contact_type = counted.contact_type
-          AND contact_days.town = counted.town AND contact_days.benefit = counted.benefit
-          AND contact_days.fled = counted.fled;"""
 
 
 def _caseload(row: str, values: str, day: str, sign: int) -> str:
@@ -413,12 +407,12 @@ _FAMILY_OPENED = f"""
 _CHANGE_INSERTED = (
     f"""
     CREATE TRIGGER family_changes_insert_before BEFORE INSERT ON family_changes BEGIN
-        {_take_contacts("NEW.family_id")}
+        {_count_contacts("NEW.family_id", -1)}
     END
     """,
     f"""
     CREATE TRIGGER family_changes_insert AFTER INSERT ON family_changes BEGIN
-        {_add_contacts("NEW.family_id")}
+        {_count_contacts("NEW.family_id")}
         {_move_caseload("NEW", 1)}
     END
     """,
@@ -426,12 +420,12 @@ _CHANGE_INSERTED = (
 _CHANGE_DELETED = (
     f"""
     CREATE TRIGGER family_changes_delete_before BEFORE DELETE ON family_changes BEGIN
-        {_take_contacts("OLD.family_id")}
+        {_count_contacts("OLD.family_id", -1)}
     END
     """,
     f"""
     CREATE TRIGGER family_changes_delete AFTER DELETE ON family_changes BEGIN
-        {_add_contacts("OLD.family_id")}
+        {_count_contacts("OLD.family_id")}
         {_move_caseload("OLD", -1)}
     END
     """,
@@ -441,7 +435,7 @@ FAMILY_TRIGGERS = (_FAMILY_OPENED, *_CHANGE_INSERTED, *_CHANGE_DELETED)
 TRIGGERS = (*CONTACT_TRIGGERS, AUDIT_TRIGGER, *FAMILY_TRIGGERS)
 TRIGGER_NAMES = tuple(re.search(r"CREATE TRIGGER (\w+)", sql).group(1) for sql in TRIGGERS)
 
-REBUILD_CONTACT_DAYS = _add_contacts(None).rstrip(";")
+REBUILD_CONTACT_DAYS = _count_contacts(None).rstrip(";")
 # What contact_days holds, counted from the contacts and the histories (tests compare).
 CONTACT_DAYS_RECOUNT = _family_contacts(None)
 # Each active row counts from its day until the next row's day of the same family.
