@@ -404,34 +404,32 @@ _FAMILY_OPENED = f"""
     END
 """
 
-_CHANGE_INSERTED = (
-    f"""
-    CREATE TRIGGER family_changes_insert_before BEFORE INSERT ON family_changes BEGIN
-        {_count_contacts("NEW.family_id", -1)}
+
+def _on_change(event: str, row: str, sign: int) -> tuple[str, str]:
+    """A row of family_changes inserted or deleted: its family's contacts taken away before
+    and counted again after with the values now valid on their days; its caseload moved."""
+    name = f"family_changes_{event.lower()}"
+    return (
+        f"""
+    CREATE TRIGGER {name}_before BEFORE {event} ON family_changes BEGIN
+        {_count_contacts(f"{row}.family_id", -1)}
     END
     """,
-    f"""
-    CREATE TRIGGER family_changes_insert AFTER INSERT ON family_changes BEGIN
-        {_count_contacts("NEW.family_id")}
-        {_move_caseload("NEW", 1)}
+        f"""
+    CREATE TRIGGER {name} AFTER {event} ON family_changes BEGIN
+        {_count_contacts(f"{row}.family_id")}
+        {_move_caseload(row, sign)}
     END
     """,
-)
-_CHANGE_DELETED = (
-    f"""
-    CREATE TRIGGER family_changes_delete_before BEFORE DELETE ON family_changes BEGIN
-        {_count_contacts("OLD.family_id", -1)}
-    END
-    """,
-    f"""
-    CREATE TRIGGER family_changes_delete AFTER DELETE ON family_changes BEGIN
-        {_count_contacts("OLD.family_id")}
-        {_move_caseload("OLD", -1)}
-    END
-    """,
-)
+    )
+
+
 CONTACT_TRIGGERS = (_on_insert(_DATED), _on_delete(_DATED))
-FAMILY_TRIGGERS = (_FAMILY_OPENED, *_CHANGE_INSERTED, *_CHANGE_DELETED)
+FAMILY_TRIGGERS = (
+    _FAMILY_OPENED,
+    *_on_change("INSERT", "NEW", 1),
+    *_on_change("DELETE", "OLD", -1),
+)
 TRIGGERS = (*CONTACT_TRIGGERS, AUDIT_TRIGGER, *FAMILY_TRIGGERS)
 TRIGGER_NAMES = tuple(re.search(r"CREATE TRIGGER (\w+)", sql).group(1) for sql in TRIGGERS)
 
