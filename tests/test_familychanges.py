@@ -99,6 +99,8 @@ async def staff(bot: BotHarness) -> BotHarness:
         ("F-0042 Sprachen uk, ru", FamilyEdit(42, FamilyField.LANGUAGES, languages=("uk", "ru"))),
         ("F-0042 languages Arabisch", FamilyEdit(42, FamilyField.LANGUAGES, languages=("ar",))),
         ("F-0042 мови uk", FamilyEdit(42, FamilyField.LANGUAGES, languages=("uk",))),
+        # "ab" (from) is also Abkhaz: without a date after it, a language.
+        ("F-0042 Sprachen ru, ab", FamilyEdit(42, FamilyField.LANGUAGES, languages=("ru", "ab"))),
         (
             "F-0042 benefit SGB II",
             FamilyEdit(42, FamilyField.BENEFIT, benefit_system=BenefitSystem.SGB_II),

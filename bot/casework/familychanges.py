@@ -21,7 +21,7 @@ from bot.casework.families import (
 )
 from bot.casework.vocabulary import BenefitSystem
 from bot.core.i18n import _, format_date, format_items, language_name, lazy_gettext
-from bot.core.parsing import ParseError, parse_full_date, quoted
+from bot.core.parsing import ParseError, looks_like_full_date, parse_full_date, quoted
 from bot.core.terms import Term, define_terms, join_phrases
 from bot.core.text import yes_no
 
@@ -154,16 +154,19 @@ def parse_edit_family(arguments: str, towns: tuple[str, ...]) -> FamilyEdit:
 
 def _split_from(tokens: list[str], field: FamilyField) -> tuple[list[str], date | None]:
     """The value's words and the day after "from", if one is given."""
+    if not field.dated:
+        # "ab" is also a language (Abkhaz): only "ab 01.11.2026" at the end is a day.
+        if len(tokens) >= 2 and tokens[-2].lower() in _FROM and looks_like_full_date(tokens[-1]):
+            raise ParseError(
+                _(
+                    "Only a move and a change of benefit system can hold from an earlier day; "
+                    "{field} changes as of today. Example: {example}"
+                ).format(field=field.label, example=DATED_EXAMPLE)
+            )
+        return tokens, None
     at = next((i for i, token in enumerate(tokens) if token.lower() in _FROM), None)
     if at is None:
         return tokens, None
-    if not field.dated:
-        raise ParseError(
-            _(
-                "Only a move and a change of benefit system can hold from an earlier day; "
-                "{field} changes as of today. Example: {example}"
-            ).format(field=field.label, example=DATED_EXAMPLE)
-        )
     if at + 2 != len(tokens):
         raise ParseError(
             _("“{word}” needs one date with its year after it. Example: {example}").format(
