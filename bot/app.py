@@ -35,6 +35,7 @@ from bot.handlers import (
     expenses,
     exports,
     families,
+    familychanges,
     figures,
     flags,
     followups,
@@ -64,6 +65,7 @@ log = logging.getLogger(__name__)
 CAPABILITIES = (
     contacts,
     families,
+    familychanges,
     followups,
     flags,
     conferences,

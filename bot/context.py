@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.casework.conferences import ConferenceDraft
     from bot.casework.contacts import ContactDraft
     from bot.casework.families import FamilyDraft
+    from bot.casework.familychanges import FamilyEdit
     from bot.core.clock import Clock
     from bot.core.commands import CommandRegistry
     from bot.core.config import Settings
@@ -77,6 +78,7 @@ class Session:
 
     def __init__(self) -> None:
         self.new_family: Dialog[FamilyDraft] | None = None
+        self.family_edit: Dialog[FamilyEdit] | None = None
         self.new_contact: Dialog[ContactDraft] | None = None
         self.new_conference: Dialog[ConferenceDraft] | None = None
         # A text held back for its personal data, until Send anyway or Cancel: memory only.

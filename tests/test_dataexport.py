@@ -55,6 +55,11 @@ async def test_the_json_holds_everything_about_the_family_and_nothing_else(
         actions
     )
     assert "nicht F-0001" not in files["json"].decode()
+    # The dated history of town, benefit system and state: here the intake only.
+    assert data["changes"] == [
+        {"valid_from": "2026-11-24", "town": "Ahlen", "benefit_system": None, "active": True,
+         "fled_ukraine": True}
+    ]  # fmt: skip
 
 
 async def test_the_workbook_is_readable_and_guards_formulas(bot: BotHarness) -> None:
@@ -63,7 +68,8 @@ async def test_the_workbook_is_readable_and_guards_formulas(bot: BotHarness) -> 
     files = uploads(await bot.send(ADMIN, "/dataexport F-0001"))
 
     workbook = load_workbook(io.BytesIO(files["xlsx"]))
-    assert len(workbook.sheetnames) == 7  # record, 5 kinds of records (conferences too), audit
+    # Record, contacts, follow-ups, requests, flags, conferences, changes, audit.
+    assert len(workbook.sheetnames) == 8
     contacts = workbook.worksheets[1]
     header = [cell.value for cell in contacts[1]]
     # Headers in the reader's language (German here), not the stored field names.

@@ -17,7 +17,7 @@ from bot.core.parsing import ParseError
 from bot.handlers import exports
 from bot.interpreting.requests import Mode, Purpose
 from bot.reporting.exports import parse_period
-from bot.staff.roles import Role
+from bot.staff.roles import Role, Team
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.dates import berlin, german_date
 from tests.helpers.harness import BotHarness, only_text
@@ -32,7 +32,7 @@ MONEY_FORMAT = '#,##0.00 "€"'
 NOT_FOR_ROLE = "/{command} is not available to your role ({role}). /help lists your commands."
 CONTACT_HEADERS = [
     "Family", "Date", "Staff", "Staff ID", "Contact type", "Minutes", "Topics", "Town",
-    "Fled from Ukraine", "Referred to", "Follow-up",
+    "Fled from Ukraine", "Referred to", "Follow-up", "Benefit system", "Team",
 ]  # fmt: skip
 FAMILY_HEADERS = [
     "Family", "Town", "Country of origin", "Household", "Languages", "Fled from Ukraine",
@@ -44,6 +44,7 @@ REQUEST_HEADERS = [
     "Estimate", "Committed", "Spent", "Requested on",
 ]  # fmt: skip
 WEEK_HEADERS = ["Week", "From", "To", "Contacts", "Minutes", "Families reached"]
+GROUP_HEADERS = ["Group", "Name", "Contacts", "Minutes", "Active families at the end"]
 
 
 @pytest.fixture
@@ -106,7 +107,8 @@ async def test_the_sheets_and_headers_are_in_the_persons_language(casework: BotH
     book = workbook(documents(await export(casework, COORDINATOR))[0])
 
     assert book.sheetnames == [
-        de("Contacts"), de("Families"), de("Interpreter requests"), de("Weekly totals")
+        de("Contacts"), de("Families"), de("Interpreter requests"), de("Weekly totals"),
+        de("By benefit system and team"),
     ]  # fmt: skip
     headers = [[cell.value for cell in sheet[1]] for sheet in book.worksheets]
     assert headers == [
@@ -114,6 +116,7 @@ async def test_the_sheets_and_headers_are_in_the_persons_language(casework: BotH
         [de(text) for text in FAMILY_HEADERS],
         [de(text) for text in REQUEST_HEADERS],
         [de(text) for text in WEEK_HEADERS],
+        [de(text) for text in GROUP_HEADERS],
     ]
 
 
@@ -126,13 +129,14 @@ async def test_contacts_of_the_period_are_rows_with_real_dates(casework: BotHarn
         [
             "F-0002", datetime(2026, 11, 10), "@anna_kim", CASE_MANAGER.id,
             german_label(ContactType.PHONE), 30, german_label(Topic.SCHOOL), "Beckum", de("no"),
-            None, None,
+            None, None, None, german_label(Team.CASE_MANAGEMENT),
         ],
         [
             "F-0001", datetime(2026, 11, 24), "@anna_kim", CASE_MANAGER.id,
             german_label(ContactType.HOME_VISIT), 45,
             f"{german_label(Topic.RESIDENCE)}, {german_label(Topic.WORK)}", "Ahlen", de("yes"),
             german_label(Service.JOBCENTER), datetime(2026, 12, 2),
+            german_label(BenefitSystem.ASYLBLG), german_label(Team.CASE_MANAGEMENT),
         ],
     ]  # fmt: skip
     for row in sheet.iter_rows(min_row=2):
@@ -238,7 +242,8 @@ async def test_the_csv_is_for_german_excel_with_the_same_columns(casework: BotHa
         "F-0001", "24.11.2026", "'@anna_kim", str(CASE_MANAGER.id),
         german_label(ContactType.HOME_VISIT), "45",
         f"{german_label(Topic.RESIDENCE)}, {german_label(Topic.WORK)}", "Ahlen", de("yes"),
-        german_label(Service.JOBCENTER), "02.12.2026",
+        german_label(Service.JOBCENTER), "02.12.2026", german_label(BenefitSystem.ASYLBLG),
+        german_label(Team.CASE_MANAGEMENT),
     ]  # fmt: skip
     assert len(rows) == 3
 
@@ -275,7 +280,10 @@ async def test_an_english_coordinator_gets_english_sheets_and_formats(
     xlsx, contacts_csv = documents(await export(casework, ENGLISH_COORDINATOR))
 
     book = workbook(xlsx)
-    assert book.sheetnames == ["Contacts", "Families", "Interpreter requests", "Weekly totals"]
+    assert book.sheetnames == [
+        "Contacts", "Families", "Interpreter requests", "Weekly totals",
+        "By benefit system and team",
+    ]  # fmt: skip
     assert book.worksheets[0]["B2"].number_format == "DD/MM/YYYY"
     assert book.worksheets[0]["E2"].value == "phone call"
     assert book.worksheets[2]["J2"].number_format == '"€"#,##0.00'

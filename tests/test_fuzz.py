@@ -66,6 +66,7 @@ async def test_the_invariant_checker_finds_a_row_no_parser_would_let_through(
     problems = database_problems(settings.database_path)
     assert [problem.split(":")[0] for problem in problems] == [
         "a contact lasts 1 to 480 minutes",
+        "the contacts count by day, type and the town and benefit system of their day",
         "the running totals count every contact and its minutes once",
         "contacts.follow_up_on is a day from 2000 to 2100",
     ]

@@ -37,6 +37,7 @@ SHIPPED_CHECKSUMS = {
     16: "0ac41a1f026351d6bc17a652f67bf208b90b453e5b6f3ec686d77841862fc0e9",
     17: "ecf91a54266b624a07059071c9f0cda2708272ea79e8ea4a60bea4a575539396",
     18: "9931740a92eda79dd6f835ee1a5618d3f6edac9e5f362d04485c53b828466026",
+    19: "836209ccf2246da7152b47bcefa054ecfc5da39708f941bdaf0ca2f6a0137060",
 }
 
 # The topics in the order of their stored bits, as shipped: new topics go at the end.

@@ -24,14 +24,13 @@ MANAGING = [
 ]
 EXPECTED = {
     Role.CASE_MANAGER: [
-        *CASEWORK, "due", "flag", "conference", "conferences", "interpreter", "requests",
-        "cancelrequest", "translate", *FIGURES, "language", "help", "cancel",
+        *CASEWORK, "editfamily", "due", "flag", "conference", "conferences", "interpreter",
+        "requests", "cancelrequest", "translate", *FIGURES, "language", "help", "cancel",
     ],
     Role.COORDINATOR: [
-        *CASEWORK, "transfer", "due", "flag", "flags", "closeflag", "conference", "conferences",
-        "interpreter", "requests",
-        "cancelrequest", "approve", "reject", "invoice", "budget", "spend", "proof", "translate",
-        *FIGURES,
+        *CASEWORK, "transfer", "editfamily", "due", "flag", "flags", "closeflag", "conference",
+        "conferences", "interpreter", "requests", "cancelrequest", "approve", "reject",
+        "invoice", "budget", "spend", "proof", "translate", *FIGURES,
         *MANAGING, "invite", "users", "language", "help", "cancel",
     ],
     Role.ADMIN: [

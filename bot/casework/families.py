@@ -32,6 +32,13 @@ _FLED_WORDS = {"geflüchtet", "gefluechtet", "flucht", "fled", "ukraine-flucht"}
 _NOT_FLED_WORDS = {"nicht-geflüchtet", "nicht-gefluechtet", "keine-flucht", "not-fled"}
 
 
+def toggle_language(languages: tuple[str, ...], code: str) -> tuple[str, ...]:
+    """Add a language, or take it away again, keeping the order they were chosen in."""
+    if code in languages:
+        return tuple(known for known in languages if known != code)
+    return (*languages, code)
+
+
 def family_code(family_id: int) -> str:
     return f"F-{family_id:04d}"
 
@@ -60,11 +67,7 @@ class FamilyDraft:
     consent: bool = False
 
     def toggle_language(self, code: str) -> None:
-        """Add a language, or take it away again, keeping the order they were chosen in."""
-        if code in self.languages:
-            self.languages = tuple(known for known in self.languages if known != code)
-        else:
-            self.languages = (*self.languages, code)
+        self.languages = toggle_language(self.languages, code)
 
     @property
     def complete(self) -> bool:
@@ -230,6 +233,15 @@ def _erased_facts(family: Family) -> list[str]:
         _("Town: {town}").format(town=family.town),
         _("Fled the war in Ukraine: {answer}").format(answer=yes_no(family.fled_ukraine)),
     ]
+
+
+def consent_already_recorded(family: Family) -> str | None:
+    """The one rule of recording consent (/consent and /editfamily): once, while not given."""
+    if family.consent_on is None:
+        return None
+    return _("Written consent of {code} was already recorded on {date}.").format(
+        code=family.code, date=format_date(family.consent_on)
+    )
 
 
 def consent_line(family: Family) -> str:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from bot.core.names import find_language
 from bot.core.parsing import YEARS
 
 # Telegram refuses callback_data longer than this (in UTF-8 bytes).
@@ -36,6 +37,16 @@ def _in_years(day: date) -> date:
 
 # A day a button carries: one of the years the bot works with, like every typed date.
 Day = Annotated[date, AfterValidator(_in_years)]
+
+
+def _language_code(code: str) -> str:
+    if find_language(code) != code:
+        raise ValueError("not a language code")
+    return code
+
+
+# A language a button carries: a code the bot knows.
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
 
 
 class CallbackData(BaseModel):

@@ -142,6 +142,10 @@ class DemoData:
     fte_shares: list[tuple]
     # (covering_id, absent_id, starts_on, ends_on, set_by, set_at): a current cover.
     covers: list[tuple]
+    # (family_id, valid_from, town, benefit, active, fled): each family's history from its
+    # intake, with a few moves and changes from AsylbLG to SGB II; `families` holds the
+    # values after the last change.
+    family_changes: list[tuple]
     # (held_on, kind, participants, partner_name, topics, minutes, agreements, recorded_by,
     # recorded_at, family_ids): a few case conferences a week, about a third with the
     # immigration office, some with the naturalisation office; a cross-case meeting a month.
@@ -169,6 +173,8 @@ def generate(
         _family(rng, family_id, towns, case_managers, first_day, today)
         for family_id in range(1, families + 1)
     ]
+    # Their own random numbers, so that everything else is as it was before families moved.
+    family_rows, changes = _histories(random.Random(seed + 1), family_rows, towns, today)
     requests = _requests(rng, family_rows, today, fund_id, max(fund_start, first_day))
     return DemoData(
         staff=[row[:7] for row in staff],
@@ -180,6 +186,7 @@ def generate(
         expenses=_expenses(rng, expense_funds or {}, first_day, today),
         staffing=_staffing(staff, shares, FUNDED_FROM),
         fte_shares=shares,
+        family_changes=changes,
         covers=_covers(case_managers, today),
         # A stream of its own: the other rows stay as they were before conferences came.
         conferences=_conferences(
@@ -311,6 +318,41 @@ def _family(
         closed.isoformat() if closed else None, "closed" if closed else "active",
         rng.choice(case_managers), _moment(opened),
     )  # fmt: skip
+
+
+# How often a family moves within the county, and an AsylbLG family changes to SGB II
+# (recognised as refugees, the Jobcenter takes over), while it is counselled.
+MOVES = 0.03
+TO_SGB_II = 0.25
+
+
+def _histories(
+    rng: random.Random, families: list[tuple], towns: tuple[str, ...], today: date
+) -> tuple[list[tuple], list[tuple]]:
+    """The families with their values after the last change, and every family's history."""
+    final, changes = [], []
+    for family in families:
+        family_id, fled, closed = family[0], family[5], family[9]
+        opened = date.fromisoformat(family[8])
+        days = ((date.fromisoformat(closed) if closed else today) - opened).days
+        events = []
+        if days > 60 and family[6] == "asylblg" and rng.random() < TO_SGB_II:
+            events.append((opened + timedelta(days=rng.randrange(30, days - 20)), 1, "sgb2"))
+        elsewhere = [town for town in towns if town != family[1]]
+        if days > 60 and elsewhere and rng.random() < MOVES:
+            moved_to = rng.choice(elsewhere)
+            events.append((opened + timedelta(days=rng.randrange(30, days - 20)), 0, moved_to))
+        values = [family[1], family[6]]
+        history = {opened: tuple(values)}
+        for day, which, value in sorted(events):
+            values[which] = value
+            history[day] = tuple(values)
+        changes += [(family_id, day.isoformat(), *held, 1, fled)
+                    for day, held in sorted(history.items())]  # fmt: skip
+        if closed:
+            changes.append((family_id, closed, *values, 0, fled))
+        final.append((family_id, values[0], *family[2:6], values[1], *family[7:]))
+    return final, changes
 
 
 def _contacts(rng: random.Random, families: list[tuple], today: date) -> Iterator[tuple]:

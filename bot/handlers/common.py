@@ -17,10 +17,18 @@ from telegram.error import BadRequest
 from telegram.ext import Application, BaseHandler, CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.casework.families import Family, family_code, parse_family_code, parse_town
+from bot.casework.families import (
+    FREQUENT_LANGUAGES,
+    Family,
+    family_code,
+    parse_family_code,
+    parse_languages,
+    parse_town,
+    toggle_language,
+)
 from bot.context import BotContext
-from bot.core.callbacks import CallbackData
-from bot.core.i18n import _, format_date
+from bot.core.callbacks import CallbackData, LanguageCode
+from bot.core.i18n import _, format_date, language_name
 from bot.core.parsing import ParseError
 from bot.core.telegram_rules import TelegramRefusal, check_text
 from bot.delivery.outbox import ReplyQueued, showing_case_details
@@ -269,6 +277,46 @@ class TownButton(CallbackData):
     """A town of the county as a dialog's button; each dialog subclasses it with a prefix."""
 
     town: str
+
+
+class LanguageButton(CallbackData):
+    """A language to add or take away in a dialog; each dialog subclasses it with a prefix."""
+
+    code: LanguageCode
+
+
+def language_keyboard(
+    chosen: tuple[str, ...],
+    toggled: type[LanguageButton],
+    done: CallbackData,
+    cancel: list[InlineKeyboardButton],
+) -> list[list[InlineKeyboardButton]]:
+    """The frequent languages and those chosen (✓), three in a row; then Done and Cancel."""
+    choices = list(dict.fromkeys([*FREQUENT_LANGUAGES, *chosen]))
+    keyboard = rows(
+        [
+            button(("✓ " if code in chosen else "") + language_name(code), toggled(code=code))
+            for code in choices
+        ],
+        3,
+    )
+    keyboard.append([button(_("Done"), done), *cancel])
+    return keyboard
+
+
+async def toggled_languages(
+    update: Update, chosen: tuple[str, ...], toggled: type[LanguageButton]
+) -> tuple[str, ...]:
+    """The languages after a button added or took one away, or typed ones were added (a
+    typing mistake is said, and nothing changes)."""
+    if update.callback_query:
+        return toggle_language(chosen, toggled.read(update.callback_query.data).code)
+    try:
+        typed = parse_languages(update.message.text)
+    except ParseError as error:
+        await reply(update, error.message)
+        return chosen
+    return tuple(dict.fromkeys([*chosen, *typed]))
 
 
 def town_keyboard(

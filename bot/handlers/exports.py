@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ChatAction
@@ -65,6 +66,7 @@ async def export(update: Update, context: BotContext) -> None:
         requests=await storage.exports.requests(start_at, end_at),
         weeks=await storage.exports.weekly_totals(first, last),
         tz=tz,
+        active_by_benefit=await storage.figures.active_by_benefit(last + timedelta(days=1)),
     )
     if data.empty:
         await reply(

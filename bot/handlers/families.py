@@ -20,17 +20,16 @@ from telegram.ext import (
 from bot.casework.conferences import conference_line
 from bot.casework.contacts import contact_line
 from bot.casework.families import (
-    FREQUENT_LANGUAGES,
     FREQUENT_ORIGINS,
     MAX_HOUSEHOLD,
     Family,
     FamilyDraft,
+    consent_already_recorded,
     draft_summary,
     family_card,
     family_line,
     parse_country,
     parse_household_size,
-    parse_languages,
     parse_new_family,
     parse_town,
 )
@@ -38,10 +37,11 @@ from bot.casework.vocabulary import BenefitSystem
 from bot.context import BotContext, Dialog
 from bot.core.callbacks import CallbackData
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, country_name, format_date, language_name, lazy_gettext, ngettext
-from bot.core.names import find_country, find_language
+from bot.core.i18n import _, country_name, lazy_gettext, ngettext
+from bot.core.names import find_country
 from bot.core.parsing import ParseError
 from bot.handlers.common import (
+    LanguageButton,
     TownButton,
     answered,
     answered_town,
@@ -55,6 +55,7 @@ from bot.handlers.common import (
     find_family,
     held_button_expired,
     hold_back,
+    language_keyboard,
     load_family,
     not_understood,
     page_count,
@@ -69,6 +70,7 @@ from bot.handlers.common import (
     show,
     show_page,
     take_held,
+    toggled_languages,
     town_keyboard,
     use_buttons,
 )
@@ -116,12 +118,6 @@ def _country_code(code: str) -> str:
     return code
 
 
-def _language_code(code: str) -> str:
-    if find_language(code) != code:
-        raise ValueError("not a language code")
-    return code
-
-
 class FamiliesPage(CallbackData, prefix="families"):
     """◀ / ▶ under /families: `cm<id>` is a person's caseload, `t<town>` a town's."""
 
@@ -156,8 +152,8 @@ class LanguagesDone(CallbackData, prefix="nf:lang:done"):
     pass
 
 
-class LanguageToggled(CallbackData, prefix="nf:lang"):
-    code: Annotated[str, AfterValidator(_language_code)]
+class LanguageToggled(LanguageButton, prefix="nf:lang"):
+    pass
 
 
 class SizeChosen(CallbackData, prefix="nf:size"):
@@ -400,19 +396,9 @@ async def on_origin(update: Update, context: BotContext) -> int:
 
 
 async def ask_languages(update: Update, context: BotContext) -> int:
-    draft = _draft(context)
-    choices = list(dict.fromkeys([*FREQUENT_LANGUAGES, *draft.languages]))
-    keyboard = rows(
-        [
-            button(
-                ("✓ " if code in draft.languages else "") + language_name(code),
-                LanguageToggled(code=code),
-            )
-            for code in choices
-        ],
-        3,
+    keyboard = language_keyboard(
+        _draft(context).languages, LanguageToggled, LanguagesDone(), CANCEL
     )
-    keyboard.append([button(_("Done"), LanguagesDone()), *CANCEL])
     await show(
         update,
         _(
@@ -427,15 +413,7 @@ async def ask_languages(update: Update, context: BotContext) -> int:
 async def on_language(update: Update, context: BotContext) -> int:
     """Toggle a language button, or type languages (the step is asked again either way)."""
     draft = _draft(context)
-    if update.callback_query:
-        draft.toggle_language(LanguageToggled.read(update.callback_query.data).code)
-        return await ask_languages(update, context)
-    try:
-        for code in parse_languages(update.message.text):
-            if code not in draft.languages:
-                draft.toggle_language(code)
-    except ParseError as error:
-        await reply(update, error.message)
+    draft.languages = await toggled_languages(update, draft.languages, LanguageToggled)
     return await ask_languages(update, context)
 
 
@@ -573,13 +551,8 @@ async def record_consent(update: Update, context: BotContext) -> None:
     family = await find_family(update, context, context.args[0], active=True)
     if family is None:
         return
-    if family.consent_on is not None:
-        await reply(
-            update,
-            _("Written consent of {code} was already recorded on {date}.").format(
-                code=family.code, date=format_date(family.consent_on)
-            ),
-        )
+    if already := consent_already_recorded(family):
+        await reply(update, already)
         return
     await context.storage.families.record_consent(
         family.id, context.clock.today(), context.member.telegram_id, context.clock.now()

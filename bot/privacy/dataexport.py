@@ -46,6 +46,8 @@ class FamilyData:
     # Case conferences the family is linked to, each with only this family's code.
     conferences: Sequence[Any]
     audit: Sequence[AuditLine]
+    # Town, benefit system and state, each from a day on (/editfamily, closing, reopening).
+    changes: Sequence[Any] = ()
 
 
 def fields_of(record: Any) -> dict[str, Any]:
@@ -79,6 +81,7 @@ def export_json(data: FamilyData, exported_at: datetime, exported_by: str) -> by
         "interpreter_requests": [_json_record(request) for request in data.requests],
         "flags": [_json_record(flag) for flag in data.flags],
         "conferences": [_json_record(conference) for conference in data.conferences],
+        "changes": [_json_record(change) for change in data.changes],
         "audit": [
             {
                 "at": line.at.isoformat(),
@@ -187,6 +190,8 @@ FIELD_LABELS = {
     "agreements": lazy_gettext("agreements"),
     "recorded_by": lazy_gettext("recorded by (Telegram ID)"),
     "recorded_at": lazy_gettext("recorded at"),
+    "valid_from": lazy_gettext("valid from"),
+    "active": lazy_gettext("active"),
 }
 
 
@@ -227,6 +232,7 @@ def export_workbook(
         (_("Interpreter requests"), data.requests),
         (_("Structural gaps"), data.flags),
         (_("Case conferences"), data.conferences),
+        (_("Changes"), data.changes),
     ):
         if records:
             sheets.append(_records_sheet(title, records, tz, type(records[0])))

@@ -18,9 +18,10 @@ Erased (set to '' or NULL, never deleted):
 
 Kept: the family code, town, country of origin (a reported figure, for the county to
 confirm: docs/DATA_PROTECTION.md), whether the family fled from Ukraine, opened and closed
-dates and case manager (the figures count by them), and each contact's day, person, type,
-minutes and topics. Nothing of this names a person; the key from code to person is the
-paper file outside the bot.
+dates and case manager (the figures count by them), the dated history of town, benefit
+system and state (family_changes: the figures of any date count by it), and each contact's
+day, person, type, minutes and topics. Nothing of this names a person; the key from code to
+person is the paper file outside the bot.
 
 Staff who left keep their Telegram id (their contacts and the audit still count by it)
 but lose username and display name to a pseudonym after the same period.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -25,6 +25,8 @@ from bot.core.parsing import ParseError, parse_full_date
 from bot.core.text import yes_no
 from bot.core.workbook import DATE_FORMATS, Money, sheet_name, write_cell
 from bot.interpreting.requests import Mode, Purpose, Status, status_label
+from bot.reporting.figures import benefit_label
+from bot.staff.roles import Team
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -81,6 +83,7 @@ class Export:
     requests: list[RequestRow]
     weeks: list[WeekTotals]
     tz: ZoneInfo
+    active_by_benefit: dict[BenefitSystem | None, int] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -113,6 +116,12 @@ def _contact_columns() -> list[_Column]:
         _Column(_("Fled from Ukraine"), lambda row: yes_no(row.fled_ukraine), 12),
         _Column(_("Referred to"), lambda row: row.referral.label if row.referral else None, 22),
         _Column(_("Follow-up"), lambda row: row.follow_up_on, 12),
+        _Column(
+            _("Benefit system"),
+            lambda row: row.benefit_system.label if row.benefit_system else None,
+            22,
+        ),
+        _Column(_("Team"), lambda row: row.team.label if row.team else None, 20),
     ]
 
 
@@ -181,6 +190,50 @@ def _week_columns() -> list[_Column]:
     ]
 
 
+@dataclass(frozen=True)
+class GroupTotals:
+    """A row of the sheet by benefit system and team: contacts and minutes of the period;
+    for a benefit system also the active families on its last day."""
+
+    group: str
+    name: str
+    contacts: int
+    minutes: int
+    active_at_end: int | None = None
+
+
+def group_totals(
+    contacts: Sequence[ContactRow], active_by_benefit: dict[BenefitSystem | None, int]
+) -> list[GroupTotals]:
+    """The period's contacts by the benefit system of their day ("none" also holds "not
+    recorded", as in /month) and by the team of who logged them."""
+    rows = []
+    for system in BenefitSystem:
+        keys = {system, None} if system is BenefitSystem.NONE else {system}
+        mine = [row for row in contacts if row.benefit_system in keys]
+        rows.append(GroupTotals(
+            _("Benefit system"), benefit_label(system), len(mine),
+            sum(row.minutes for row in mine),
+            sum(active_by_benefit.get(key, 0) for key in keys),
+        ))  # fmt: skip
+    for team in Team:
+        mine = [row for row in contacts if row.team is team]
+        if mine:
+            rows.append(GroupTotals(_("Team"), team.label, len(mine),
+                                    sum(row.minutes for row in mine)))  # fmt: skip
+    return rows
+
+
+def _group_columns() -> list[_Column]:
+    return [
+        _Column(_("Group"), lambda row: row.group, 18),
+        _Column(_("Name"), lambda row: row.name, 28),
+        _Column(_("Contacts"), lambda row: row.contacts, 10),
+        _Column(_("Minutes"), lambda row: row.minutes, 10),
+        _Column(_("Active families at the end"), lambda row: row.active_at_end, 16),
+    ]
+
+
 def workbook_bytes(export: Export) -> bytes:
     """The workbook: contacts, families, requests and weekly totals, one sheet each."""
     # Imported here, like matplotlib for the charts: the bot's start need not wait for it.
@@ -198,6 +251,11 @@ def workbook_bytes(export: Export) -> bytes:
         (_("Families"), _family_columns(), export.families),
         (_("Interpreter requests"), _request_columns(export.tz), export.requests),
         (_("Weekly totals"), _week_columns(), export.weeks),
+        (
+            _("By benefit system and team"),
+            _group_columns(),
+            group_totals(export.contacts, export.active_by_benefit),
+        ),
     ]
     for title, columns, rows in sheets:
         _add_sheet(workbook, title, columns, rows, locale)
@@ -266,6 +324,9 @@ class ContactRow:
     fled_ukraine: bool
     referral: Service | None
     follow_up_on: date | None
+    # Of the contact's day (the town above too); the team of who logged it, as it is now.
+    benefit_system: BenefitSystem | None = None
+    team: Team | None = None
 
     @property
     def family_code(self) -> str:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.casework.conferences import ConferenceCounts
-from bot.casework.vocabulary import ContactType, Topic
+from bot.casework.vocabulary import BenefitSystem, ContactType, Topic
 from bot.core.i18n import _, format_money, format_number, weekday_name
 from bot.reporting.periods import Period
+from bot.staff.roles import Team
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class PeriodFigures:
     flags_raised: int
     flags_closed: int
     by_staff: list[StaffFigures] = field(default_factory=list)
+    # Families of the period's histories, benefit systems and teams (/editfamily).
+    reopened_families: int = 0
+    # None: no benefit system recorded.
+    by_benefit: dict[BenefitSystem | None, Count] = field(default_factory=dict)
+    active_by_benefit: dict[BenefitSystem | None, int] = field(default_factory=dict)
+    by_team: dict[Team, Count] = field(default_factory=dict)
 
 
 def change(current: int, previous: int) -> str:
@@ -178,10 +185,59 @@ def figures_text(
         [(town, current.by_town.get(town), previous.by_town.get(town))
          for town in sorted(set(current.by_town) | set(previous.by_town))],
     )  # fmt: skip
+    lines += _benefit_and_team_sections(current, previous)
     text = "\n".join(lines)
     if names is not None and current.by_staff:
         text += "\n\n" + _people(current, names, MAX_LENGTH - len(text))
     return text
+
+
+# Benefit systems and teams (/editfamily dates the benefit system) -------------------------
+
+
+def benefit_label(system: BenefitSystem) -> str:
+    """A benefit system as the figures name it: "none" also holds "not recorded"."""
+    return _("none/unknown") if system is BenefitSystem.NONE else system.label
+
+
+def _keys(system: BenefitSystem) -> tuple[BenefitSystem | None, ...]:
+    return (system, None) if system is BenefitSystem.NONE else (system,)
+
+
+def by_benefit(counts: dict[BenefitSystem | None, Count], system: BenefitSystem) -> Count:
+    """The contacts and minutes of a benefit system's row of the figures."""
+    found = [counts[key] for key in _keys(system) if key in counts]
+    return Count(sum(count.contacts for count in found), sum(count.minutes for count in found))
+
+
+def active_by_benefit(counts: dict[BenefitSystem | None, int], system: BenefitSystem) -> int:
+    return sum(counts.get(key, 0) for key in _keys(system))
+
+
+def _benefit_and_team_sections(current: PeriodFigures, previous: PeriodFigures) -> list[str]:
+    """Reopened families, contacts and active families by benefit system, contacts by team."""
+    lines = []
+    if current.reopened_families or previous.reopened_families:
+        lines.append(_("Reopened families: {count} ({change})").format(
+            count=current.reopened_families,
+            change=change(current.reopened_families, previous.reopened_families),
+        ))  # fmt: skip
+    lines += _section(
+        _("<b>By benefit system</b>"),
+        [(benefit_label(system), by_benefit(current.by_benefit, system),
+          by_benefit(previous.by_benefit, system)) for system in BenefitSystem],
+    )  # fmt: skip
+    active = [(benefit_label(system), active_by_benefit(current.active_by_benefit, system))
+              for system in BenefitSystem]  # fmt: skip
+    if any(count for _label, count in active):
+        lines.append(_("Active families at the end by benefit system: {counts}").format(
+            counts=" · ".join(f"{html.escape(label)} {count}" for label, count in active if count)
+        ))  # fmt: skip
+    lines += _section(
+        _("<b>By team</b>"),
+        [(team.label, current.by_team.get(team), previous.by_team.get(team)) for team in Team],
+    )  # fmt: skip
+    return lines
 
 
 def _section(

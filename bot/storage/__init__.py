@@ -19,6 +19,7 @@ from bot.storage.erasure import ErasureStore
 from bot.storage.expenses import ExpenseStore
 from bot.storage.exports import ExportStore
 from bot.storage.families import FamilyStore
+from bot.storage.familychanges import FamilyChangeStore
 from bot.storage.figures import FigureStore
 from bot.storage.flags import FlagStore
 from bot.storage.followups import FollowUpStore
@@ -45,6 +46,7 @@ class Storage:
         self.staff = StaffStore(db, self.audit)
         self.invitations = InvitationStore(db, self.staff, self.audit)
         self.families = FamilyStore(db, self.audit)
+        self.familychanges = FamilyChangeStore(db, self.audit, self.families)
         self.flags = FlagStore(db, self.audit)
         self.contacts = ContactStore(db, self.audit, self.flags)
         self.conferences = ConferenceStore(db, self.audit)

@@ -49,16 +49,14 @@ class CommitteeStore:
             )
 
     async def families_by_town(self, on: date) -> dict[str, TownFamilies]:
-        """Families in counselling on `on` (opened by then, not closed before, as /week and
-        /staffing count them) per town, and of those fled from Ukraine."""
-        day = on.isoformat()
+        """Families in counselling on `on` per town (the town they lived in then), and of
+        those fled from Ukraine: the running totals /week's active families come from."""
         rows = await self._db.fetch_all(
             """
-            SELECT town, count(*), coalesce(sum(fled_ukraine), 0) FROM families
-            WHERE opened_on <= ? AND (closed_on IS NULL OR closed_on > ?)
-            GROUP BY town
+            SELECT town, sum(families), sum(families * fled) FROM caseload_days
+            WHERE day <= ? GROUP BY town HAVING sum(families) != 0
             """,
-            (day, day),
+            (on.isoformat(),),
         )
         return {row[0]: TownFamilies(row[1], row[2]) for row in rows}
 

@@ -10,6 +10,8 @@ import dataclasses
 from datetime import date
 
 from bot.casework.families import family_code
+from bot.casework.familychanges import FamilyChange
+from bot.casework.vocabulary import BenefitSystem
 from bot.privacy.dataexport import FamilyData, FollowUpEntry
 from bot.storage.audit import AuditLog
 from bot.storage.conferences import ConferenceStore
@@ -70,4 +72,19 @@ class DataExportStore:
         audit = await self._audit.about_family(
             code, [request.id for request in requests], [flag.id for flag in flags]
         )
-        return FamilyData(code, family, contacts, follow_ups, requests, flags, conferences, audit)
+        changes = [
+            FamilyChange(
+                date.fromisoformat(row["valid_from"]),
+                row["town"],
+                BenefitSystem(row["benefit"]) if row["benefit"] else None,
+                bool(row["active"]),
+                bool(row["fled"]),
+            )
+            for row in await self._db.fetch_all(
+                "SELECT * FROM family_changes WHERE family_id = ? ORDER BY valid_from",
+                (family_id,),
+            )
+        ]
+        return FamilyData(
+            code, family, contacts, follow_ups, requests, flags, conferences, audit, changes
+        )

@@ -38,11 +38,11 @@ class DemoStore:
         """Insert everything in one transaction; returns the number of contacts."""
         contacts = 0
         async with self._db.transaction():
-            # Millions of rows: count them once at the end instead of row by row. The
-            # triggers come back as the schema has them now (migrations replace some).
+            # Millions of rows: count them once at the end instead of row by row (and the
+            # families' histories are loaded as they are). The triggers come back as the
+            # schema has them now, whichever migrations replaced them.
             triggers = await self._db.fetch_all(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-                ("contacts",),
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
             )
             for trigger in triggers:
                 await self._db.execute(f"DROP TRIGGER {trigger['name']}")
@@ -85,6 +85,13 @@ class DemoStore:
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 data.families,
+            )
+            await self._db.execute_many(
+                """
+                INSERT INTO family_changes (family_id, valid_from, town, benefit, active, fled)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                data.family_changes,
             )
             for chunk in _chunks(data.contacts):
                 await self._db.execute_many(

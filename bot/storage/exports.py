@@ -13,8 +13,9 @@ from bot.casework.vocabulary import BenefitSystem, ContactType, Service
 from bot.interpreting.requests import Mode, Purpose, Status
 from bot.reporting.exports import ContactRow, FamilyRow, RequestRow, WeekTotals
 from bot.reporting.periods import PeriodKind, period_containing
+from bot.staff.roles import Team
 from bot.storage.database import Database, from_db_time, to_db_time
-from bot.storage.rollups import MONDAY_OF_DAY
+from bot.storage.rollups import MONDAY_OF_DAY, valid_from
 
 # The Monday of a 'YYYY-MM-DD' day's ISO week: back six days, then on to the next Monday.
 
@@ -43,6 +44,8 @@ def _contact(row: sqlite3.Row) -> ContactRow:
         fled_ukraine=bool(row["fled_ukraine"]),
         referral=Service(row["referral"]) if row["referral"] else None,
         follow_up_on=_date(row["follow_up_on"]),
+        benefit_system=BenefitSystem(row["benefit"]) if row["benefit"] else None,
+        team=Team(row["team"]) if row["team"] else None,
     )
 
 
@@ -105,13 +108,15 @@ class ExportStore:
 
     async def contacts(self, first: date, last: date) -> list[ContactRow]:
         """Contacts from `first` to `last`, both included, in order; never their notes."""
+        # Town and benefit system as they were on the contact's day.
         rows = await self._db.fetch_all(
-            """
+            f"""
             SELECT c.family_id, c.contact_on, c.staff_id, s.username, s.display_name,
-                c.contact_type, c.minutes, c.topics, f.town, f.fled_ukraine, c.referral,
-                c.follow_up_on
+                c.contact_type, c.minutes, c.topics, h.town, h.fled AS fled_ukraine,
+                c.referral, c.follow_up_on, h.benefit, s.team
             FROM contacts AS c
-            JOIN families AS f ON f.id = c.family_id
+            JOIN family_changes AS h ON h.family_id = c.family_id
+                AND h.valid_from = {valid_from("c.family_id", "c.contact_on")}
             LEFT JOIN staff AS s ON s.telegram_id = c.staff_id
             WHERE c.contact_on >= ? AND c.contact_on <= ?
             ORDER BY c.contact_on, c.id

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from bot.casework.families import Family, FamilyDraft, family_code
 from bot.casework.vocabulary import BenefitSystem
+from bot.storage import rollups
 from bot.storage.audit import AuditLog
 from bot.storage.cache import RecordCache
 from bot.storage.database import Database, from_db_time, to_db_time
@@ -149,8 +150,15 @@ class FamilyStore:
                 """,
                 (today.isoformat(), self._db.cipher.seal(reason), family_id),
             )
+            await self.date_values(family_id, today)
             await self._audit.record("family.close", now, closed_by, family_code(family_id))
         self._cache.forget(family_id)
+
+    async def date_values(self, family_id: int, day: date) -> None:
+        """The family's town, benefit system and state, as its row has them now, hold from
+        `day` on: the figures count it and its contacts from then on with them."""
+        for statement in rollups.DATE_VALUES:
+            await self._db.execute(statement, {"family": family_id, "day": day.isoformat()})
 
     def forget_cached(self, family_id: int) -> None:
         """After a change made elsewhere (erasure): read the family from the database again."""

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime, timedelta
 
-from bot.casework.vocabulary import ContactType, Topic
+from bot.casework.vocabulary import BenefitSystem, ContactType, Topic
 from bot.funds.money import micro_to_cents
 from bot.reporting.charts import WeekByType
 from bot.reporting.figures import Count, PeriodFigures, StaffFigures
 from bot.reporting.periods import Period, PeriodKind, period_containing
+from bot.staff.roles import Team
 from bot.storage.database import Database, to_db_time
 from bot.storage.funds import SPENDING_MOMENTS
-from bot.storage.rollups import MONDAY_OF_DAY, TOPICS
+from bot.storage.rollups import MONDAY_OF_DAY, TOPICS, valid_from
 
 _TOPIC_SUMS = ", ".join(f"sum(topic_{bit})" for bit in range(TOPICS))
 _CONTACT_TOPIC_SUMS = ", ".join(f"sum((c.topics >> {bit}) & 1)" for bit in range(TOPICS))
+# A person's families, each with its history row valid at the end of a period (:end).
+_MINE_AT_END = """
+    families AS f JOIN family_changes AS h ON h.family_id = f.id
+        AND h.valid_from = (SELECT max(valid_from) FROM family_changes
+                            WHERE family_id = f.id AND valid_from < :end)
+    WHERE f.case_manager_id = :staff"""
+# Active families at :end by benefit system and Ukraine flag: of the county (one pass over
+# the running totals), of a person's caseload.
+_ACTIVE_AT_END = """
+    SELECT benefit, fled, sum(families) AS families FROM caseload_days WHERE day < :end
+    GROUP BY benefit, fled"""
+_MINE_ACTIVE_AT_END = f"""
+    SELECT h.benefit, h.fled, count(*) AS families FROM {_MINE_AT_END} AND h.active
+    GROUP BY h.benefit, h.fled"""
+# Contacts and minutes of the period :key by the team of who logged them (as it is now).
+_BY_TEAM = """
+    SELECT s.team, sum(p.contacts) AS contacts, sum(p.minutes) AS minutes
+    FROM staff_periods AS p JOIN staff AS s ON s.telegram_id = p.staff_id
+    WHERE p.period = :key GROUP BY s.team"""
 
 
 class FigureStore:
@@ -39,33 +60,42 @@ class FigureStore:
         if staff_id is None:
             rows = await self._db.fetch_all(
                 f"""
-                SELECT contact_type, town, fled, sum(contacts), sum(minutes), {_TOPIC_SUMS}
+                SELECT contact_type, town, benefit, sum(contacts), sum(minutes), {_TOPIC_SUMS}
                 FROM contact_days WHERE day >= ? AND day < ?
-                GROUP BY contact_type, town
+                GROUP BY contact_type, town, benefit HAVING sum(contacts) > 0
                 """,
                 (period.start.isoformat(), period.end.isoformat()),
             )
         else:
+            # A person's contacts, each with the town and benefit system of its day.
             rows = await self._db.fetch_all(
                 f"""
-                SELECT c.contact_type, f.town, f.fled_ukraine, count(*), sum(c.minutes),
+                SELECT c.contact_type, h.town, h.benefit, count(*), sum(c.minutes),
                     {_CONTACT_TOPIC_SUMS}
-                FROM contacts AS c JOIN families AS f ON f.id = c.family_id
+                FROM contacts AS c JOIN family_changes AS h ON h.family_id = c.family_id
+                    AND h.valid_from = {valid_from("c.family_id", "c.contact_on")}
                 WHERE c.staff_id = ? AND c.contact_on >= ? AND c.contact_on < ?
-                GROUP BY c.contact_type, f.town
+                GROUP BY c.contact_type, h.town, h.benefit
                 """,
                 (staff_id, period.start.isoformat(), period.end.isoformat()),
             )
         by_type: dict[ContactType, Count] = {}
         by_town: dict[str, Count] = {}
+        by_benefit: dict[BenefitSystem | None, Count] = {}
         by_topic = dict.fromkeys(Topic, 0)
         for row in rows:
             kind, town, contacts, minutes = ContactType(row[0]), row[1], row[3], row[4]
+            benefit = _benefit(row[2])
             by_type[kind] = _add(by_type.get(kind), contacts, minutes)
             by_town[town] = _add(by_town.get(town), contacts, minutes)
+            by_benefit[benefit] = _add(by_benefit.get(benefit), contacts, minutes)
             for bit, topic in enumerate(Topic):
                 by_topic[topic] += row[5 + bit]
         single = await self._single_values(period, start_at, end_at, staff_id)
+        active = {
+            (_benefit(benefit), bool(fled)): count
+            for benefit, fled, count in json.loads(single["active_counts"])
+        }
         return PeriodFigures(
             contacts=sum(count.contacts for count in by_type.values()),
             minutes=sum(count.minutes for count in by_type.values()),
@@ -76,13 +106,21 @@ class FigureStore:
             by_town=by_town,
             new_families=single["opened"],
             closed_families=single["closed"],
-            active_at_end=single["active"],
-            active_ukraine_at_end=single["active_ukraine"],
+            active_at_end=sum(active.values()),
+            active_ukraine_at_end=sum(count for (_system, fled), count in active.items() if fled),
             requests=single["requests"],
             interpreting_spent_cents=single["spent"] + micro_to_cents(single["machine"]),
             flags_raised=single["raised"],
             flags_closed=single["flags_closed"],
             by_staff=await self._by_staff(period.key) if per_person and staff_id is None else [],
+            reopened_families=single["reopened"],
+            by_benefit=by_benefit,
+            active_by_benefit=_by_benefit(active),
+            by_team={
+                Team(team): Count(contacts, minutes)
+                for team, contacts, minutes in json.loads(single["by_team"])
+                if contacts
+            },
         )
 
     async def _single_values(
@@ -90,9 +128,10 @@ class FigureStore:
     ) -> sqlite3.Row:
         """All single figures of a period in one statement (one trip to SQLite).
 
-        Families reached come from the running totals; active at the end is opened before
-        the end minus closed before it, two ordered index ranges instead of every family;
-        requests, spending and flags are counted over the period's instants.
+        Families reached come from the running totals, the active families at the end from
+        caseload_days (a person's: from their families' histories); closed and reopened are
+        the histories' rows of the period; requests, spending and flags are counted over
+        the period's instants.
         """
         if staff_id is None:
             mine = requester = raiser = translator = ""
@@ -101,6 +140,11 @@ class FigureStore:
                     AS reached,
                 coalesce((SELECT families_ukraine FROM period_totals WHERE period = :key), 0)
                     AS reached_ukraine"""
+            active = f"""
+                (SELECT json_group_array(json_array(benefit, fled, families))
+                 FROM ({_ACTIVE_AT_END})) AS active_counts,
+                (SELECT json_group_array(json_array(team, contacts, minutes))
+                 FROM ({_BY_TEAM})) AS by_team"""
         else:
             mine = "AND case_manager_id = :staff"
             requester = "AND requested_by = :staff"
@@ -112,19 +156,25 @@ class FigureStore:
                 (SELECT count(*) FROM reach AS r JOIN families AS f ON f.id = r.family_id
                  WHERE r.period = :key AND r.staff_id = :staff AND f.fled_ukraine)
                     AS reached_ukraine"""
+            active = f"""
+                (SELECT json_group_array(json_array(benefit, fled, families))
+                 FROM ({_MINE_ACTIVE_AT_END})) AS active_counts,
+                '[]' AS by_team"""
+        changes = "family_changes AS h WHERE h.valid_from >= :start AND h.valid_from < :end"
+        if staff_id is not None:
+            changes += (
+                " AND h.family_id IN (SELECT id FROM families WHERE case_manager_id = :staff)"
+            )
         return await self._db.fetch_one(
             f"""
-            SELECT {reached},
+            SELECT {reached}, {active},
                 (SELECT count(*) FROM families
                  WHERE opened_on >= :start AND opened_on < :end {mine}) AS opened,
-                (SELECT count(*) FROM families
-                 WHERE closed_on >= :start AND closed_on < :end {mine}) AS closed,
-                (SELECT count(*) FROM families WHERE opened_on < :end {mine})
-                - (SELECT count(*) FROM families WHERE closed_on < :end {mine}) AS active,
-                (SELECT coalesce(sum(fled_ukraine), 0) FROM families
-                 WHERE opened_on < :end {mine})
-                - (SELECT coalesce(sum(fled_ukraine), 0) FROM families
-                   WHERE closed_on < :end {mine}) AS active_ukraine,
+                (SELECT count(*) FROM {changes} AND NOT h.active) AS closed,
+                (SELECT count(*) FROM {changes} AND h.active
+                 AND NOT (SELECT p.active FROM family_changes AS p
+                          WHERE p.family_id = h.family_id AND p.valid_from < h.valid_from
+                          ORDER BY p.valid_from DESC LIMIT 1)) AS reopened,
                 (SELECT count(*) FROM interpreter_requests
                  WHERE created_at >= :start_at AND created_at < :end_at {requester}) AS requests,
                 (SELECT coalesce(sum(cents), 0) FROM ({SPENDING_MOMENTS})
@@ -145,6 +195,11 @@ class FigureStore:
                 "end_at": to_db_time(end_at),
             },
         )
+
+    async def active_by_benefit(self, end: date) -> dict[BenefitSystem | None, int]:
+        """Families active at the start of `end` by the benefit system they had then."""
+        rows = await self._db.fetch_all(_ACTIVE_AT_END, {"end": end.isoformat()})
+        return _by_benefit({(_benefit(row[0]), bool(row[1])): row[2] for row in rows})
 
     async def _by_staff(self, key: str) -> list[StaffFigures]:
         rows = await self._db.fetch_all(
@@ -174,6 +229,19 @@ class FigureStore:
             if row[2]:
                 by_monday[date.fromisoformat(row[0])].contacts[ContactType(row[1])] = row[2]
         return result
+
+
+def _by_benefit(
+    active: dict[tuple[BenefitSystem | None, bool], int],
+) -> dict[BenefitSystem | None, int]:
+    by_benefit: dict[BenefitSystem | None, int] = {}
+    for (system, _fled), count in active.items():
+        by_benefit[system] = by_benefit.get(system, 0) + count
+    return {system: count for system, count in by_benefit.items() if count}
+
+
+def _benefit(stored: str) -> BenefitSystem | None:
+    return BenefitSystem(stored) if stored else None
 
 
 def _add(count: Count | None, contacts: int, minutes: int) -> Count:

@@ -229,9 +229,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "(see rollups.py), each contact's audit line written by trigger in the same statement, "
         "full-time positions and the weekly report's subscriptions and sent log.",
         statements=(
-            *rollups.TABLES,
-            *rollups.rebuild_statements(),
-            *rollups.TRIGGERS,
+            *rollups.FIRST_TABLES,
+            *rollups.first_rebuild_statements(),
+            *rollups.FIRST_TRIGGERS,
             # Stored by the trigger from now on; ContactStore writes it no more.
             "ALTER TABLE staff ADD COLUMN fte_permille INTEGER CHECK (fte_permille > 0)",
             # NULL: as the role has it (coordinators get the weekly report); 1 or 0: chosen.
@@ -631,6 +631,27 @@ MIGRATIONS: tuple[Migration, ...] = (
                         printf('F-%04d', NEW.family_id), NEW.id, NEW.cover_for);
             END
             """,
+        ),
+    ),
+    Migration(
+        why="Families change: a move, a new benefit system, closing and reopening take effect "
+        "from a day, so that the figures of any date count a family and its contacts with the "
+        "town, benefit system and state valid then. family_changes keeps that history (begun "
+        "from each family's row as it is now); contact_days counts by benefit system too; "
+        "caseload_days counts the active families per day (see rollups.py).",
+        statements=(
+            rollups.FAMILY_CHANGES,
+            rollups.FAMILY_CHANGES_INDEX,
+            *rollups.FAMILY_CHANGES_BACKFILL,
+            "DROP TRIGGER contacts_rollup_insert",
+            "DROP TRIGGER contacts_rollup_delete",
+            "DROP TABLE contact_days",
+            rollups.CONTACT_DAYS,
+            rollups.CASELOAD_DAYS,
+            rollups.REBUILD_CONTACT_DAYS,
+            rollups.REBUILD_CASELOAD_DAYS,
+            *rollups.CONTACT_TRIGGERS,
+            *rollups.FAMILY_TRIGGERS,
         ),
     ),
 )

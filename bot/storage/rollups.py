@@ -17,9 +17,26 @@ These tables are part of the data, not a cache: they change in the same transact
 contacts they count, so they can never disagree with them. Migration 4 creates them from
 these definitions: once shipped, change them only together with a new migration that
 drops and recreates what changed.
+
+Since migration 14, a family's town, benefit system and whether it is active are dated:
+family_changes holds one row per family and day from which they held (the intake, a move,
+a change of benefit system, closing, reopening). A contact counts for the town and benefit
+system valid on its day (before the first row: the first row's), so contact_days is keyed by
+both; and a fifth table counts the caseload:
+
+- caseload_days: per day, town, benefit system and Ukraine flag: how many families became
+  active with these values that day, less those that stopped (closed, moved, changed);
+  the active families on a day are the sum up to it.
+
+A row of family_changes inserted or deleted moves its family's contacts to the values now
+valid on their days, and its family's share of caseload_days, so that any change, also one
+dated back, leaves every total right. Migration 4's definitions stay below as they shipped.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 TOPICS = 13
 # The Monday of the ISO week of a `day` column: weeks of the daily totals.
@@ -41,7 +58,40 @@ def _periods(day: str) -> list[str]:
     return [_iso_week(day), f"'M' || substr({day}, 1, 7)", f"'Y' || substr({day}, 1, 4)"]
 
 
-TABLES = (
+@dataclass(frozen=True)
+class _Attribution:
+    """What a contact counts by besides day and type, and where those values come from."""
+
+    columns: str
+    selected: str
+    source: Callable[[str], str]
+
+
+def valid_from(family: str, day: str) -> str:
+    """SQL for the day from which the family's values valid on `day` hold: the last change
+    on or before it, or the first one for a day before the family's first row."""
+    return (
+        f"coalesce((SELECT max(valid_from) FROM family_changes WHERE family_id = {family} "
+        f"AND valid_from <= {day}), (SELECT min(valid_from) FROM family_changes "
+        f"WHERE family_id = {family}))"
+    )
+
+
+# Migration 4: the family's town and flag as the families row has them.
+_CURRENT = _Attribution(
+    "town, fled", "town, fled_ukraine", lambda row: f"families WHERE id = {row}.family_id"
+)
+# Since migration 14: the values valid on the contact's day.
+_DATED = _Attribution(
+    "town, benefit, fled",
+    "town, benefit, fled",
+    lambda row: (
+        f"family_changes WHERE family_id = {row}.family_id "
+        f"AND valid_from = {valid_from(f'{row}.family_id', f'{row}.contact_on')}"
+    ),
+)
+
+FIRST_TABLES = (
     f"""
     CREATE TABLE contact_days (
         day TEXT NOT NULL,
@@ -125,14 +175,14 @@ def _count_delete(period: str) -> str:
                           AND family_id = OLD.family_id);"""
 
 
-def _on_insert() -> str:
+def _on_insert(by: _Attribution) -> str:
     return f"""
     CREATE TRIGGER contacts_rollup_insert AFTER INSERT ON contacts BEGIN
-        INSERT INTO contact_days (day, contact_type, town, fled, contacts, minutes,
+        INSERT INTO contact_days (day, contact_type, {by.columns}, contacts, minutes,
             {_TOPIC_COLUMNS})
-        SELECT NEW.contact_on, NEW.contact_type, town, fled_ukraine, 1, NEW.minutes,
+        SELECT NEW.contact_on, NEW.contact_type, {by.selected}, 1, NEW.minutes,
             {_TOPIC_VALUES}
-        FROM families WHERE id = NEW.family_id
+        FROM {by.source("NEW")}
         ON CONFLICT DO UPDATE SET contacts = contacts + 1,
             minutes = minutes + excluded.minutes, {_TOPIC_ADD};
         {"".join(_count_insert(period) for period in _periods("NEW.contact_on"))}
@@ -140,13 +190,13 @@ def _on_insert() -> str:
     """
 
 
-def _on_delete() -> str:
+def _on_delete(by: _Attribution) -> str:
     return f"""
     CREATE TRIGGER contacts_rollup_delete AFTER DELETE ON contacts BEGIN
         UPDATE contact_days SET contacts = contacts - 1, minutes = minutes - OLD.minutes,
             {_TOPIC_TAKE}
         WHERE day = OLD.contact_on AND contact_type = OLD.contact_type
-          AND (town, fled) = (SELECT town, fled_ukraine FROM families WHERE id = OLD.family_id);
+          AND ({by.columns}) = (SELECT {by.selected} FROM {by.source("OLD")});
         {"".join(_count_delete(period) for period in _periods("OLD.contact_on"))}
     END
     """
@@ -162,8 +212,7 @@ AUDIT_TRIGGER = """
     END
 """
 
-# As shipped in the migration that brought the totals; never change it (its checksum).
-TRIGGERS = (_on_insert(), _on_delete(), AUDIT_TRIGGER)
+FIRST_TRIGGERS = (_on_insert(_CURRENT), _on_delete(_CURRENT), AUDIT_TRIGGER)
 
 # Since the covers: the audit line also says in cover for whom a contact was logged.
 COVER_AUDIT_TRIGGER = """
@@ -175,9 +224,20 @@ COVER_AUDIT_TRIGGER = """
 """
 
 
-def rebuild_statements() -> tuple[str, ...]:
-    """Recount all totals from the contacts (after a migration or a bulk load)."""
-    topic_sums = ", ".join(f"sum((c.topics >> {bit}) & 1)" for bit in range(TOPICS))
+def first_rebuild_statements() -> tuple[str, ...]:
+    """Migration 4's recount of all totals from the contacts."""
+    return (
+        "DELETE FROM contact_days",
+        "DELETE FROM reach",
+        "DELETE FROM staff_periods",
+        "DELETE FROM period_totals",
+        REBUILD_FIRST_CONTACT_DAYS,
+        *_by_period(),
+        _PERIOD_TOTALS_REBUILD,
+    )
+
+
+def _by_period() -> list[str]:
     by_period = []
     for period in _periods("c.contact_on"):
         by_period.append(
@@ -194,25 +254,236 @@ def rebuild_statements() -> tuple[str, ...]:
             FROM contacts AS c GROUP BY 1, 2
             """
         )
-    return (
-        "DELETE FROM contact_days",
-        "DELETE FROM reach",
-        "DELETE FROM staff_periods",
-        "DELETE FROM period_totals",
-        f"""
+    return by_period
+
+
+_CONTACT_TOPIC_SUMS = ", ".join(f"sum((c.topics >> {bit}) & 1)" for bit in range(TOPICS))
+REBUILD_FIRST_CONTACT_DAYS = f"""
         INSERT INTO contact_days (day, contact_type, town, fled, contacts, minutes,
             {_TOPIC_COLUMNS})
         SELECT c.contact_on, c.contact_type, f.town, f.fled_ukraine, count(*), sum(c.minutes),
-            {topic_sums}
+            {_CONTACT_TOPIC_SUMS}
         FROM contacts AS c JOIN families AS f ON f.id = c.family_id
         GROUP BY 1, 2, 3, 4
-        """,
-        *by_period,
         """
+_PERIOD_TOTALS_REBUILD = """
         INSERT INTO period_totals (period, families, families_ukraine)
         SELECT r.period, count(DISTINCT r.family_id),
                count(DISTINCT CASE WHEN f.fled_ukraine THEN r.family_id END)
         FROM reach AS r JOIN families AS f ON f.id = r.family_id
         GROUP BY r.period
+        """
+
+
+# Since migration 14 ----------------------------------------------------------------------
+
+# benefit: the BenefitSystem value, '' while not recorded.
+FAMILY_CHANGES = """
+    CREATE TABLE family_changes (
+        family_id INTEGER NOT NULL REFERENCES families (id),
+        valid_from TEXT NOT NULL,
+        town TEXT NOT NULL,
+        benefit TEXT NOT NULL,
+        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+        fled INTEGER NOT NULL CHECK (fled IN (0, 1)),
+        PRIMARY KEY (family_id, valid_from)
+    ) WITHOUT ROWID
+"""
+FAMILY_CHANGES_INDEX = "CREATE INDEX family_changes_day ON family_changes (valid_from, active)"
+
+
+def _history(families: str) -> tuple[str, str]:
+    """The history of the `families` as their rows tell it: active from the opening with the
+    values they have now, closed from the closing day (closed the day it opened: only that)."""
+    return (
+        f"""
+        INSERT INTO family_changes (family_id, valid_from, town, benefit, active, fled)
+        SELECT id, opened_on, town, coalesce(benefit_system, ''), 1, fled_ukraine FROM families
+        WHERE {families} AND (closed_on IS NULL OR closed_on > opened_on)
+        """,
+        f"""
+        INSERT INTO family_changes (family_id, valid_from, town, benefit, active, fled)
+        SELECT id, closed_on, town, coalesce(benefit_system, ''), 0, fled_ukraine FROM families
+        WHERE {families} AND closed_on IS NOT NULL
         """,
     )
+
+
+FAMILY_CHANGES_BACKFILL = _history("true")
+
+CONTACT_DAYS = f"""
+    CREATE TABLE contact_days (
+        day TEXT NOT NULL,
+        contact_type TEXT NOT NULL,
+        town TEXT NOT NULL,
+        benefit TEXT NOT NULL,
+        fled INTEGER NOT NULL,
+        contacts INTEGER NOT NULL,
+        minutes INTEGER NOT NULL,
+        {", ".join(f"topic_{bit} INTEGER NOT NULL" for bit in range(TOPICS))},
+        PRIMARY KEY (day, contact_type, town, benefit, fled)
+    ) WITHOUT ROWID
+"""
+CASELOAD_DAYS = """
+    CREATE TABLE caseload_days (
+        day TEXT NOT NULL,
+        town TEXT NOT NULL,
+        benefit TEXT NOT NULL,
+        fled INTEGER NOT NULL,
+        families INTEGER NOT NULL,
+        PRIMARY KEY (day, town, benefit, fled)
+    ) WITHOUT ROWID
+"""
+TABLES = (FIRST_TABLES[1], FIRST_TABLES[2], FIRST_TABLES[3], CONTACT_DAYS, CASELOAD_DAYS)
+
+_CONTACT_SUMS = "count(*) AS contacts, sum(c.minutes) AS minutes, " + ", ".join(
+    f"sum((c.topics >> {bit}) & 1) AS topic_{bit}" for bit in range(TOPICS)
+)
+
+
+def _family_contacts(family: str | None) -> str:
+    """SQL for the contacts (of one family, or all) grouped by day, type and the values valid
+    on their day: what contact_days holds for them."""
+    mine = f"WHERE c.family_id = {family}" if family else "WHERE true"
+    return f"""
+        SELECT c.contact_on AS day, c.contact_type, h.town, h.benefit, h.fled, {_CONTACT_SUMS}
+        FROM contacts AS c JOIN family_changes AS h ON h.family_id = c.family_id
+            AND h.valid_from = {valid_from("c.family_id", "c.contact_on")}
+        {mine} GROUP BY 1, 2, 3, 4, 5"""
+
+
+def _count_contacts(family: str | None, sign: int = 1) -> str:
+    """Add (sign 1) the contacts of one family (or all) to contact_days with the values
+    valid on their days, or take them away again (-1; their rows exist then)."""
+    signed = ", ".join(
+        f"{sign} * {column}"
+        for column in ("contacts", "minutes", *(f"topic_{bit}" for bit in range(TOPICS)))
+    )
+    add = ", ".join(f"topic_{bit} = topic_{bit} + excluded.topic_{bit}" for bit in range(TOPICS))
+    return f"""
+        INSERT INTO contact_days (day, contact_type, town, benefit, fled, contacts, minutes,
+            {_TOPIC_COLUMNS})
+        SELECT day, contact_type, town, benefit, fled, {signed}
+        FROM ({_family_contacts(family)}) WHERE true
+        ON CONFLICT DO UPDATE SET contacts = contacts + excluded.contacts,
+            minutes = minutes + excluded.minutes, {add};"""
+
+
+def _caseload(row: str, values: str, day: str, sign: int) -> str:
+    """`row`'s family counted (sign 1) or no longer counted (-1) from `day` on with the
+    values valid from `values` (a day, or `row` itself), if those are active."""
+    if values == row:
+        source = f"SELECT {day}, {row}.town, {row}.benefit, {row}.fled, {sign} WHERE {row}.active"
+    else:
+        source = (
+            f"SELECT {day}, town, benefit, fled, {sign} FROM family_changes "
+            f"WHERE family_id = {row}.family_id AND valid_from = {values} AND active"
+        )
+    return f"""
+        INSERT INTO caseload_days (day, town, benefit, fled, families)
+        {source} AND {day} IS NOT NULL
+        ON CONFLICT DO UPDATE SET families = families + excluded.families;"""
+
+
+def _move_caseload(row: str, sign: int) -> str:
+    """A row inserted (sign 1) or deleted (-1) between its neighbours: it holds from its day to
+    the next row's, and the row before it now ends (or again ends) on its day."""
+    before = (
+        f"(SELECT max(valid_from) FROM family_changes WHERE family_id = {row}.family_id "
+        f"AND valid_from < {row}.valid_from)"
+    )
+    after = (
+        f"(SELECT min(valid_from) FROM family_changes WHERE family_id = {row}.family_id "
+        f"AND valid_from > {row}.valid_from)"
+    )
+    return "".join(
+        [
+            _caseload(row, row, f"{row}.valid_from", sign),
+            _caseload(row, row, after, -sign),
+            _caseload(row, before, f"{row}.valid_from", -sign),
+            _caseload(row, before, after, sign),
+        ]
+    )
+
+
+# A family registered (or loaded) from now on starts its history the same way.
+_FAMILY_OPENED = f"""
+    CREATE TRIGGER families_history AFTER INSERT ON families BEGIN
+        {";".join(_history("id = NEW.id"))};
+    END
+"""
+
+
+def _on_change(event: str, row: str, sign: int) -> tuple[str, str]:
+    """A row of family_changes inserted or deleted: its family's contacts taken away before
+    and counted again after with the values now valid on their days; its caseload moved."""
+    name = f"family_changes_{event.lower()}"
+    return (
+        f"""
+    CREATE TRIGGER {name}_before BEFORE {event} ON family_changes BEGIN
+        {_count_contacts(f"{row}.family_id", -1)}
+    END
+    """,
+        f"""
+    CREATE TRIGGER {name} AFTER {event} ON family_changes BEGIN
+        {_count_contacts(f"{row}.family_id")}
+        {_move_caseload(row, sign)}
+    END
+    """,
+    )
+
+
+CONTACT_TRIGGERS = (_on_insert(_DATED), _on_delete(_DATED))
+FAMILY_TRIGGERS = (
+    _FAMILY_OPENED,
+    *_on_change("INSERT", "NEW", 1),
+    *_on_change("DELETE", "OLD", -1),
+)
+
+REBUILD_CONTACT_DAYS = _count_contacts(None).rstrip(";")
+# What contact_days holds, counted from the contacts and the histories (tests compare).
+CONTACT_DAYS_RECOUNT = _family_contacts(None)
+# Each active row counts from its day until the next row's day of the same family.
+CASELOAD_DAYS_RECOUNT = """
+    SELECT day, town, benefit, fled, sum(change) AS families FROM (
+        SELECT valid_from AS day, town, benefit, fled, 1 AS change FROM family_changes
+        WHERE active
+        UNION ALL
+        SELECT next_from, town, benefit, fled, -1 FROM (
+            SELECT *, lead(valid_from) OVER (PARTITION BY family_id ORDER BY valid_from)
+                AS next_from
+            FROM family_changes)
+        WHERE active AND next_from IS NOT NULL)
+    GROUP BY 1, 2, 3, 4
+"""
+REBUILD_CASELOAD_DAYS = f"""
+    INSERT INTO caseload_days (day, town, benefit, fled, families)
+    {CASELOAD_DAYS_RECOUNT}
+"""
+
+
+def rebuild_statements() -> tuple[str, ...]:
+    """Recount all totals from the contacts and the families' histories (after a bulk load)."""
+    return (
+        "DELETE FROM contact_days",
+        "DELETE FROM caseload_days",
+        "DELETE FROM reach",
+        "DELETE FROM staff_periods",
+        "DELETE FROM period_totals",
+        REBUILD_CONTACT_DAYS,
+        REBUILD_CASELOAD_DAYS,
+        *_by_period(),
+        _PERIOD_TOTALS_REBUILD,
+    )
+
+
+# The family's values as its row has them now, from :day on (a change of the same day is
+# replaced): what the stores run after they changed the town, benefit system or state.
+DATE_VALUES = (
+    "DELETE FROM family_changes WHERE family_id = :family AND valid_from = :day",
+    """
+    INSERT INTO family_changes (family_id, valid_from, town, benefit, active, fled)
+    SELECT id, :day, town, coalesce(benefit_system, ''), status = 'active', fled_ukraine
+    FROM families WHERE id = :family
+    """,
+)

@@ -538,6 +538,25 @@ class Fuzzer:
             "consent": lambda: family,
             "closefamily": lambda: f"{family} {pick(['', 'Umzug', one(NOTES)])}",
             "transfer": lambda: f"{family} {pick(['@anna_kim', '@oksana_cm', '@amira_admin'])}",
+            "editfamily": lambda: f"{family} "
+            + pick(
+                [
+                    "",
+                    "town Beckum",
+                    "Ort Telgte",
+                    "size 5",
+                    "Größe 12",
+                    "languages uk,ru",
+                    "Sprachen Arabisch",
+                    "benefit SGB II",
+                    "rechtskreis asylblg from 20.11.2026",
+                    "benefit sgb12 from 01.01.2020",
+                    "consent yes",
+                    "Einwilligung nein",
+                    "reopen",
+                    "town",
+                ]
+            ),
             "flag": lambda: f"{family} {one(FLAG_CATEGORIES)}: {one(NOTES)}",
             "closeflag": lambda: f"{self.random.randint(0, 8)} {one(NOTES)}",
             "conference": lambda: " ".join(

@@ -20,6 +20,7 @@ from bot.core.parsing import MAX_MINUTES, YEARS
 from bot.interpreting.requests import Mode, Status
 from bot.privacy.audit import ACTION_LABELS
 from bot.staff.roles import Role, Team
+from bot.storage import rollups
 
 # Whole cents that can be no less than zero.
 _MONEY = {
@@ -31,6 +32,7 @@ _MONEY = {
 _DAYS = {
     "contacts": ("contact_on", "follow_up_on"),
     "families": ("opened_on", "closed_on", "consent_on"),
+    "family_changes": ("valid_from",),
     "funds": ("starts_on", "ends_on"),
     "invoices": ("invoiced_on",),
     "expenses": ("booked_on",),
@@ -215,6 +217,36 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "no correction of a contact is left half done",
         "SELECT contact_id FROM contact_correction WHERE contact_id IS NOT NULL",
+    ),
+    (
+        "the contacts count by day, type and the town and benefit system of their day",
+        f"""SELECT * FROM (SELECT * FROM contact_days WHERE contacts != 0 OR minutes != 0
+                           EXCEPT {rollups.CONTACT_DAYS_RECOUNT})
+            UNION ALL SELECT * FROM ({rollups.CONTACT_DAYS_RECOUNT}
+                                     EXCEPT SELECT * FROM contact_days)""",
+    ),
+    (
+        "the caseload per day is what the families' histories say",
+        f"""SELECT * FROM (SELECT * FROM caseload_days WHERE families != 0
+                           EXCEPT SELECT * FROM ({rollups.CASELOAD_DAYS_RECOUNT})
+                           WHERE families != 0)
+            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.CASELOAD_DAYS_RECOUNT})
+                                     WHERE families != 0
+                                     EXCEPT SELECT * FROM caseload_days)""",
+    ),
+    (
+        "a family's row holds the values of its last change",
+        """SELECT f.id FROM families AS f LEFT JOIN family_changes AS h ON h.family_id = f.id
+            AND h.valid_from = (SELECT max(valid_from) FROM family_changes
+                                WHERE family_id = f.id)
+        WHERE h.family_id IS NULL OR h.town != f.town OR h.active != (f.status = 'active')
+            OR h.fled != f.fled_ukraine
+            OR (f.erased_at IS NULL AND h.benefit != coalesce(f.benefit_system, ''))""",
+    ),
+    (
+        "a family's history names a benefit system or none",
+        f"""SELECT family_id FROM family_changes WHERE benefit NOT IN
+            ('', {", ".join(f"'{system.value}'" for system in BenefitSystem)})""",
     ),
     (
         "the running totals count every contact and its minutes once",
