@@ -17,7 +17,7 @@ from bot.casework.conferences import ConferenceDraft, ConferenceKind, Participan
 from bot.casework.contacts import ContactDraft
 from bot.casework.families import FamilyDraft
 from bot.casework.flags import FlagStep
-from bot.casework.vocabulary import ContactType, FlagCategory, Topic
+from bot.casework.vocabulary import BenefitSystem, ContactType, FlagCategory, Topic
 from bot.core.i18n import format_date, use_locale
 from bot.core.offline import BotCall, Person
 from bot.core.parsing import ParseError
@@ -57,8 +57,12 @@ TOWNS = ["Ahlen", "Beckum", "Beelen", "Drensteinfurt", "Ennigerloh", "Everswinke
          "Ostbevern", "Sassenberg", "Sendenhorst", "Telgte", "Wadersloh", "Warendorf"]  # fmt: skip
 
 
-async def family(bot: BotHarness, town: str, fled: bool, opened: date) -> int:
-    draft = FamilyDraft(town, "UA" if fled else "SY", 3, ("uk",) if fled else ("ar",), fled)
+async def family(
+    bot: BotHarness, town: str, fled: bool, opened: date, benefits: BenefitSystem | None = None
+) -> int:
+    draft = FamilyDraft(
+        town, "UA" if fled else "SY", 3, ("uk",) if fled else ("ar",), fled, benefits
+    )
     created = await bot.storage.families.create(
         draft, CASE_MANAGER.id, opened, berlin_midnight(opened)
     )
@@ -89,9 +93,9 @@ async def county(bot: BotHarness) -> BotHarness:
     await bot.register(COORDINATOR, Role.COORDINATOR)
     await bot.register(CASE_MANAGER, Role.CASE_MANAGER)
     await bot.register(UKRAINIAN_COORDINATOR, Role.COORDINATOR, locale="uk")
-    ahlen = await family(bot, "Ahlen", True, date(2026, 6, 1))
-    beckum = await family(bot, "Beckum", False, date(2026, 11, 5))
-    telgte = await family(bot, "Telgte", True, date(2025, 9, 15))
+    ahlen = await family(bot, "Ahlen", True, date(2026, 6, 1), BenefitSystem.SGB_II)
+    beckum = await family(bot, "Beckum", False, date(2026, 11, 5), BenefitSystem.ASYLBLG)
+    telgte = await family(bot, "Telgte", True, date(2025, 9, 15), BenefitSystem.SGB_II)
     ahlen_2 = await family(bot, "Ahlen", False, date(2025, 11, 1))
     await storage.families.close(telgte, "verzogen", CASE_MANAGER.id, date(2026, 11, 10),
                                  berlin_midnight(date(2026, 11, 10)))  # fmt: skip
@@ -215,15 +219,26 @@ async def test_the_first_report_compares_with_the_same_days_a_year_before(
     assert towns[11] == ["Telgte", "0\n−1", "0\n−1"]
     assert towns[3] == ["Beelen", "0\n±0", "0\n±0"]
     assert towns[-1] == ["Summe", "3\n+1", "1\n±0"]
+    # On 27.11.2026: F-0001 SGB II, F-0002 AsylbLG, F-0004 not recorded; on 27.11.2025:
+    # F-0003 SGB II, F-0004.
+    assert cells(document, 3) == [
+        ["Rechtskreis", "Familien in Beratung"],
+        ["SGB II (Jobcenter)", "1\n±0"],
+        ["SGB XII (Sozialamt)", "0\n±0"],
+        ["AsylbLG", "1\n+1"],
+        ["Keiner/sonstiger", "0\n±0"],
+        ["nicht erfasst", "1\n±0"],
+        ["Summe", "3\n+1"],
+    ]
     # Contacts 2026: 60 + 30 + 90 + 45 = 225 minutes = 3,75 h → 3,8; 2025: 60 + 15 = 75
     # minutes, 1,25 h; difference 150 minutes = 2,5 h.
     assert "Im Berichtszeitraum 4 Kontakte (+2) mit 3,8 Stunden (+2,5)." in texts
-    kinds = cells(document, 3)
+    kinds = cells(document, 4)
     assert kinds[0] == ["Kontaktart", "Kontakte", "Stunden"]
     assert ["Hausbesuch", "1\n±0", "1,0\n±0"] in kinds
     assert ["Telefonat", "1\n±0", "0,5\n+0,3"] in kinds
     assert kinds[-1] == ["Summe", "4\n+2", "3,8\n+2,5"]
-    topics = {row[0]: row[1] for row in cells(document, 4)[1:]}
+    topics = {row[0]: row[1] for row in cells(document, 5)[1:]}
     assert len(topics) == len(Topic)
     assert topics["Arbeit/Jobsuche"] == "2\n+2"
     assert topics["Aufenthalt/Asyl"] == "1\n±0"
@@ -231,7 +246,7 @@ async def test_the_first_report_compares_with_the_same_days_a_year_before(
     # 2026: case conferences on 12.11. (ABH, 60 min) and 18.11. (ABH and EBH, 90 min), the
     # cross-case meeting on 04.11. (120 min): 270 min = 4,5 h. 2025: one on 12.11.2025 with
     # the ABH (45 min, 0,75 h → 0,8); change 225 min = 3,75 h → 3,8.
-    assert cells(document, 5) == [
+    assert cells(document, 6) == [
         ["im Berichtszeitraum", "Anzahl"],
         ["Fallkonferenzen", "2\n+1"],
         ["davon mit der Ausländerbehörde", "2\n+1"],
@@ -241,7 +256,7 @@ async def test_the_first_report_compares_with_the_same_days_a_year_before(
     ]
     # 2026: two reported, one discussed, in progress, closed; open on 27.11.2026 the gap
     # of 15.11.2026 and that of 10.10.2025. 2025: one reported, open on 27.11.2025.
-    assert cells(document, 6) == [
+    assert cells(document, 7) == [
         ["Strukturelle Lücken im Berichtszeitraum", "Anzahl"],
         ["gemeldet", "2\n+1"],
         ["mit der Koordination besprochen", "1\n+1"],
@@ -252,13 +267,13 @@ async def test_the_first_report_compares_with_the_same_days_a_year_before(
     assert "Wartezeiten: Termin-Kontingent mit der ABH vereinbart, wie bei […] besprochen" in texts
     # Requests made in 2026: 2; the appointment of 26.11. (90 minutes) lies in the period,
     # that of 10.12. does not; spent: the invoice of 70,00 €.
-    assert cells(document, 7) == [
+    assert cells(document, 8) == [
         ["Sprachmittlung im Berichtszeitraum", "Anzahl"],
         ["Dolmetschanfragen", "2\n+2"],
         ["Dolmetschstunden (Termine im Zeitraum)", "1,5\n+1,5"],
         ["Kosten Dolmetschen und Übersetzen", "70,00\xa0€\n+70,00\xa0€"],
     ]
-    assert cells(document, 8) == [
+    assert cells(document, 9) == [
         ["Fonds", "Budget", "verausgabt", "gebunden", "verfügbar"],
         ["Übersetzung/Dolmetschen\n01.10.2026 – 31.12.2026", "30.000,00\xa0€",
          "70,00\xa0€\n+70,00\xa0€", "30,00\xa0€", "29.900,00\xa0€"],
@@ -306,7 +321,7 @@ async def test_the_next_report_compares_with_the_previous_report(county: BotHarn
     # One contact of 45 minutes against four of 225 minutes (3,0 h fewer).
     assert "Im Berichtszeitraum 1 Kontakte (−3) mit 0,8 Stunden (−3,0)." in texts
     # Spent since the report of 27.11.: nothing.
-    assert cells(document, 8)[1][2] == "70,00\xa0€\n±0,00\xa0€"
+    assert cells(document, 9)[1][2] == "70,00\xa0€\n±0,00\xa0€"
     rows = await county.storage.db.fetch_all(
         "SELECT as_of, first_day, issued_by FROM committee_reports ORDER BY id"
     )
@@ -358,7 +373,7 @@ async def test_the_same_numbers_as_month_and_budget(county: BotHarness) -> None:
     contacts = _values(month, "Contacts: {count} ({change}) · hours: {hours} ({hours_change})")
     assert f"Im Berichtszeitraum {contacts['count']} Kontakte" in " ".join(texts)
     # /month's changes are against October; the committee's against the year before.
-    assert [cell.split("\n")[0] for cell in cells(document, 3)[-1][1:]] == [
+    assert [cell.split("\n")[0] for cell in cells(document, 4)[-1][1:]] == [
         contacts["count"],
         contacts["hours"],
     ]
@@ -375,16 +390,16 @@ async def test_the_same_numbers_as_month_and_budget(county: BotHarness) -> None:
         month, "Interpreter requests: {count} ({change}) · interpreting and translation spent: "
         "{spent} ({spent_change})"
     )  # fmt: skip
-    interpreting = {row[0]: row[1].split("\n")[0] for row in cells(document, 7)[1:]}
+    interpreting = {row[0]: row[1].split("\n")[0] for row in cells(document, 8)[1:]}
     assert interpreting["Dolmetschanfragen"] == requests["count"] == "2"
     assert interpreting["Kosten Dolmetschen und Übersetzen"] == requests["spent"]
     gaps = _values(
         month, "Structural gaps: {raised} raised ({raised_change}), {closed} closed "
         "({closed_change})"
     )  # fmt: skip
-    flags = {row[0]: row[1].split("\n")[0] for row in cells(document, 6)[1:]}
+    flags = {row[0]: row[1].split("\n")[0] for row in cells(document, 7)[1:]}
     assert (flags["gemeldet"], flags["abgeschlossen"]) == (gaps["raised"], gaps["closed"])
-    funds = cells(document, 8)[1:]
+    funds = cells(document, 9)[1:]
     blocks = budget.split("\n\n")[1:-1]
     assert len(funds) == len(blocks) == 4
     for row, block in zip(funds, blocks, strict=True):
@@ -507,12 +522,12 @@ async def test_the_demo_county_fills_every_section(bot: BotHarness) -> None:
     families = int(cells(document, 1)[1][1].split("\n")[0].replace(".", ""))
     assert 300 < families < 380
     # Every budget has spent something, none beyond its amount.
-    budgets = cells(document, 8)[1:]
+    budgets = cells(document, 9)[1:]
     assert len(budgets) == 4
     assert all(not row[2].startswith("0,00") for row in budgets)
     assert all("überzogen" not in row[4] for row in budgets)
     # Gaps at every step, and closed ones with their outcomes.
-    gaps = {row[0]: int(row[1].split("\n")[0]) for row in cells(document, 6)[1:]}
+    gaps = {row[0]: int(row[1].split("\n")[0]) for row in cells(document, 7)[1:]}
     assert gaps["gemeldet"] and gaps["abgeschlossen"]
     outcomes = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert any("Ausländerbehörde" in text for text in outcomes)

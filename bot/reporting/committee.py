@@ -21,7 +21,7 @@ from typing import Protocol
 
 from bot.casework.conferences import ConferenceCounts
 from bot.casework.flags import Flag
-from bot.casework.vocabulary import ContactType, Topic
+from bot.casework.vocabulary import BenefitSystem, ContactType, Topic
 from bot.core.document import Cell, Report, Section, Table
 from bot.core.i18n import (
     _,
@@ -393,7 +393,25 @@ def _families(committee: Committee) -> Section:
                 ),
                 caption=f"Familien in Beratung nach Kommune am {on}",
             ),
+            _benefit_systems(now.period, before.period, on),
         ],
+    )
+
+
+def _benefit_systems(now: PeriodFigures, before: PeriodFigures, on: str) -> Table:
+    """Families per Rechtskreis: counties report SGB II and AsylbLG apart."""
+    systems: list[BenefitSystem | None] = [*BenefitSystem, None]
+    rows = [
+        (Cell(_capital(system.label) if system else "nicht erfasst"),
+         _count(now.active_by_benefit.get(system, 0), before.active_by_benefit.get(system, 0)))
+        for system in systems
+    ]  # fmt: skip
+    return Table(
+        ("Rechtskreis", "Familien in Beratung"),
+        rows,
+        widths=(75, 25),
+        total=(Cell("Summe"), _count(now.active_at_end, before.active_at_end)),
+        caption=f"Familien in Beratung nach Rechtskreis am {on}",
     )
 
 
