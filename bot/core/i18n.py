@@ -175,7 +175,13 @@ def format_money(cents: int, currency: str = "EUR") -> str:
 
 def format_minutes(minutes: int) -> str:
     """A duration as staff say it: "45 Min.", "1 Std., 30 Min."."""
-    locale = _format_locale()
+    return _formatted_minutes(minutes, current_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_minutes(minutes: int, locale_name: str) -> str:
+    # Babel's unit formatting costs a tenth of a /log reply; the same few durations recur.
+    locale = _babel_locale(locale_name)
     hours, rest = divmod(minutes, 60)
     parts = []
     if hours:
@@ -236,7 +242,12 @@ def weekday_name(weekday: int) -> str:
 
 
 def format_date(value: date) -> str:
-    return babel_dates.format_date(value, format="medium", locale=_format_locale())
+    return _formatted_date(value, current_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_date(value: date, locale_name: str) -> str:
+    return babel_dates.format_date(value, format="medium", locale=_babel_locale(locale_name))
 
 
 def format_datetime(value: datetime) -> str:

@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.core.commands import command_name
 from bot.core.flood import Verdict
 from bot.core.i18n import _, guess_locale, ngettext, set_locale
+from bot.delivery.outbox import answering_update
 from bot.staff.staff import StaffMember
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ async def gate(update: Update, context: BotContext) -> None:
     """Admit active staff in private chats; refuse everyone and everything else once."""
     # A new update: nothing is stored for it yet (the error handler asks, see errors.py).
     context.storage.db.start_unit_of_work()
+    # What this update sends goes ahead of what the bot sends on its own.
+    answering_update()
     user = update.effective_user
     chat = update.effective_chat
     set_locale(

@@ -51,6 +51,8 @@ class BotHarness:
     async def __aenter__(self) -> BotHarness:
         await self.application.initialize()
         await start_services(self.application)
+        # The menus go out in the background; here they are part of the start.
+        await self.application.bot_data.menus
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
