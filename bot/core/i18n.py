@@ -19,8 +19,6 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
 from babel.units import format_unit
 
@@ -64,6 +62,11 @@ def _catalog(locale: str) -> Translations:
 
 def _compile(source: Path, locale: str) -> BytesIO:
     """A .po file compiled in memory, as `pybabel compile` would (fuzzy entries left out)."""
+    # Only without compiled catalogs (a checkout before `make locales`): Babel's catalog
+    # code (with difflib) is not loaded at every start.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with source.open("rb") as handle:
         catalog = read_po(handle, locale=locale, domain=DOMAIN)
     compiled = BytesIO()
