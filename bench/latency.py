@@ -334,7 +334,7 @@ async def run(
         if name == STATE_10X.name:
             from bench.growth import state_10x
 
-            database = state_10x(rebuild=rebuild)
+            database = await state_10x(rebuild=rebuild)
         else:
             database = demo_database(SIZE[name], rebuild=rebuild)
         async with Bot(database) as bot:
