@@ -49,10 +49,12 @@ locales-update: $(VENV)/.installed
 		-o locales/messages.pot bot
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 
-# Throughput, latency and peak memory against the targets (bench/README.md); writes
-# bench/results.txt. The first run builds the demo databases in bench/.cache/ (about a minute).
+# Throughput, latency, start-up, round trip and memory against the targets (bench/README.md);
+# writes bench/results.txt and the results and query plans into bench/README.md. The first
+# run builds the demo databases in bench/.cache/ (about a minute). `make bench GROWTH=1`
+# adds the 10 × state database (built once, a few minutes) and the growth ratios.
 bench: $(VENV)/.installed-test $(MO_FILES)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(if $(GROWTH),--growth)
 
 clean:
 	rm -rf $(VENV) $(MO_FILES) .pytest_cache

@@ -52,7 +52,10 @@ SIZES = (
     Size("county-decade", "county decade", 400, 520),
     Size("state", "state", 50_000, 52),
 )
-SIZE = {size.name: size for size in SIZES}
+# Ten times the state (about 20 million contacts): only with `make bench GROWTH=1`
+# (`python -m bench.run --growth`), since building it takes minutes.
+STATE_10X = Size("state-10x", "10 × state", 500_000, 52)
+SIZE = {size.name: size for size in (*SIZES, STATE_10X)}
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,15 @@ class HopCounter:
     @property
     def total(self) -> int:
         return sum(self.hops.values())
+
+
+def target_line(name: str, figure: str, target: str, met: bool | None) -> str:
+    """One target's line, the same in every benchmark: `bench.run` collects them into the
+    summary (`None`: not measured, e.g. a command not registered yet)."""
+    verdict = "skipped" if met is None else "met" if met else "missed"
+    line = f"TARGET {name}: {figure}; target {target}: {verdict}"
+    print(line, flush=True)
+    return line
 
 
 def one_line(sql: str, width: int = 110) -> str:

@@ -10,7 +10,7 @@ Three Applications run in this process, each against its own OfflineTelegram (no
 
 Updates are built before the clock starts (each with its own message id) and awaited one
 after another with `process_update`. The three take turns round by round, so that whatever
-else the machine does affects them alike. Target: (c) at least half of (b).
+else the machine does affects them alike. Target: (c) at least 0.7 of (b).
 
     python -m bench.throughput [--updates 5000] [--rounds 5] [--warmup 500] [--profile N]
 """
@@ -36,7 +36,14 @@ import aiosqlite
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
 
-from bench.common import HopCounter, aiosqlite_connection, forget_bot_environment, machine, one_line
+from bench.common import (
+    HopCounter,
+    aiosqlite_connection,
+    forget_bot_environment,
+    machine,
+    one_line,
+    target_line,
+)
 from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
 from bot.casework.families import FamilyDraft
 from bot.core.config import Settings
@@ -45,7 +52,7 @@ from bot.staff.roles import Role
 
 LOG_TEXT = "/log F-0001 45m hausbesuch aufenthalt,arbeit: Termin vorbereitet"
 CASE_MANAGER = Person(1003, "Anna", "anna_kim", "de")
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.7
 
 
 async def echo(update: Update, context: Any) -> None:
@@ -313,11 +320,7 @@ async def run(updates: int, rounds: int, warmup: int, profile_updates: int) -> i
                 print(_rate_line(contender))
             best = max(kim.rates) / max(floor.rates)
             median = statistics.median(kim.rates) / statistics.median(floor.rates)
-            verdict = "met" if median >= TARGET_RATIO else "MISSED"
-            print(
-                f"  /log ÷ floor (b): {median:.3f} (medians), {best:.3f} (bests); "
-                f"target ≥ {TARGET_RATIO}: {verdict}"
-            )
+            print(f"  /log ÷ floor (b): {median:.3f} (medians), {best:.3f} (bests)")
             floor_median = statistics.median(floor.rates)
             print(
                 f"  floor (b) ÷ echo (a): {floor_median / statistics.median(echo_app.rates):.2f}; "
@@ -325,6 +328,13 @@ async def run(updates: int, rounds: int, warmup: int, profile_updates: int) -> i
                 f"(floor (b): {1e6 / floor_median:,.0f} µs)"
             )
 
+            target_line(
+                "/log quick form ÷ floor (b), in-process",
+                f"{median:.3f} ({statistics.median(kim.rates):,.0f} ÷ "
+                f"{floor_median:,.0f} updates/s, medians)",
+                f"≥ {TARGET_RATIO}",
+                median >= TARGET_RATIO,
+            )
             print()
             print("trips to the SQLite thread per update (counted outside the timed rounds):")
             sample = 200

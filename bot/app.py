@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from telegram import LinkPreviewOptions
@@ -193,13 +195,9 @@ async def start_services(application: Application) -> None:
         None if kept(settings.chat_retention_hours) else storage.traces,
     )
     application.bot.rate_limiter.outbox = services.outbox
-    try:
-        await publish_default_menus(application.bot, services.commands, settings.default_locale)
-        for member in await storage.staff.active_members():
-            await publish_member_menu(application.bot, services.commands, member)
-    except TelegramError as exc:
-        # Kept in the outbox if Telegram is unwell: the bot starts all the same.
-        log.warning("command menus not published yet: %s", exc)
+    # In the background, under the rate limiter's lane for the bot's own calls: the bot
+    # answers people while the menus go out.
+    services.menus = asyncio.create_task(publish_menus(application), name="command menus")
     if application.job_queue is not None:
         schedule_forgetting(application)
         followups.schedule_reminders(application)
@@ -211,8 +209,32 @@ async def start_services(application: Application) -> None:
         backups.schedule_backups(application)
 
 
+async def publish_menus(application: Application) -> None:
+    """The menu of people who are not registered, and each member's own."""
+    services: Services = application.bot_data
+    try:
+        await publish_default_menus(
+            application.bot, services.commands, services.settings.default_locale
+        )
+        for listed in await services.storage.staff.active_members():
+            # Read again: while the menus go out, a member may change language or leave
+            # (and their handler publishes the new menu itself).
+            member = await services.storage.staff.get(listed.telegram_id)
+            if member is not None:
+                await publish_member_menu(application.bot, services.commands, member)
+    except TelegramError as exc:
+        # Kept in the outbox if Telegram is unwell: the bot runs all the same.
+        log.warning("command menus not published yet: %s", exc)
+
+
 async def stop_services(application: Application) -> None:
     services: Services = application.bot_data
+    if services.menus is not None:
+        # Stopping right after the start: the next start publishes them again.
+        services.menus.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await services.menus
+        services.menus = None
     if services.outbox is not None:
         application.bot.rate_limiter.outbox = None
         services.outbox = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -52,6 +53,8 @@ class Services:
 
     # When start_services ran, for the uptime /status shows.
     started_at: datetime | None = None
+    # The command menus being published in the background since start_services.
+    menus: asyncio.Task[None] | None = None
 
     async def queue_lengths(self, asking: int | None = None) -> QueueLengths:
         """Updates stored and not yet handled (but `asking`, the update that asks), replies

@@ -124,10 +124,20 @@ def _claimed_by_longer_prefix(prefix: str, data: str) -> bool:
     """Whether `data` is a payload of a kind whose prefix extends `prefix`, as
     `log:topic:done` extends `log:topic`: it is never a value of the shorter kind."""
     return any(
-        other.startswith(prefix + SEPARATOR)
-        and (data == other or data.startswith(other + SEPARATOR))
-        for other in _prefixes
+        data == other or data.startswith(other + SEPARATOR) for other in _longer_prefixes(prefix)
     )
+
+
+def _longer_prefixes(prefix: str) -> tuple[str, ...]:
+    """The prefixes that extend `prefix`, worked out again only when a kind was added."""
+    known = _longer.get(prefix)
+    if known is None or known[0] != len(_prefixes):
+        others = tuple(other for other in _prefixes if other.startswith(prefix + SEPARATOR))
+        known = _longer[prefix] = (len(_prefixes), others)
+    return known[1]
+
+
+_longer: dict[str, tuple[int, tuple[str, ...]]] = {}
 
 
 def _encode(value: object) -> str:

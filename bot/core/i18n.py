@@ -19,8 +19,6 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
 from babel.units import format_unit
 
@@ -64,6 +62,11 @@ def _catalog(locale: str) -> Translations:
 
 def _compile(source: Path, locale: str) -> BytesIO:
     """A .po file compiled in memory, as `pybabel compile` would (fuzzy entries left out)."""
+    # Only without compiled catalogs (a checkout before `make locales`): Babel's catalog
+    # code (with difflib) is not loaded at every start.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with source.open("rb") as handle:
         catalog = read_po(handle, locale=locale, domain=DOMAIN)
     compiled = BytesIO()
@@ -175,7 +178,13 @@ def format_money(cents: int, currency: str = "EUR") -> str:
 
 def format_minutes(minutes: int) -> str:
     """A duration as staff say it: "45 Min.", "1 Std., 30 Min."."""
-    locale = _format_locale()
+    return _formatted_minutes(minutes, current_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_minutes(minutes: int, locale_name: str) -> str:
+    # Babel's unit formatting costs a tenth of a /log reply; the same few durations recur.
+    locale = _babel_locale(locale_name)
     hours, rest = divmod(minutes, 60)
     parts = []
     if hours:
@@ -236,7 +245,12 @@ def weekday_name(weekday: int) -> str:
 
 
 def format_date(value: date) -> str:
-    return babel_dates.format_date(value, format="medium", locale=_format_locale())
+    return _formatted_date(value, current_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_date(value: date, locale_name: str) -> str:
+    return babel_dates.format_date(value, format="medium", locale=_babel_locale(locale_name))
 
 
 def format_datetime(value: datetime) -> str:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+_IGNORED = str.maketrans("", "", "-_/. ")
+
 
 def normalise(word: str) -> str:
-    return "".join(ch for ch in word.casefold() if ch not in "-_/. ")
+    return word.casefold().translate(_IGNORED)
 
 
 def join_phrases(text: str) -> str:
@@ -43,8 +45,15 @@ class Term(StrEnum):
 
     @classmethod
     def parse(cls, word: str) -> Term | None:
-        key = normalise(word)
-        return next((term for term in cls if key in term.words), None)
+        index = _INDEX.get(cls)
+        if index is None:
+            # Each word to the first term (in the vocabulary's order) that it names.
+            index = {}
+            for term in cls:
+                for spelled in _WORDS.get(_key(term), ()):
+                    index.setdefault(spelled, term)
+            _INDEX[cls] = index
+        return index.get(normalise(word))
 
 
 # Every term's label and words, filled by define_terms below each vocabulary. Keyed by class
@@ -52,6 +61,9 @@ class Term(StrEnum):
 # Mode.PHONE are both "phone") compare equal as strings.
 _LABELS: dict[tuple[type, str], object] = {}
 _WORDS: dict[tuple[type, str], frozenset[str]] = {}
+# Per vocabulary, each normalised word to its term: built on first use from _WORDS, dropped
+# whenever define_terms changes them.
+_INDEX: dict[type, dict[str, Term]] = {}
 # The words spelled with a space, and the pattern that finds them (built on first use).
 _PHRASES: set[str] = set()
 _PHRASES_PATTERN: list[re.Pattern[str] | None] = [None]
@@ -73,3 +85,4 @@ def define_terms(labels: dict[Term, object], words: dict[Term, tuple[str, ...]])
     )  # fmt: skip
     _PHRASES.update(word for spelled in words.values() for word in spelled if " " in word)
     _PHRASES_PATTERN[0] = None
+    _INDEX.clear()

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram import Bot, InputFile, Message, TelegramObject
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 # Telegram's limits for a bot: 30 messages a second in all, 20 a minute in one group.
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
+# What the bot sends on its own (menus at start, reminders, reports, the outbox) takes at
+# most this share of the 30: a burst of them never keeps someone waiting for an answer.
+BACKGROUND_PER_SECOND = 20
 # A 429 (flood limit) is waited out this many times before the call goes to the outbox.
 FLOOD_RETRIES = 3
 # A timeout, a dropped connection or a 5xx is retried at once this many times, after
@@ -46,8 +50,16 @@ QUEUED_METHODS = frozenset(
 
 # Set while the outbox itself makes a call: a failure then stays in the outbox, not a copy.
 _from_outbox: ContextVar[bool] = ContextVar("from_outbox", default=False)
+# Set by the access gate for the rest of an update: calls made while answering someone.
+_answering: ContextVar[bool] = ContextVar("answering", default=False)
 # Set while a message showing case details is sent (`showing_case_details`).
 _case_details: ContextVar[bool] = ContextVar("case_details", default=False)
+
+
+def answering_update() -> None:
+    """The current task answers an update: its calls go ahead of the bot's own (menus,
+    reminders, reports), which share BACKGROUND_PER_SECOND of Telegram's limit."""
+    _answering.set(True)
 
 
 @contextmanager
@@ -234,6 +246,8 @@ class DeliveryLimiter(AIORateLimiter):
             max_retries=FLOOD_RETRIES,
         )
         self._first_backoff = first_backoff
+        # The lane of the calls the bot makes on its own; none offline (nothing throttled).
+        self._background = AsyncLimiter(BACKGROUND_PER_SECOND, 1) if throttle else None
         # Set once the database is open (start_services); until then failures are raised.
         self.outbox: Outbox | None = None
         # Set when the bot stops: a failing call goes to the outbox at once, not after
@@ -249,6 +263,9 @@ class DeliveryLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Any:
+        if self._background is not None and not _answering.get():
+            async with self._background:
+                pass
         backoff = self._first_backoff
         for attempt in range(NETWORK_RETRIES + 1):
             try:

@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.core.commands import command_name
 from bot.core.flood import Verdict
 from bot.core.i18n import _, guess_locale, ngettext, set_locale
+from bot.delivery.outbox import answering_update
 from bot.staff.staff import StaffMember
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ async def gate(update: Update, context: BotContext) -> None:
     context.storage.db.start_unit_of_work()
     # …and nobody acts in cover for a colleague yet (common.load_family says when they do).
     context.storage.audit.act_for_oneself()
+    # What this update sends goes ahead of what the bot sends on its own.
+    answering_update()
     user = update.effective_user
     chat = update.effective_chat
     set_locale(

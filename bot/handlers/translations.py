@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import TYPE_CHECKING
 
-import deepl
 from pydantic import Field
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -36,6 +36,9 @@ COMMANDS = (
         CASEWORK_ROLES,
     ),
 )
+
+if TYPE_CHECKING:
+    import deepl
 
 
 class SendAnyway(CallbackData, prefix="translate:send"):
@@ -91,6 +94,8 @@ async def translate(update: Update, context: BotContext) -> None:
             ).format(example=html.escape(EXAMPLE)),
         )
         return
+    import deepl  # loaded with the translator (bot/translation/client.py)
+
     try:
         codes = {language.code for language in await translator.target_languages()}
         target = resolve_target(parts[1], codes)
@@ -193,6 +198,8 @@ async def _send(
         funds = await context.storage.funds.all()
         await reply(update, no_fund_text(FundPurpose.TRANSLATION, today, funds))
         return
+    import deepl  # loaded with the translator (bot/translation/client.py)
+
     try:
         result = await translator.translate(text, target)
     except deepl.DeepLException as error:
@@ -234,6 +241,8 @@ async def _report_failure(update: Update, error: deepl.DeepLException) -> None:
 
 
 def _failure_text(error: deepl.DeepLException) -> str:
+    import deepl  # loaded with the translator (bot/translation/client.py)
+
     if isinstance(error, deepl.AuthorizationException):
         return _(
             "Nothing was translated: DeepL refused KIM-Bot's access key. Please tell the "
@@ -256,6 +265,8 @@ def _failure_text(error: deepl.DeepLException) -> str:
 
 async def _list_languages(update: Update, translator: MachineTranslator) -> None:
     """The languages DeepL translates into, by their names in the reader's language."""
+    import deepl  # loaded with the translator (bot/translation/client.py)
+
     try:
         targets = await translator.target_languages()
     except deepl.DeepLException as error:

@@ -9,9 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from bot.casework.families import family_code, parse_family_code, parse_town
 from bot.core.i18n import (
@@ -52,6 +51,9 @@ _TIME = re.compile(
 _SPACED_TIME = re.compile(
     r"(?<![\w.:])(\d{1,2}(?:[:.]\d{2})?)\s+(uhr|год|am|pm)\.?(?!\w)", re.IGNORECASE
 )
+
+if TYPE_CHECKING:
+    import holidays
 _PAGES = re.compile(r"^(\d{1,3})(?:seiten|seite|pages|page|s|p)$")
 # The word before an interpreter's travel time (there and back): "anfahrt 45m".
 TRAVEL_WORDS = frozenset({"anfahrt", "fahrzeit", "reisezeit", "travel", "поїздка"})
@@ -187,6 +189,9 @@ define_terms(
 
 @functools.cache
 def _holidays(year: int) -> holidays.HolidayBase:
+    # Imported on first use: the package costs a tenth of a second and 6 MB at every start.
+    import holidays
+
     return holidays.country_holidays("DE", subdiv="NW", years=year)
 
 

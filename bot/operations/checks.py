@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import deepl
 from telegram import User
 from telegram.error import InvalidToken, TelegramError
 
@@ -164,6 +163,8 @@ async def deepl_check(translator: MachineTranslator | None, settings: Settings) 
     """DeepL answers with the account's usage; no key is fine (translation is off)."""
     if translator is None:
         return Check("deepl", True, _("not configured"))
+    import deepl  # loaded with the translator (bot/translation/client.py)
+
     try:
         usage = await translator.usage()
     except deepl.DeepLException as exc:

@@ -11,8 +11,6 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-import deepl
-
 from bot.core.config import Settings
 
 log = logging.getLogger(__name__)
@@ -60,6 +58,8 @@ def base_code(target: str) -> str:
 
 
 def is_free_key(auth_key: str) -> bool:
+    import deepl  # see open_translator
+
     return deepl.util.auth_key_is_free_account(auth_key)
 
 
@@ -67,6 +67,8 @@ class MachineTranslator:
     """The DeepL client of the running bot, opened at start-up and closed at shutdown."""
 
     def __init__(self, auth_key: str, server_url: str | None = None) -> None:
+        import deepl  # see open_translator
+
         self._client = deepl.DeepLClient(auth_key, server_url=server_url)
         self.is_free = is_free_key(auth_key)
         self._targets: list[TargetLanguage] | None = None
@@ -109,6 +111,10 @@ def open_translator(settings: Settings) -> MachineTranslator | None:
     """The translator for DEEPL_AUTH_KEY, or None when no key is configured."""
     if settings.deepl_auth_key is None:
         return None
+    # Imported only with a key: the client and `requests` cost a tenth of a second and
+    # several megabytes at every start.
+    import deepl
+
     # The client logs each request body (the case text) at DEBUG: never let that through.
     logging.getLogger("deepl").setLevel(max(logging.INFO, logging.getLogger("deepl").level))
     # The client retries five times with growing pauses; one retry is enough for a person
