@@ -175,6 +175,9 @@ class FakeBotApi:
             return web.Response(status=400)
         fault = self.telegram.fault_for(method, params)
         if fault is not None:
+            # A fault that strikes is a change: a test waiting for it acts while the bot
+            # still waits for its answer, not when the stall is over (and the bot retries).
+            self._notify()
             return await self._act_out(fault, request)
         if method == "getUpdates":
             if self.telegram.webhook_url:
