@@ -472,6 +472,9 @@ def _conferences(committee: Committee) -> Section:
     return Section(heading, [Table(("im Berichtszeitraum", "Anzahl"), rows, widths=(75, 25))])
 
 
+OUTCOMES_SHOWN = 20
+
+
 def _gaps(committee: Committee) -> Section:
     now, before = committee.current, committee.previous
     rows = [
@@ -484,10 +487,17 @@ def _gaps(committee: Committee) -> Section:
         (Cell(f"offen am {format_date(committee.span.as_of)}"),
          _count(now.open_flags, before.open_flags)),
     ]  # fmt: skip
+    # The latest outcomes: a county closes a few dozen gaps a year; the rest are in /flags.
+    shown = now.closed_flags[-OUTCOMES_SHOWN:]
     outcomes = [
         f"{_capital(flag.category.label)}: {without_codes(flag.outcome or '')}".rstrip(": ")
-        for flag in now.closed_flags
+        for flag in shown
     ]
+    if len(now.closed_flags) > len(shown):
+        outcomes.append(
+            f"… und {format_number(len(now.closed_flags) - len(shown))} weitere "
+            "(alle mit Ergebnis: /flags geschlossen xlsx)"
+        )
     parts: list[str | Table] = [
         "Fälle, die strukturelle Lücken zeigen, werden mit der Koordination aufbereitet, "
         "besprochen und mit Partnern bearbeitet.",

@@ -4,11 +4,12 @@ the stores /week, /staffing and /budget use."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.reporting.committee import Issued, TownFamilies
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, to_db_time
+from bot.storage.figures import ACTIVE_BY, active_parameters
 
 
 class CommitteeStore:
@@ -52,11 +53,11 @@ class CommitteeStore:
         """Families in counselling on `on` per town (the town they lived in then), and of
         those fled from Ukraine: the running totals /week's active families come from."""
         rows = await self._db.fetch_all(
-            """
-            SELECT town, sum(families), sum(families * fled) FROM caseload_days
-            WHERE day <= ? GROUP BY town HAVING sum(families) != 0
+            f"""
+            SELECT town, sum(families), sum(families * fled)
+            FROM ({ACTIVE_BY.format(keys="town, fled")}) GROUP BY town HAVING sum(families) != 0
             """,
-            (on.isoformat(),),
+            active_parameters(on + timedelta(days=1)),
         )
         return {row[0]: TownFamilies(row[1], row[2]) for row in rows}
 

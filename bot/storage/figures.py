@@ -24,11 +24,24 @@ _MINE_AT_END = """
         AND h.valid_from = (SELECT max(valid_from) FROM family_changes
                             WHERE family_id = f.id AND valid_from < :end)
     WHERE f.case_manager_id = :staff"""
-# Active families at :end by benefit system and Ukraine flag: of the county (one pass over
-# the running totals), of a person's caseload.
-_ACTIVE_AT_END = """
-    SELECT benefit, fled, sum(families) AS families FROM caseload_days WHERE day < :end
-    GROUP BY benefit, fled"""
+# The contacts' daily totals of [start, end) as the month totals of the whole months in it
+# and the daily totals of the days before and after those (in_days_and_months).
+_COLUMNS = "contact_type, town, benefit, contacts, minutes, " + ", ".join(
+    f"topic_{bit}" for bit in range(TOPICS)
+)
+_CONTACTS_IN_RANGE = f"""
+    SELECT {_COLUMNS} FROM contact_days WHERE day >= :head_start AND day < :head_end
+    UNION ALL SELECT {_COLUMNS} FROM contact_months WHERE month >= :first AND month < :last
+    UNION ALL SELECT {_COLUMNS} FROM contact_days WHERE day >= :tail_start AND day < :tail_end"""
+# Active families at the start of :end: the changes of the months before its month and of
+# its month's days before it (:month_start, :month), by benefit system and Ukraine flag.
+ACTIVE_BY = """
+    SELECT {keys}, sum(families) AS families FROM (
+        SELECT {keys}, families FROM caseload_months WHERE month < :month
+        UNION ALL SELECT {keys}, families FROM caseload_days
+        WHERE day >= :month_start AND day < :end)
+    GROUP BY {keys}"""
+_ACTIVE_AT_END = ACTIVE_BY.format(keys="benefit, fled")
 _MINE_ACTIVE_AT_END = f"""
     SELECT h.benefit, h.fled, count(*) AS families FROM {_MINE_AT_END} AND h.active
     GROUP BY h.benefit, h.fled"""
@@ -37,6 +50,32 @@ _BY_TEAM = """
     SELECT s.team, sum(p.contacts) AS contacts, sum(p.minutes) AS minutes
     FROM staff_periods AS p JOIN staff AS s ON s.telegram_id = p.staff_id
     WHERE p.period = :key GROUP BY s.team"""
+
+
+def in_days_and_months(start: date, end: date) -> dict[str, str]:
+    """The parameters of _CONTACTS_IN_RANGE for the days [start, end): the whole months
+    [first, last) and the days before (head) and after (tail) them."""
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    last = end.replace(day=1)
+    if first >= last:
+        # No whole month: all days, and an empty range of months.
+        first = last = head_end = tail_start = end
+    else:
+        head_end, tail_start = first, last
+    return {
+        "head_start": start.isoformat(),
+        "head_end": head_end.isoformat(),
+        "first": first.isoformat()[:7],
+        "last": last.isoformat()[:7],
+        "tail_start": tail_start.isoformat(),
+        "tail_end": end.isoformat(),
+    }
+
+
+def active_parameters(end: date) -> dict[str, str]:
+    """The parameters of ACTIVE_BY for the start of `end`."""
+    return {"end": end.isoformat(), "month": end.isoformat()[:7],
+            "month_start": end.replace(day=1).isoformat()}  # fmt: skip
 
 
 class FigureStore:
@@ -61,10 +100,10 @@ class FigureStore:
             rows = await self._db.fetch_all(
                 f"""
                 SELECT contact_type, town, benefit, sum(contacts), sum(minutes), {_TOPIC_SUMS}
-                FROM contact_days WHERE day >= ? AND day < ?
+                FROM ({_CONTACTS_IN_RANGE})
                 GROUP BY contact_type, town, benefit HAVING sum(contacts) > 0
                 """,
-                (period.start.isoformat(), period.end.isoformat()),
+                in_days_and_months(period.start, period.end),
             )
         else:
             # A person's contacts, each with the town and benefit system of its day.
@@ -172,6 +211,9 @@ class FigureStore:
                  WHERE opened_on >= :start AND opened_on < :end {mine}) AS opened,
                 (SELECT count(*) FROM {changes} AND NOT h.active) AS closed,
                 (SELECT count(*) FROM {changes} AND h.active
+                 AND h.family_id IN (SELECT family_id FROM family_changes
+                                     INDEXED BY family_changes_closed
+                                     WHERE NOT active AND valid_from < :end)
                  AND NOT (SELECT p.active FROM family_changes AS p
                           WHERE p.family_id = h.family_id AND p.valid_from < h.valid_from
                           ORDER BY p.valid_from DESC LIMIT 1)) AS reopened,
@@ -190,7 +232,7 @@ class FigureStore:
                 "key": period.key,
                 "staff": staff_id,
                 "start": period.start.isoformat(),
-                "end": period.end.isoformat(),
+                **active_parameters(period.end),
                 "start_at": to_db_time(start_at),
                 "end_at": to_db_time(end_at),
             },
@@ -198,7 +240,7 @@ class FigureStore:
 
     async def active_by_benefit(self, end: date) -> dict[BenefitSystem | None, int]:
         """Families active at the start of `end` by the benefit system they had then."""
-        rows = await self._db.fetch_all(_ACTIVE_AT_END, {"end": end.isoformat()})
+        rows = await self._db.fetch_all(_ACTIVE_AT_END, active_parameters(end))
         return _by_benefit({(_benefit(row[0]), bool(row[1])): row[2] for row in rows})
 
     async def _by_staff(self, key: str) -> list[StaffFigures]:

@@ -334,7 +334,6 @@ CASELOAD_DAYS = """
         PRIMARY KEY (day, town, benefit, fled)
     ) WITHOUT ROWID
 """
-TABLES = (FIRST_TABLES[1], FIRST_TABLES[2], FIRST_TABLES[3], CONTACT_DAYS, CASELOAD_DAYS)
 
 _CONTACT_SUMS = "count(*) AS contacts, sum(c.minutes) AS minutes, " + ", ".join(
     f"sum((c.topics >> {bit}) & 1) AS topic_{bit}" for bit in range(TOPICS)
@@ -474,9 +473,107 @@ def rebuild_statements() -> tuple[str, ...]:
         REBUILD_CASELOAD_DAYS,
         *_by_period(),
         _PERIOD_TOTALS_REBUILD,
+        *REBUILD_MONTHS,
     )
 
 
+# Months of the daily totals, kept by triggers on contact_days and caseload_days themselves:
+# whatever changes a day's row (a contact, a correction, a family's history) changes its
+# month's row by the same amount in the same statement. A year's figures read twelve months
+# instead of 365 days; the active families on a day add up the months before it and the days
+# of its own month, instead of every day since the first family.
+_CONTACT_VALUES = ("contacts", "minutes", *(f"topic_{bit}" for bit in range(TOPICS)))
+_CONTACT_KEYS = ("contact_type", "town", "benefit", "fled")
+_CASELOAD_KEYS = ("town", "benefit", "fled")
+
+CONTACT_MONTHS = f"""
+    CREATE TABLE contact_months (
+        month TEXT NOT NULL,
+        contact_type TEXT NOT NULL,
+        town TEXT NOT NULL,
+        benefit TEXT NOT NULL,
+        fled INTEGER NOT NULL,
+        {", ".join(f"{column} INTEGER NOT NULL" for column in _CONTACT_VALUES)},
+        PRIMARY KEY (month, contact_type, town, benefit, fled)
+    ) WITHOUT ROWID
+"""
+CASELOAD_MONTHS = """
+    CREATE TABLE caseload_months (
+        month TEXT NOT NULL,
+        town TEXT NOT NULL,
+        benefit TEXT NOT NULL,
+        fled INTEGER NOT NULL,
+        families INTEGER NOT NULL,
+        PRIMARY KEY (month, town, benefit, fled)
+    ) WITHOUT ROWID
+"""
+
+
+def _month_upsert(
+    table: str, keys: tuple[str, ...], values: tuple[str, ...], row: str, change: str
+) -> str:
+    """Add `row`'s values (change: '+NEW', '-OLD' or 'NEW-OLD') to its month's row."""
+    amounts = {
+        "+NEW": [f"NEW.{value}" for value in values],
+        "-OLD": [f"-OLD.{value}" for value in values],
+        "NEW-OLD": [f"NEW.{value} - OLD.{value}" for value in values],
+    }[change]
+    add = ", ".join(f"{value} = {value} + excluded.{value}" for value in values)
+    return f"""
+        INSERT INTO {table}_months (month, {", ".join(keys)}, {", ".join(values)})
+        VALUES (substr({row}.day, 1, 7), {", ".join(f"{row}.{key}" for key in keys)},
+                {", ".join(amounts)})
+        ON CONFLICT DO UPDATE SET {add};"""
+
+
+def _month_triggers(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> tuple:
+    return tuple(
+        f"""
+    CREATE TRIGGER {table}_days_{event.lower()}_month AFTER {event} ON {table}_days BEGIN
+        {_month_upsert(table, keys, values, row, change)}
+    END
+    """
+        for event, row, change in (
+            ("INSERT", "NEW", "+NEW"),
+            ("UPDATE", "NEW", "NEW-OLD"),
+            ("DELETE", "OLD", "-OLD"),
+        )
+    )
+
+
+MONTH_TRIGGERS = (
+    *_month_triggers("contact", _CONTACT_KEYS, _CONTACT_VALUES),
+    *_month_triggers("caseload", _CASELOAD_KEYS, ("families",)),
+)
+
+
+def _month_recount(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> str:
+    return f"""
+        SELECT substr(day, 1, 7) AS month, {", ".join(keys)},
+            {", ".join(f"sum({value}) AS {value}" for value in values)}
+        FROM {table}_days GROUP BY 1, {", ".join(str(n) for n in range(2, len(keys) + 2))}"""
+
+
+# What the month tables hold, counted from the days (the tests compare).
+CONTACT_MONTHS_RECOUNT = _month_recount("contact", _CONTACT_KEYS, _CONTACT_VALUES)
+CASELOAD_MONTHS_RECOUNT = _month_recount("caseload", _CASELOAD_KEYS, ("families",))
+REBUILD_MONTHS = (
+    "DELETE FROM contact_months",
+    "DELETE FROM caseload_months",
+    f"INSERT INTO contact_months {CONTACT_MONTHS_RECOUNT}",
+    f"INSERT INTO caseload_months {CASELOAD_MONTHS_RECOUNT}",
+)
+
+
+TABLES = (
+    FIRST_TABLES[1],
+    FIRST_TABLES[2],
+    FIRST_TABLES[3],
+    CONTACT_DAYS,
+    CASELOAD_DAYS,
+    CONTACT_MONTHS,
+    CASELOAD_MONTHS,
+)
 # The family's values as its row has them now, from :day on (a change of the same day is
 # replaced): what the stores run after they changed the town, benefit system or state.
 DATE_VALUES = (

@@ -235,6 +235,24 @@ _RULES: tuple[tuple[str, str], ...] = (
                                      EXCEPT SELECT * FROM caseload_days)""",
     ),
     (
+        "the month totals add up the day totals of their month",
+        f"""SELECT * FROM (SELECT * FROM contact_months WHERE contacts != 0 OR minutes != 0
+                           EXCEPT SELECT * FROM ({rollups.CONTACT_MONTHS_RECOUNT})
+                           WHERE contacts != 0 OR minutes != 0)
+            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.CONTACT_MONTHS_RECOUNT})
+                                     WHERE contacts != 0 OR minutes != 0
+                                     EXCEPT SELECT * FROM contact_months)""",
+    ),
+    (
+        "the active families per month add up the days of their month",
+        f"""SELECT * FROM (SELECT * FROM caseload_months WHERE families != 0
+                           EXCEPT SELECT * FROM ({rollups.CASELOAD_MONTHS_RECOUNT})
+                           WHERE families != 0)
+            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.CASELOAD_MONTHS_RECOUNT})
+                                     WHERE families != 0
+                                     EXCEPT SELECT * FROM caseload_months)""",
+    ),
+    (
         "a family's row holds the values of its last change",
         """SELECT f.id FROM families AS f LEFT JOIN family_changes AS h ON h.family_id = f.id
             AND h.valid_from = (SELECT max(valid_from) FROM family_changes
