@@ -420,6 +420,11 @@ async def test_a_closed_family_is_reopened_and_counted_so(staff: BotHarness) -> 
     assert week48.active_by_benefit == {BenefitSystem.SGB_II: 1}
     mine = await figures_of(bot, PeriodKind.WEEK, TODAY, CASE_MANAGER.id)
     assert (mine.reopened_families, mine.active_at_end) == (1, 1)
+    # A year looks for reopened families among those closed before (another query plan):
+    # 2026 opened, closed and reopened F-0001; active at its end.
+    year = await figures_of(bot, PeriodKind.YEAR, TODAY)
+    assert (year.new_families, year.closed_families, year.reopened_families) == (1, 1, 1)
+    assert year.active_at_end == 1
 
 
 # The figures -----------------------------------------------------------------------------------

@@ -52,6 +52,10 @@ _BY_TEAM = """
     WHERE p.period = :key GROUP BY s.team"""
 
 
+# Longer periods than this look for reopened families among those closed before.
+LONG_PERIOD_DAYS = 62
+
+
 def in_days_and_months(start: date, end: date) -> dict[str, str]:
     """The parameters of _CONTACTS_IN_RANGE for the days [start, end): the whole months
     [first, last) and the days before (head) and after (tail) them."""
@@ -200,6 +204,15 @@ class FigureStore:
                  FROM ({_MINE_ACTIVE_AT_END})) AS active_counts,
                 '[]' AS by_team"""
         changes = "family_changes AS h WHERE h.valid_from >= :start AND h.valid_from < :end"
+        # Reopened: an active row after an inactive one. A week's or a month's rows are few:
+        # each is looked at. A year has tens of thousands at state size: only the families
+        # closed before are (the partial index family_changes_closed), a few thousand.
+        closed_before = (
+            """AND h.family_id IN (SELECT family_id FROM family_changes
+               INDEXED BY family_changes_closed WHERE NOT active AND valid_from < :end)"""
+            if (period.end - period.start).days > LONG_PERIOD_DAYS
+            else ""
+        )
         if staff_id is not None:
             changes += (
                 " AND h.family_id IN (SELECT id FROM families WHERE case_manager_id = :staff)"
@@ -211,9 +224,7 @@ class FigureStore:
                  WHERE opened_on >= :start AND opened_on < :end {mine}) AS opened,
                 (SELECT count(*) FROM {changes} AND NOT h.active) AS closed,
                 (SELECT count(*) FROM {changes} AND h.active
-                 AND h.family_id IN (SELECT family_id FROM family_changes
-                                     INDEXED BY family_changes_closed
-                                     WHERE NOT active AND valid_from < :end)
+                 {closed_before}
                  AND NOT (SELECT p.active FROM family_changes AS p
                           WHERE p.family_id = h.family_id AND p.valid_from < h.valid_from
                           ORDER BY p.valid_from DESC LIMIT 1)) AS reopened,
