@@ -17,9 +17,9 @@ from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, format_money, lazy_gettext
 from bot.core.parsing import ParseError
 from bot.funds.funds import FundPurpose
-from bot.handlers.common import button, command, period_figures, period_report, reply
+from bot.handlers.common import button, command, period_report, reply
 from bot.reporting.charts import FundTimeline, WeekByType, contacts_chart, fund_chart
-from bot.reporting.figures import Count, running_week_text
+from bot.reporting.figures import running_week_text
 from bot.reporting.periods import Period, PeriodKind, parse_month, parse_week, parse_year
 from bot.staff.roles import ALL_ROLES, MANAGING_ROLES, sees_all_families
 
@@ -82,13 +82,12 @@ async def _show(update: Update, context: BotContext, parse: Callable[[str, date]
 async def _so_far(context: BotContext, week: Period, today: date, staff_id: int | None) -> str:
     """A running week against the same weekdays of the week before."""
     days = (today - week.start).days + 1
-    counts = []
-    for start in (week.start, week.previous().start):
-        part = Period(PeriodKind.WEEK, start, start + timedelta(days=days))
-        figures = await period_figures(
-            context.storage, context.clock.tz, part, staff_id, per_person=False
+    counts = [
+        await context.storage.figures.contacts_between(
+            start, start + timedelta(days=days), staff_id
         )
-        counts.append(Count(figures.contacts, figures.minutes))
+        for start in (week.start, week.previous().start)
+    ]
     return running_week_text(week, days, counts[0], counts[1])
 
 

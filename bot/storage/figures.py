@@ -249,6 +249,26 @@ class FigureStore:
             },
         )
 
+    async def contacts_between(self, start: date, end: date, staff_id: int | None) -> Count:
+        """Contacts and minutes on the days [start, end): the county's, or one person's."""
+        if staff_id is None:
+            row = await self._db.fetch_one(
+                """
+                SELECT coalesce(sum(contacts), 0), coalesce(sum(minutes), 0) FROM contact_days
+                WHERE day >= ? AND day < ?
+                """,
+                (start.isoformat(), end.isoformat()),
+            )
+        else:
+            row = await self._db.fetch_one(
+                """
+                SELECT count(*), coalesce(sum(minutes), 0) FROM contacts
+                WHERE staff_id = ? AND contact_on >= ? AND contact_on < ?
+                """,
+                (staff_id, start.isoformat(), end.isoformat()),
+            )
+        return Count(row[0], row[1])
+
     async def active_by_benefit(self, end: date) -> dict[BenefitSystem | None, int]:
         """Families active at the start of `end` by the benefit system they had then."""
         rows = await self._db.fetch_all(_ACTIVE_AT_END, active_parameters(end))
