@@ -6,7 +6,7 @@ state database and repeats its staff, families and contacts nine more times in S
 copy with its own ids (families + k × 50,000; staff − k × 10,000, the demo's ids being
 negative), with the journal off. Interpreter requests, invoices, flags and funds stay as
 they are. The roll-ups are then recounted by the real code (`rollups.rebuild_statements()`,
-the demo loader's way) and the triggers put back (`rollups.TRIGGERS`).
+the demo loader's way) and the triggers put back as the schema had them.
 
 Verified with the real code: a fresh database made by the real migrations receives every
 contact of two sample days, three sample families and two sample staff members through its
@@ -106,6 +106,11 @@ def build(state: DemoDatabase, target: Path, log: Callable[[str], None] = print)
                 "case_manager_id": f"case_manager_id - {{k}} * {STAFF_STEP}",
             },
         )
+        history_copy = _copy_statement(
+            connection,
+            "family_changes",
+            {"family_id": f"family_id + {{k}} * {families}"},
+        )
         contact_copy = _copy_statement(
             connection,
             "contacts",
@@ -116,16 +121,24 @@ def build(state: DemoDatabase, target: Path, log: Callable[[str], None] = print)
             skip=("id",),
         )
         connection.execute("BEGIN")
-        for name in rollups.TRIGGER_NAMES:
+        # Every trigger, as the demo loader does: the families' histories are copied as
+        # they are, the roll-ups counted once at the end; then they come back as they were.
+        triggers = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchall()
+        for name, _sql in triggers:
             connection.execute(f"DROP TRIGGER {name}")
         originals = f"telegram_id > -{STAFF_STEP}"
         for k in range(1, COPIES):
             connection.execute(staff_copy.format(k=k, where=originals))
             connection.execute(family_copy.format(k=k, where=f"id <= {families}"))
+            connection.execute(history_copy.format(k=k, where=f"family_id <= {families}"))
             connection.execute(contact_copy.format(k=k, where=f"family_id <= {families}"))
             log(f"  copy {k + 1} of {COPIES}")
-        for statement in (*rollups.rebuild_statements(), *rollups.TRIGGERS):
+        for statement in rollups.rebuild_statements():
             connection.execute(statement)
+        for _name, sql in triggers:
+            connection.execute(sql)
         connection.execute("COMMIT")
         connection.execute("ANALYZE")
         connection.execute("PRAGMA journal_mode = WAL")
@@ -158,6 +171,9 @@ async def verify(path: Path, samples: int = 2, seed: int = 1) -> str:
             connection.execute("DELETE FROM main.staff")
             connection.execute("INSERT INTO main.staff SELECT * FROM big.staff")
             connection.execute("INSERT INTO main.families SELECT * FROM big.families")
+            # The histories as loaded (the families' trigger began them from today's rows).
+            connection.execute("DELETE FROM main.family_changes")
+            connection.execute("INSERT INTO main.family_changes SELECT * FROM big.family_changes")
 
             def marks(values: list[object]) -> str:
                 return ", ".join("?" for _ in values)
