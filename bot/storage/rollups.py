@@ -18,7 +18,7 @@ contacts they count, so they can never disagree with them. Migration 4 creates t
 these definitions: once shipped, change them only together with a new migration that
 drops and recreates what changed.
 
-Since migration 14, a family's town, benefit system and whether it is active are dated:
+Since migration 19, a family's town, benefit system and whether it is active are dated:
 family_changes holds one row per family and day from which they held (the intake, a move,
 a change of benefit system, closing, reopening). A contact counts for the town and benefit
 system valid on its day (before the first row: the first row's), so contact_days is keyed by
@@ -31,6 +31,11 @@ both; and a fifth table counts the caseload:
 A row of family_changes inserted or deleted moves its family's contacts to the values now
 valid on their days, and its family's share of caseload_days, so that any change, also one
 dated back, leaves every total right. Migration 4's definitions stay below as they shipped.
+
+Since migration 20, contact_months and caseload_months add the day tables up per month,
+kept by triggers on the day tables themselves: whatever changes a day's row changes its
+month's row in the same statement. A year reads twelve months' rows instead of 365 days',
+and the active families on a day are the months before its month plus its month's days.
 """
 
 from __future__ import annotations
@@ -81,7 +86,7 @@ def valid_from(family: str, day: str) -> str:
 _CURRENT = _Attribution(
     "town, fled", "town, fled_ukraine", lambda row: f"families WHERE id = {row}.family_id"
 )
-# Since migration 14: the values valid on the contact's day.
+# Since migration 19: the values valid on the contact's day.
 _DATED = _Attribution(
     "town, benefit, fled",
     "town, benefit, fled",
@@ -202,8 +207,9 @@ def _on_delete(by: _Attribution) -> str:
     """
 
 
-# Each contact's audit line, written in the statement that stores it. Migration 14 replaces
-# it with one that stays silent for a corrected contact stored again (ContactStore.correct).
+# Each contact's audit line, written in the statement that stores it. Migration 15 adds in
+# cover for whom; migration 18 keeps it silent for a corrected contact stored again
+# (ContactStore.correct).
 AUDIT_TRIGGER = """
     CREATE TRIGGER contacts_audit AFTER INSERT ON contacts BEGIN
         INSERT INTO audit_log (at, actor_id, action, subject, detail)
@@ -275,7 +281,7 @@ _PERIOD_TOTALS_REBUILD = """
         """
 
 
-# Since migration 14 ----------------------------------------------------------------------
+# Since migration 19 ----------------------------------------------------------------------
 
 # benefit: the BenefitSystem value, '' while not recorded.
 FAMILY_CHANGES = """
