@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +24,7 @@ from bot.reporting.periods import (
     period_containing,
 )
 from bot.staff.roles import Role
+from bot.storage.figures import in_days_and_months
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.dates import berlin_midnight
 from tests.helpers.harness import BotHarness, only_text
@@ -514,3 +515,33 @@ def test_hours_are_rounded_half_up() -> None:
     with use_locale("de"):
         # 4095 min = 68.25 h; 3 min = 0.05 h; 105 min = 1.75 h; 45 min = 0.75 h.
         assert [hours(4095), hours(3), hours(105), hours(45)] == ["68,3", "0,1", "1,8", "0,8"]
+
+
+@given(
+    start=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)),
+    length=st.integers(min_value=1, max_value=800),
+)
+def test_a_period_is_its_whole_months_and_the_days_around_them(start: date, length: int) -> None:
+    """The months and days a figure query reads cover every day of [start, end) once."""
+    end = start + timedelta(days=length)
+    ranges = in_days_and_months(start, end)
+    read = []
+    for first, last in (
+        (ranges["head_start"], ranges["head_end"]),
+        (ranges["tail_start"], ranges["tail_end"]),
+    ):
+        day = date.fromisoformat(first)
+        while day < date.fromisoformat(last):
+            read.append(day)
+            day += timedelta(days=1)
+    day = start
+    while day < end:
+        if ranges["first"] <= day.isoformat()[:7] < ranges["last"]:
+            read.append(day)
+        day += timedelta(days=1)
+    days = [start + timedelta(days=offset) for offset in range(length)]
+    assert sorted(read) == days
+    # Every month wholly inside the period is read as a month, not as its days.
+    whole = {day.isoformat()[:7] for day in days if day.day == 1 and
+             (day.replace(day=28) + timedelta(days=4)).replace(day=1) <= end}  # fmt: skip
+    assert all(ranges["first"] <= month < ranges["last"] for month in whole)
