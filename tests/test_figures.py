@@ -542,6 +542,6 @@ def test_a_period_is_its_whole_months_and_the_days_around_them(start: date, leng
     days = [start + timedelta(days=offset) for offset in range(length)]
     assert sorted(read) == days
     # Every month wholly inside the period is read as a month, not as its days.
-    whole = {day.isoformat()[:7] for day in days if day.day == 1 and
-             (day.replace(day=28) + timedelta(days=4)).replace(day=1) <= end}  # fmt: skip
+    whole = {day.isoformat()[:7] for day in days
+             if day.day == 1 and period_containing(PeriodKind.MONTH, day).end <= end}  # fmt: skip
     assert all(ranges["first"] <= month < ranges["last"] for month in whole)

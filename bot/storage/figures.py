@@ -59,7 +59,7 @@ LONG_PERIOD_DAYS = 62
 def in_days_and_months(start: date, end: date) -> dict[str, str]:
     """The parameters of _CONTACTS_IN_RANGE for the days [start, end): the whole months
     [first, last) and the days before (head) and after (tail) them."""
-    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    first = start if start.day == 1 else period_containing(PeriodKind.MONTH, start).end
     last = end.replace(day=1)
     if first >= last:
         # No whole month: all days, and an empty range of months.
