@@ -508,10 +508,10 @@ async def period_report(
     storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None
 ) -> str:
     """The report of a period: the county's with each person's share, or one person's."""
-    current = await period_figures(storage, tz, period, staff_id, per_person=staff_id is None)
-    previous = await period_figures(storage, tz, period.previous(), staff_id, per_person=False)
-    # A person's figures count the conferences they recorded.
     earlier = period.previous()
+    current = await period_figures(storage, tz, period, staff_id, per_person=staff_id is None)
+    previous = await period_figures(storage, tz, earlier, staff_id, per_person=False)
+    # A person's figures count the conferences they recorded.
     conferences = (
         await storage.conferences.counts(period.start, period.end, recorded_by=staff_id),
         await storage.conferences.counts(earlier.start, earlier.end, recorded_by=staff_id),
