@@ -13,8 +13,9 @@ from bot.casework.families import FamilyDraft
 from bot.casework.vocabulary import ContactType, FlagCategory, Topic
 from bot.core.config import Settings
 from bot.core.i18n import use_locale
+from bot.core.offline import Person
 from bot.core.parsing import ParseError
-from bot.reporting.figures import Count, hours
+from bot.reporting.figures import PEOPLE_SHOWN, Count, hours
 from bot.reporting.periods import (
     TOTALLED,
     PeriodKind,
@@ -61,7 +62,7 @@ async def figures_of(bot: BotHarness, kind: PeriodKind, day: date, staff_id: int
         berlin_midnight(period.start),
         berlin_midnight(period.end),
         staff_id,
-        per_person=True,
+        people=PEOPLE_SHOWN,
     )
 
 
@@ -207,6 +208,39 @@ async def test_week_command_shows_the_figures_with_the_change(county: BotHarness
     assert [b["callback_data"] for b in calls[0].buttons] == ["chart:2026-12-28"]
     assert de("{name}: {contacts} · {hours} h · {families}", name="@anna_kim", contacts=3,
               hours="2,8", families=2) in text  # fmt: skip
+
+
+async def test_the_county_figures_list_the_most_active_people_and_count_the_rest(
+    bot: BotHarness,
+) -> None:
+    """30 case managers: the k-th logs k contacts of 10 minutes in week 53 (and one more in
+    week 52, which must not count). The 25 most active are listed, most contacts first; the
+    other 5 (1 to 5 contacts) are counted."""
+    bot.time.now = NOW
+    await bot.register(COORDINATOR, Role.COORDINATOR)
+    for k in range(1, 31):
+        person = Person(5000 + k, f"Person {k}", f"person_{k}", "de")
+        await bot.register(person, Role.CASE_MANAGER)
+        family_id = await family(bot, "Ahlen", False, date(2026, 10, 1), person)
+        for _ in range(k):
+            await contact(bot, family_id, date(2026, 12, 29), 10, ContactType.PHONE,
+                          (Topic.WORK,), person)  # fmt: skip
+        await contact(bot, family_id, date(2026, 12, 22), 10, ContactType.PHONE,
+                      (Topic.WORK,), person)  # fmt: skip
+
+    text = only_text(await bot.send(COORDINATOR, "/week 2026-W53"))
+
+    people = text[text.index(de("<b>By person</b> (contacts, hours, families reached)")) :]
+    lines = people.splitlines()[1:]
+    # Person 30 first (30 contacts, 300 min = 5,0 h, 1 family) down to person 6.
+    assert lines[:-1] == [
+        de("{name}: {contacts} · {hours} h · {families}", name=f"@person_{k}", contacts=k,
+           hours=hours(10 * k), families=1)
+        for k in range(30, 5, -1)
+    ]  # fmt: skip
+    assert lines[-1] == de("… and {count} more: /export has everyone.", count=5)
+    # 30 × 10 min = 5 h; 6 × 10 min = 1 h.
+    assert (lines[0], lines[-2]) == ("@person_30: 30 · 5 Std. · 1", "@person_6: 6 · 1 Std. · 1")
 
 
 async def test_week_command_for_a_case_manager_shows_their_own(county: BotHarness) -> None:

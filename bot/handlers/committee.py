@@ -102,7 +102,7 @@ async def _snapshot(storage: Storage, tz: ZoneInfo, first: date, as_of: date) ->
         staffing=staffing_table(
             await storage.staffing.entered(as_of), await storage.staffing.filled(as_of)
         ),
-        period=await period_figures(storage, tz, period, None, per_person=False),
+        period=await period_figures(storage, tz, period, None),
         towns=await storage.committee.families_by_town(as_of),
         flags=await storage.flags.counts(start_at, end_at),
         open_flags=await storage.flags.open_at(end_at),

@@ -509,16 +509,16 @@ async def period_report(
 ) -> str:
     """The report of a period: the county's with each person's share, or one person's."""
     earlier = period.previous()
-    current = await period_figures(storage, tz, period, staff_id, per_person=staff_id is None)
-    previous = await period_figures(storage, tz, earlier, staff_id, per_person=False)
+    people = PEOPLE_SHOWN if staff_id is None else 0
+    current = await period_figures(storage, tz, period, staff_id, people)
+    previous = await period_figures(storage, tz, earlier, staff_id)
     # A person's figures count the conferences they recorded.
     conferences = (
         await storage.conferences.counts(period.start, period.end, recorded_by=staff_id),
         await storage.conferences.counts(earlier.start, earlier.end, recorded_by=staff_id),
     )
     if staff_id is None:
-        shown = [person.staff_id for person in current.by_staff[: PEOPLE_SHOWN + 1]]
-        names = await storage.staff.names(shown)
+        names = await storage.staff.names([person.staff_id for person in current.by_staff])
         return figures_text(
             period, current, previous, _("KIM figures, whole county"), names, conferences
         )
@@ -526,8 +526,9 @@ async def period_report(
 
 
 async def period_figures(
-    storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None, per_person: bool
+    storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None, people: int = 0
 ) -> PeriodFigures:
+    """A period's figures; `people`: with that many of the county's most active people."""
     start_at = datetime.combine(period.start, time(0), tz)
     end_at = datetime.combine(period.end, time(0), tz)
-    return await storage.figures.period(period, start_at, end_at, staff_id, per_person)
+    return await storage.figures.period(period, start_at, end_at, staff_id, people)

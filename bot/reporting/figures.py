@@ -46,7 +46,10 @@ class PeriodFigures:
     interpreting_spent_cents: int
     flags_raised: int
     flags_closed: int
+    # The most active people (at most PEOPLE_SHOWN, most contacts first) and how many
+    # people logged contacts in all.
     by_staff: list[StaffFigures] = field(default_factory=list)
+    people: int = 0
     # Families of the period's histories, benefit systems and teams (/editfamily).
     reopened_families: int = 0
     # None: no benefit system recorded.
@@ -261,16 +264,18 @@ def _section(
 
 def _people(current: PeriodFigures, names: dict[int, str], room: int) -> str:
     lines = [_("<b>By person</b> (contacts, hours, families reached)")]
-    for number, person in enumerate(current.by_staff):
+    shown = 0
+    for person in current.by_staff[:PEOPLE_SHOWN]:
         line = _("{name}: {contacts} · {hours} h · {families}").format(
             name=html.escape(names.get(person.staff_id, str(person.staff_id))),
             contacts=person.contacts, hours=hours(person.minutes), families=person.families,
         )  # fmt: skip
-        rest = len(current.by_staff) - number
-        if number >= PEOPLE_SHOWN or sum(map(len, lines)) + len(line) + 80 > room:
-            lines.append(_("… and {count} more: /export has everyone.").format(count=rest))
+        if sum(map(len, lines)) + len(line) + 80 > room:
             break
         lines.append(line)
+        shown += 1
+    if rest := current.people - shown:
+        lines.append(_("… and {count} more: /export has everyone.").format(count=rest))
     return "\n".join(lines)
 
 

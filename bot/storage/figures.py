@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime, timedelta
 
 from bot.casework.vocabulary import BenefitSystem, ContactType, Topic
@@ -16,23 +15,48 @@ from bot.storage.database import Database, to_db_time
 from bot.storage.funds import SPENDING_MOMENTS
 from bot.storage.rollups import MONDAY_OF_DAY, TOPICS, valid_from
 
-_TOPIC_SUMS = ", ".join(f"sum(topic_{bit})" for bit in range(TOPICS))
-_CONTACT_TOPIC_SUMS = ", ".join(f"sum((c.topics >> {bit}) & 1)" for bit in range(TOPICS))
 # A person's families, each with its history row valid at the end of a period (:end).
 _MINE_AT_END = """
     families AS f JOIN family_changes AS h ON h.family_id = f.id
         AND h.valid_from = (SELECT max(valid_from) FROM family_changes
                             WHERE family_id = f.id AND valid_from < :end)
     WHERE f.case_manager_id = :staff"""
-# The contacts' daily totals of [start, end) as the month totals of the whole months in it
-# and the daily totals of the days before and after those (in_days_and_months).
+# The contacts' totals of a period: a week's or a year's rows of contact_periods (:totalled
+# its key), or for any other span of days the month totals of the whole months in it and the
+# daily totals of the days before and after those (in_days_and_months); see contact_ranges.
 _COLUMNS = "contact_type, town, benefit, contacts, minutes, " + ", ".join(
     f"topic_{bit}" for bit in range(TOPICS)
 )
 _CONTACTS_IN_RANGE = f"""
     SELECT {_COLUMNS} FROM contact_days WHERE day >= :head_start AND day < :head_end
     UNION ALL SELECT {_COLUMNS} FROM contact_months WHERE month >= :first AND month < :last
-    UNION ALL SELECT {_COLUMNS} FROM contact_days WHERE day >= :tail_start AND day < :tail_end"""
+    UNION ALL SELECT {_COLUMNS} FROM contact_days WHERE day >= :tail_start AND day < :tail_end
+    UNION ALL SELECT {_COLUMNS} FROM contact_periods WHERE period = :totalled"""
+# A person's contacts of [start, end), each with the town and benefit system of its day.
+_MY_CONTACTS = f"""
+    SELECT c.contact_type, h.town, h.benefit, 1 AS contacts, c.minutes,
+        {", ".join(f"(c.topics >> {bit}) & 1 AS topic_{bit}" for bit in range(TOPICS))}
+    FROM contacts AS c JOIN family_changes AS h ON h.family_id = c.family_id
+        AND h.valid_from = {valid_from("c.family_id", "c.contact_on")}
+    WHERE c.staff_id = :staff AND c.contact_on >= :start AND c.contact_on < :end"""
+# The contacts and minutes of {rows} by contact type (0), town (1) and benefit system (2),
+# and their topics (3: the sums of topic_0 … topic_12 as a JSON array), as one JSON array of
+# [dimension, value, contacts, minutes]: SQLite adds up the few hundred rows of the
+# totals once, and the figures read two dozen.
+_MARGINS = (
+    """
+    (WITH r AS MATERIALIZED ({rows})
+     SELECT json_group_array(json_array(dimension, value, contacts, minutes)) FROM (
+        SELECT 0 AS dimension, contact_type AS value, sum(contacts) AS contacts,
+            sum(minutes) AS minutes FROM r GROUP BY contact_type HAVING sum(contacts) > 0
+        UNION ALL SELECT 1, town, sum(contacts), sum(minutes) FROM r
+            GROUP BY town HAVING sum(contacts) > 0
+        UNION ALL SELECT 2, benefit, sum(contacts), sum(minutes) FROM r
+            GROUP BY benefit HAVING sum(contacts) > 0
+        UNION ALL SELECT 3, json_array("""
+    + ", ".join(f"sum(topic_{bit})" for bit in range(TOPICS))
+    + """), 0, 0 FROM r))"""
+)
 # Active families at the start of :end: the changes of the months before its month and of
 # its month's days before it (:month_start, :month), by benefit system and Ukraine flag.
 ACTIVE_BY = """
@@ -50,6 +74,11 @@ _BY_TEAM = """
     SELECT s.team, sum(p.contacts) AS contacts, sum(p.minutes) AS minutes
     FROM staff_periods AS p JOIN staff AS s ON s.telegram_id = p.staff_id
     WHERE p.period = :key GROUP BY s.team"""
+# The :people most active people of the period :key (staff_periods_ranked reads them in
+# order).
+_MOST_ACTIVE = """
+    SELECT staff_id, contacts, minutes, families FROM staff_periods
+    WHERE period = :key AND contacts > 0 ORDER BY contacts DESC, staff_id LIMIT :people"""
 
 
 # Longer periods than this look for reopened families among those closed before.
@@ -76,6 +105,16 @@ def in_days_and_months(start: date, end: date) -> dict[str, str]:
     }
 
 
+def contact_ranges(period: Period) -> dict[str, str]:
+    """The parameters of _CONTACTS_IN_RANGE for a period: a week or a year reads its own
+    totals, any other span its months and days (and no totals of a week or year)."""
+    if period.kind in (PeriodKind.WEEK, PeriodKind.YEAR):
+        nothing = period.end.isoformat()
+        return {"head_start": nothing, "head_end": nothing, "first": "", "last": "",
+                "tail_start": nothing, "tail_end": nothing, "totalled": period.key}  # fmt: skip
+    return {**in_days_and_months(period.start, period.end), "totalled": ""}
+
+
 def active_parameters(end: date) -> dict[str, str]:
     """The parameters of ACTIVE_BY for the start of `end`."""
     return {"end": end.isoformat(), "month": end.isoformat()[:7],
@@ -92,84 +131,14 @@ class FigureStore:
         start_at: datetime,
         end_at: datetime,
         staff_id: int | None = None,
-        per_person: bool = False,
+        people: int = 0,
     ) -> PeriodFigures:
-        """Figures of the whole county (with `per_person`, also each person's share), or of
-        one person's work and caseload.
+        """Figures of the whole county (with `people`, also the shares of that many of its
+        most active people), or of one person's work and caseload; in one statement (one
+        trip to SQLite).
 
         `start_at` and `end_at` are the period's bounds as instants (local midnight), for
         what is stored with a timestamp rather than a day.
-        """
-        if staff_id is None:
-            rows = await self._db.fetch_all(
-                f"""
-                SELECT contact_type, town, benefit, sum(contacts), sum(minutes), {_TOPIC_SUMS}
-                FROM ({_CONTACTS_IN_RANGE})
-                GROUP BY contact_type, town, benefit HAVING sum(contacts) > 0
-                """,
-                in_days_and_months(period.start, period.end),
-            )
-        else:
-            # A person's contacts, each with the town and benefit system of its day.
-            rows = await self._db.fetch_all(
-                f"""
-                SELECT c.contact_type, h.town, h.benefit, count(*), sum(c.minutes),
-                    {_CONTACT_TOPIC_SUMS}
-                FROM contacts AS c JOIN family_changes AS h ON h.family_id = c.family_id
-                    AND h.valid_from = {valid_from("c.family_id", "c.contact_on")}
-                WHERE c.staff_id = ? AND c.contact_on >= ? AND c.contact_on < ?
-                GROUP BY c.contact_type, h.town, h.benefit
-                """,
-                (staff_id, period.start.isoformat(), period.end.isoformat()),
-            )
-        by_type: dict[ContactType, Count] = {}
-        by_town: dict[str, Count] = {}
-        by_benefit: dict[BenefitSystem | None, Count] = {}
-        by_topic = dict.fromkeys(Topic, 0)
-        for row in rows:
-            kind, town, contacts, minutes = ContactType(row[0]), row[1], row[3], row[4]
-            benefit = _benefit(row[2])
-            by_type[kind] = _add(by_type.get(kind), contacts, minutes)
-            by_town[town] = _add(by_town.get(town), contacts, minutes)
-            by_benefit[benefit] = _add(by_benefit.get(benefit), contacts, minutes)
-            for bit, topic in enumerate(Topic):
-                by_topic[topic] += row[5 + bit]
-        single = await self._single_values(period, start_at, end_at, staff_id)
-        active = {
-            (_benefit(benefit), bool(fled)): count
-            for benefit, fled, count in json.loads(single["active_counts"])
-        }
-        return PeriodFigures(
-            contacts=sum(count.contacts for count in by_type.values()),
-            minutes=sum(count.minutes for count in by_type.values()),
-            families_reached=single["reached"],
-            families_reached_ukraine=single["reached_ukraine"],
-            by_type=by_type,
-            by_topic={topic: count for topic, count in by_topic.items() if count},
-            by_town=by_town,
-            new_families=single["opened"],
-            closed_families=single["closed"],
-            active_at_end=sum(active.values()),
-            active_ukraine_at_end=sum(count for (_system, fled), count in active.items() if fled),
-            requests=single["requests"],
-            interpreting_spent_cents=single["spent"] + micro_to_cents(single["machine"]),
-            flags_raised=single["raised"],
-            flags_closed=single["flags_closed"],
-            by_staff=await self._by_staff(period.key) if per_person and staff_id is None else [],
-            reopened_families=single["reopened"],
-            by_benefit=by_benefit,
-            active_by_benefit=_by_benefit(active),
-            by_team={
-                Team(team): Count(contacts, minutes)
-                for team, contacts, minutes in json.loads(single["by_team"])
-                if contacts
-            },
-        )
-
-    async def _single_values(
-        self, period: Period, start_at: datetime, end_at: datetime, staff_id: int | None
-    ) -> sqlite3.Row:
-        """All single figures of a period in one statement (one trip to SQLite).
 
         Families reached come from the running totals, the active families at the end from
         caseload_days (a person's: from their families' histories); closed and reopened are
@@ -178,6 +147,7 @@ class FigureStore:
         """
         if staff_id is None:
             mine = requester = raiser = translator = ""
+            margins = _MARGINS.format(rows=_CONTACTS_IN_RANGE)
             reached = """
                 coalesce((SELECT families FROM period_totals WHERE period = :key), 0)
                     AS reached,
@@ -187,12 +157,17 @@ class FigureStore:
                 (SELECT json_group_array(json_array(benefit, fled, families))
                  FROM ({_ACTIVE_AT_END})) AS active_counts,
                 (SELECT json_group_array(json_array(team, contacts, minutes))
-                 FROM ({_BY_TEAM})) AS by_team"""
+                 FROM ({_BY_TEAM})) AS by_team,
+                (SELECT json_group_array(json_array(staff_id, contacts, minutes, families))
+                 FROM ({_MOST_ACTIVE})) AS most_active,
+                (SELECT count(*) FROM staff_periods WHERE period = :key AND contacts > 0)
+                    AS people"""
         else:
             mine = "AND case_manager_id = :staff"
             requester = "AND requested_by = :staff"
             raiser = "AND raised_by = :staff"
             translator = "AND staff_id = :staff"
+            margins = _MARGINS.format(rows=_MY_CONTACTS)
             reached = """
                 (SELECT count(*) FROM reach WHERE period = :key AND staff_id = :staff)
                     AS reached,
@@ -202,7 +177,7 @@ class FigureStore:
             active = f"""
                 (SELECT json_group_array(json_array(benefit, fled, families))
                  FROM ({_MINE_ACTIVE_AT_END})) AS active_counts,
-                '[]' AS by_team"""
+                '[]' AS by_team, '[]' AS most_active, 0 AS people"""
         changes = "family_changes AS h WHERE h.valid_from >= :start AND h.valid_from < :end"
         # Reopened: an active row after an inactive one. A week's or a month's rows are few:
         # each is looked at. A year has tens of thousands at state size: only the families
@@ -217,9 +192,9 @@ class FigureStore:
             changes += (
                 " AND h.family_id IN (SELECT id FROM families WHERE case_manager_id = :staff)"
             )
-        return await self._db.fetch_one(
+        single = await self._db.fetch_one(
             f"""
-            SELECT {reached}, {active},
+            SELECT {margins} AS margins, {reached}, {active},
                 (SELECT count(*) FROM families
                  WHERE opened_on >= :start AND opened_on < :end {mine}) AS opened,
                 (SELECT count(*) FROM {changes} AND NOT h.active) AS closed,
@@ -242,10 +217,60 @@ class FigureStore:
             {
                 "key": period.key,
                 "staff": staff_id,
+                "people": people,
                 "start": period.start.isoformat(),
+                **contact_ranges(period),
                 **active_parameters(period.end),
                 "start_at": to_db_time(start_at),
                 "end_at": to_db_time(end_at),
+            },
+        )
+        by_type: dict[ContactType, Count] = {}
+        by_town: dict[str, Count] = {}
+        by_benefit: dict[BenefitSystem | None, Count] = {}
+        by_topic: dict[Topic, int] = {}
+        for dimension, value, contacts, minutes in json.loads(single["margins"]):
+            if dimension == 0:
+                by_type[ContactType(value)] = Count(contacts, minutes)
+            elif dimension == 1:
+                by_town[value] = Count(contacts, minutes)
+            elif dimension == 2:
+                by_benefit[_benefit(value)] = Count(contacts, minutes)
+            else:
+                topics = json.loads(value)
+                by_topic = {topic: topics[bit] for bit, topic in enumerate(Topic) if topics[bit]}
+        active = {
+            (_benefit(benefit), bool(fled)): count
+            for benefit, fled, count in json.loads(single["active_counts"])
+        }
+        return PeriodFigures(
+            contacts=sum(count.contacts for count in by_type.values()),
+            minutes=sum(count.minutes for count in by_type.values()),
+            families_reached=single["reached"],
+            families_reached_ukraine=single["reached_ukraine"],
+            by_type=by_type,
+            by_topic=by_topic,
+            by_town=by_town,
+            new_families=single["opened"],
+            closed_families=single["closed"],
+            active_at_end=sum(active.values()),
+            active_ukraine_at_end=sum(count for (_system, fled), count in active.items() if fled),
+            requests=single["requests"],
+            interpreting_spent_cents=single["spent"] + micro_to_cents(single["machine"]),
+            flags_raised=single["raised"],
+            flags_closed=single["flags_closed"],
+            by_staff=sorted(
+                (StaffFigures(*person) for person in json.loads(single["most_active"])),
+                key=lambda person: (-person.contacts, person.staff_id),
+            ),
+            people=single["people"],
+            reopened_families=single["reopened"],
+            by_benefit=by_benefit,
+            active_by_benefit=_by_benefit(active),
+            by_team={
+                Team(team): Count(contacts, minutes)
+                for team, contacts, minutes in json.loads(single["by_team"])
+                if contacts
             },
         )
 
@@ -273,17 +298,6 @@ class FigureStore:
         """Families active at the start of `end` by the benefit system they had then."""
         rows = await self._db.fetch_all(_ACTIVE_AT_END, active_parameters(end))
         return _by_benefit({(_benefit(row[0]), bool(row[1])): row[2] for row in rows})
-
-    async def _by_staff(self, key: str) -> list[StaffFigures]:
-        rows = await self._db.fetch_all(
-            """
-            SELECT staff_id, contacts, minutes, families FROM staff_periods
-            WHERE period = ? AND contacts > 0
-            """,
-            (key,),
-        )
-        figures = [StaffFigures(row[0], row[1], row[2], row[3]) for row in rows]
-        return sorted(figures, key=lambda item: (-item.contacts, item.staff_id))
 
     async def contacts_by_type(self, last_monday: date, weeks: int) -> list[WeekByType]:
         """Contacts per contact type in each of the `weeks` weeks up to `last_monday`'s."""
@@ -315,9 +329,3 @@ def _by_benefit(
 
 def _benefit(stored: str) -> BenefitSystem | None:
     return BenefitSystem(stored) if stored else None
-
-
-def _add(count: Count | None, contacts: int, minutes: int) -> Count:
-    if count is None:
-        return Count(contacts, minutes)
-    return Count(count.contacts + contacts, count.minutes + minutes)

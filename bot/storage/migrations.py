@@ -671,4 +671,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             "WHERE NOT active",
         ),
     ),
+    Migration(
+        why="Every figure at state size in milliseconds (issue 13). contact_periods adds up "
+        "contact_days per ISO week and per year, kept by triggers on contact_days in the same "
+        "statement as every change of a day (see rollups.py): a week's or a year's figures "
+        "read that period's rows alone. The money spent in a period is found by the moment it "
+        "was booked (invoices_recorded, and requests_spent_at for cancellation fees no invoice "
+        "has replaced) instead of reading every invoice and request; each period's most active "
+        "people are read in order (staff_periods_ranked) instead of sorting everyone.",
+        statements=(
+            rollups.CONTACT_PERIODS,
+            *rollups.REBUILD_PERIODS[1:],
+            *rollups.PERIOD_TRIGGERS,
+            "CREATE INDEX invoices_recorded ON invoices (recorded_at, request_id, amount_cents)",
+            # The expression and the condition are those of SPENDING_MOMENTS (storage/funds.py).
+            "CREATE INDEX requests_spent_at ON interpreter_requests "
+            "(coalesce(cancelled_at, decided_at, created_at), requested_by, fund_id, spent_cents) "
+            "WHERE spent_cents != 0",
+            "CREATE INDEX staff_periods_ranked ON staff_periods (period, contacts DESC, staff_id)",
+        ),
+    ),
 )

@@ -244,6 +244,15 @@ _RULES: tuple[tuple[str, str], ...] = (
                                      EXCEPT SELECT * FROM contact_months)""",
     ),
     (
+        "the week and year totals add up the day totals of their week and year",
+        f"""SELECT * FROM (SELECT * FROM contact_periods WHERE contacts != 0 OR minutes != 0
+                           EXCEPT SELECT * FROM ({rollups.CONTACT_PERIODS_RECOUNT})
+                           WHERE contacts != 0 OR minutes != 0)
+            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.CONTACT_PERIODS_RECOUNT})
+                                     WHERE contacts != 0 OR minutes != 0
+                                     EXCEPT SELECT * FROM contact_periods)""",
+    ),
+    (
         "the active families per month add up the days of their month",
         f"""SELECT * FROM (SELECT * FROM caseload_months WHERE families != 0
                            EXCEPT SELECT * FROM ({rollups.CASELOAD_MONTHS_RECOUNT})
