@@ -21,17 +21,18 @@ _MINE_AT_END = """
         AND h.valid_from = (SELECT max(valid_from) FROM family_changes
                             WHERE family_id = f.id AND valid_from < :end)
     WHERE f.case_manager_id = :staff"""
-# The contacts' totals of a period: a week's or a year's rows of contact_periods (:totalled
-# its key), or for any other span of days the month totals of the whole months in it and the
-# daily totals of the days before and after those (in_days_and_months); see contact_ranges.
+# The contacts' totals of a period: a week's or a year's rows of contact_periods, a month's
+# of contact_months, and for any other span of days the month totals of the whole months in
+# it and the daily totals of the days before and after those (in_days_and_months).
 _COLUMNS = "contact_type, town, benefit, contacts, minutes, " + ", ".join(
     f"topic_{bit}" for bit in range(TOPICS)
 )
+_OF_PERIOD = f"SELECT {_COLUMNS} FROM contact_periods WHERE period = :key"
+_OF_MONTH = f"SELECT {_COLUMNS} FROM contact_months WHERE month = :month_key"
 _CONTACTS_IN_RANGE = f"""
     SELECT {_COLUMNS} FROM contact_days WHERE day >= :head_start AND day < :head_end
     UNION ALL SELECT {_COLUMNS} FROM contact_months WHERE month >= :first AND month < :last
-    UNION ALL SELECT {_COLUMNS} FROM contact_days WHERE day >= :tail_start AND day < :tail_end
-    UNION ALL SELECT {_COLUMNS} FROM contact_periods WHERE period = :totalled"""
+    UNION ALL SELECT {_COLUMNS} FROM contact_days WHERE day >= :tail_start AND day < :tail_end"""
 # A person's contacts of [start, end), each with the town and benefit system of its day.
 _MY_CONTACTS = f"""
     SELECT c.contact_type, h.town, h.benefit, 1 AS contacts, c.minutes,
@@ -39,13 +40,18 @@ _MY_CONTACTS = f"""
     FROM contacts AS c JOIN family_changes AS h ON h.family_id = c.family_id
         AND h.valid_from = {valid_from("c.family_id", "c.contact_on")}
     WHERE c.staff_id = :staff AND c.contact_on >= :start AND c.contact_on < :end"""
-# The contacts and minutes of {rows} by contact type (0), town (1) and benefit system (2),
-# and their topics (3: the sums of topic_0 … topic_12 as a JSON array), as one JSON array of
-# [dimension, value, contacts, minutes]: SQLite adds up the few hundred rows of the
-# totals once, and the figures read two dozen.
-_MARGINS = (
-    """
-    (WITH r AS MATERIALIZED ({rows})
+_TOPIC_SUMS = ", ".join(f"sum(topic_{bit})" for bit in range(TOPICS))
+
+
+def _margins(rows: str, materialized: bool) -> str:
+    """The contacts and minutes of `rows` by contact type (0), town (1) and benefit system
+    (2), and their topics (3: the sums of topic_0 … topic_12 as a JSON array), as one JSON
+    array of [dimension, value, contacts, minutes]: SQLite adds up the few hundred rows of
+    the totals, and the figures read two dozen. The rows of one table are best read where
+    they are, by its primary key; a union of several, or a person's contacts, once into a
+    temporary table (`materialized`)."""
+    return f"""
+    (WITH r AS {"" if materialized else "NOT "}MATERIALIZED ({rows})
      SELECT json_group_array(json_array(dimension, value, contacts, minutes)) FROM (
         SELECT 0 AS dimension, contact_type AS value, sum(contacts) AS contacts,
             sum(minutes) AS minutes FROM r GROUP BY contact_type HAVING sum(contacts) > 0
@@ -53,10 +59,9 @@ _MARGINS = (
             GROUP BY town HAVING sum(contacts) > 0
         UNION ALL SELECT 2, benefit, sum(contacts), sum(minutes) FROM r
             GROUP BY benefit HAVING sum(contacts) > 0
-        UNION ALL SELECT 3, json_array("""
-    + ", ".join(f"sum(topic_{bit})" for bit in range(TOPICS))
-    + """), 0, 0 FROM r))"""
-)
+        UNION ALL SELECT 3, json_array({_TOPIC_SUMS}), 0, 0 FROM r))"""
+
+
 # Active families at the start of :end: the changes of the months before its month and of
 # its month's days before it (:month_start, :month), by benefit system and Ukraine flag.
 ACTIVE_BY = """
@@ -105,14 +110,19 @@ def in_days_and_months(start: date, end: date) -> dict[str, str]:
     }
 
 
-def contact_ranges(period: Period) -> dict[str, str]:
-    """The parameters of _CONTACTS_IN_RANGE for a period: a week or a year reads its own
-    totals, any other span its months and days (and no totals of a week or year)."""
+def margins(period: Period, staff_id: int | None) -> tuple[str, dict[str, str]]:
+    """The SQL of a period's contacts by type, town, benefit system and topic (the county's,
+    or one person's: _margins), and its parameters besides those of the period."""
+    if staff_id is not None:
+        return _margins(_MY_CONTACTS, materialized=True), {}
     if period.kind in (PeriodKind.WEEK, PeriodKind.YEAR):
-        nothing = period.end.isoformat()
-        return {"head_start": nothing, "head_end": nothing, "first": "", "last": "",
-                "tail_start": nothing, "tail_end": nothing, "totalled": period.key}  # fmt: skip
-    return {**in_days_and_months(period.start, period.end), "totalled": ""}
+        return _margins(_OF_PERIOD, materialized=False), {}
+    if period.kind is PeriodKind.MONTH:
+        return _margins(_OF_MONTH, materialized=False), {"month_key": period.key[1:]}
+    return (
+        _margins(_CONTACTS_IN_RANGE, materialized=True),
+        in_days_and_months(period.start, period.end),
+    )
 
 
 def active_parameters(end: date) -> dict[str, str]:
@@ -147,7 +157,6 @@ class FigureStore:
         """
         if staff_id is None:
             mine = requester = raiser = translator = ""
-            margins = _MARGINS.format(rows=_CONTACTS_IN_RANGE)
             reached = """
                 coalesce((SELECT families FROM period_totals WHERE period = :key), 0)
                     AS reached,
@@ -167,7 +176,6 @@ class FigureStore:
             requester = "AND requested_by = :staff"
             raiser = "AND raised_by = :staff"
             translator = "AND staff_id = :staff"
-            margins = _MARGINS.format(rows=_MY_CONTACTS)
             reached = """
                 (SELECT count(*) FROM reach WHERE period = :key AND staff_id = :staff)
                     AS reached,
@@ -192,9 +200,10 @@ class FigureStore:
             changes += (
                 " AND h.family_id IN (SELECT id FROM families WHERE case_manager_id = :staff)"
             )
+        contacts, ranges = margins(period, staff_id)
         single = await self._db.fetch_one(
             f"""
-            SELECT {margins} AS margins, {reached}, {active},
+            SELECT {contacts} AS margins, {reached}, {active},
                 (SELECT count(*) FROM families
                  WHERE opened_on >= :start AND opened_on < :end {mine}) AS opened,
                 (SELECT count(*) FROM {changes} AND NOT h.active) AS closed,
@@ -219,7 +228,7 @@ class FigureStore:
                 "staff": staff_id,
                 "people": people,
                 "start": period.start.isoformat(),
-                **contact_ranges(period),
+                **ranges,
                 **active_parameters(period.end),
                 "start_at": to_db_time(start_at),
                 "end_at": to_db_time(end_at),
