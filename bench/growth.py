@@ -11,7 +11,8 @@ the demo loader's way) and the triggers put back as the schema had them.
 Verified with the real code: a fresh database made by the real migrations receives every
 contact of two sample days, three sample families and two sample staff members through its
 triggers, one by one, and its contact_days, reach and staff_periods rows for exactly those
-days, families and staff must equal the loaded ones.
+days, families and staff must equal the loaded ones; every family goes through the triggers,
+so its caseloads must equal the loaded ones whole.
 
     python -m bench.growth [--rebuild]
 """
@@ -202,12 +203,22 @@ async def verify(path: Path, samples: int = 2, seed: int = 1) -> str:
                         f"{table} for {column} in {values}: the bulk loader's {len(loaded)} rows "
                         f"differ from the triggers' {len(counted)}"
                     )
+            # Every family went through the triggers: each case manager's active families.
+            query = "SELECT * FROM {db}.caseloads"
+            loaded = sorted(connection.execute(query.format(db="big")).fetchall())
+            counted = sorted(connection.execute(query.format(db="main")).fetchall())
+            if loaded != counted or not loaded:
+                raise AssertionError(
+                    f"caseloads: the bulk loader's {len(loaded)} rows differ from the "
+                    f"triggers' {len(counted)}"
+                )
         finally:
             connection.close()
     return (
         f"verified: {contacts:,} contacts of days {', '.join(sample_days)}, families "
         f"{', '.join(map(str, sample_families))} and staff {', '.join(map(str, sample_staff))} "
-        "counted by the real triggers give the same contact_days, reach and staff_periods rows"
+        "counted by the real triggers give the same contact_days, reach and staff_periods rows, "
+        "and all families the same caseloads"
     )
 
 

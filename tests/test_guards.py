@@ -40,6 +40,7 @@ SHIPPED_CHECKSUMS = {
     19: "836209ccf2246da7152b47bcefa054ecfc5da39708f941bdaf0ca2f6a0137060",
     20: "bc981971f5d62f18a69d26a2d58582a7145f35a189e539b0090b180d51b250cb",
     21: "4fc65ee1d089215934620e2adc0b9e41140490e7cf072bc039ce882efe686499",
+    22: "122da50622efdeff05bc753eeb80c366a7e9b8ce7ac10e303001717914f093ed",
 }
 
 # The topics in the order of their stored bits, as shipped: new topics go at the end.

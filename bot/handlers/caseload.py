@@ -42,31 +42,26 @@ CASELOAD_SHOWN = 40
 
 async def show_caseload(update: Update, context: BotContext) -> None:
     """Active families per case manager (and per full-time position where configured)."""
-    caseload = await context.storage.caseload.active_families()
-    shown = caseload[:CASELOAD_SHOWN]
-    names = await context.storage.staff.names([person for person, _, _ in shown])
+    caseload = await context.storage.caseload.active_families(CASELOAD_SHOWN)
+    names = await context.storage.staff.names([person for person, _, _ in caseload.largest])
     positions = await context.storage.staff.full_time_equivalents(context.clock.today())
     lines = [
         _("<b>Active caseload</b> on {date}").format(date=format_date(context.clock.today())),
         _("<b>{families} families, of those {ukraine} fled from Ukraine</b>").format(
-            families=sum(families for _, families, _ in caseload),
-            ukraine=sum(fled for _, _, fled in caseload),
+            families=caseload.families, ukraine=caseload.fled
         ),
         "",
     ]
     lines += [
         caseload_line(names.get(person, str(person)), positions.get(person), families, fled)
-        for person, families, fled in shown
+        for person, families, fled in caseload.largest
     ]
-    if len(caseload) > CASELOAD_SHOWN:
+    if caseload.not_shown:
         lines.append(
-            _("… and {count} more: /export has everyone.").format(
-                count=len(caseload) - CASELOAD_SHOWN
-            )
+            _("… and {count} more: /export has everyone.").format(count=caseload.not_shown)
         )
-    with_positions = [
-        (families, positions[person]) for person, families, _ in caseload if person in positions
-    ]
+    staffed = await context.storage.caseload.families_of(positions)
+    with_positions = [(families, positions[person]) for person, families in staffed.items()]
     if with_positions:
         total = Decimal(sum(fte for _, fte in with_positions)) / 1000
         families = sum(families for families, _ in with_positions)

@@ -17,6 +17,22 @@ FTE_EXAMPLE = "/fte @anna_kim 0,8 from 01.01.2026"
 _FROM_WORDS = frozenset({"from", "ab", "von", "vom", "від", "з"})
 
 
+@dataclass(frozen=True)
+class Caseload:
+    """Active families now: the largest caseloads as (case manager, active families, of those
+    fled from Ukraine), most families first, and the totals over every case manager."""
+
+    largest: list[tuple[int, int, int]]
+    case_managers: int
+    families: int
+    fled: int
+
+    @property
+    def not_shown(self) -> int:
+        """Case managers with active families beyond the largest."""
+        return self.case_managers - len(self.largest)
+
+
 def caseload_line(name: str, fte_permille: int | None, families: int, fled: int) -> str:
     """One person's active families, and per full-time position where configured."""
     line = ngettext(

@@ -691,4 +691,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX staff_periods_ranked ON staff_periods (period, contacts DESC, staff_id)",
         ),
     ),
+    Migration(
+        why="/caseload reads each case manager's active families from caseloads, kept by "
+        "triggers on families in the same statement as every registration, closing, reopening "
+        "and transfer (see rollups.py), instead of grouping every active family: at 10 × "
+        "state size it took 13.6 × its state-size time. An index serves the largest first.",
+        statements=(
+            rollups.CASELOADS,
+            rollups.CASELOADS_INDEX,
+            *rollups.REBUILD_CASELOADS[1:],
+            *rollups.CASELOAD_TRIGGERS,
+        ),
+    ),
 )

@@ -36,6 +36,16 @@ Since migration 20, contact_months and caseload_months add the day tables up per
 kept by triggers on the day tables themselves: whatever changes a day's row changes its
 month's row in the same statement. A year reads twelve months' rows instead of 365 days',
 and the active families on a day are the months before its month plus its month's days.
+
+Since migration 21, contact_periods adds the days up per ISO week and per year the same way
+(keyed like staff_periods): a week's or a year's figures read that period's rows alone.
+
+Since migration 22, caseloads counts each case manager's active families now (and of those
+fled from Ukraine), kept by triggers on families: a family registered, closed, reopened,
+transferred or deleted, or its Ukraine flag changed, moves its one count in the same
+statement. /caseload reads the largest rows through an index and the totals from a sum over
+the case managers, never over the families. A row that falls to zero is deleted, so the table
+holds exactly the case managers with active families.
 """
 
 from __future__ import annotations
@@ -481,6 +491,7 @@ def rebuild_statements() -> tuple[str, ...]:
         _PERIOD_TOTALS_REBUILD,
         *REBUILD_MONTHS,
         *REBUILD_PERIODS,
+        *REBUILD_CASELOADS,
     )
 
 
@@ -571,6 +582,7 @@ REBUILD_MONTHS = (
     f"INSERT INTO caseload_months {CASELOAD_MONTHS_RECOUNT}",
 )
 
+
 # The family's values as its row has them now, from :day on (a change of the same day is
 # replaced): what the stores run after they changed the town, benefit system or state.
 DATE_VALUES = (
@@ -650,6 +662,72 @@ REBUILD_PERIODS = (
 )
 
 
+# Since migration 22 ----------------------------------------------------------------------
+
+# Each case manager's active families now, and of those fled from Ukraine: only case managers
+# with at least one (a row that falls to zero is deleted).
+CASELOADS = """
+    CREATE TABLE caseloads (
+        staff_id INTEGER PRIMARY KEY REFERENCES staff (telegram_id),
+        families INTEGER NOT NULL CHECK (families > 0),
+        fled INTEGER NOT NULL CHECK (fled BETWEEN 0 AND families)
+    )
+"""
+# /caseload shows the largest caseloads first, equal ones by person.
+CASELOADS_INDEX = "CREATE INDEX caseloads_largest ON caseloads (families DESC, staff_id)"
+# What caseloads holds, counted from the families (the rebuild and the tests).
+CASELOADS_RECOUNT = """
+    SELECT case_manager_id AS staff_id, count(*) AS families, sum(fled_ukraine) AS fled
+    FROM families WHERE status = 'active' GROUP BY case_manager_id
+"""
+REBUILD_CASELOADS = (
+    "DELETE FROM caseloads",
+    f"INSERT INTO caseloads (staff_id, families, fled) {CASELOADS_RECOUNT}",
+)
+
+
+def _count_caseload(row: str) -> str:
+    """`row`'s family (NEW) counted in its case manager's caseload if it is active."""
+    return f"""
+        INSERT INTO caseloads (staff_id, families, fled)
+        SELECT {row}.case_manager_id, 1, {row}.fled_ukraine WHERE {row}.status = 'active'
+        ON CONFLICT DO UPDATE SET families = families + 1, fled = fled + excluded.fled;"""
+
+
+def _uncount_caseload(row: str) -> str:
+    """`row`'s family (OLD) no longer counted if it was active; an emptied row goes."""
+    return f"""
+        DELETE FROM caseloads WHERE staff_id = {row}.case_manager_id AND families = 1
+            AND {row}.status = 'active';
+        UPDATE caseloads SET families = families - 1, fled = fled - {row}.fled_ukraine
+        WHERE staff_id = {row}.case_manager_id AND {row}.status = 'active';"""
+
+
+CASELOAD_TRIGGERS = (
+    f"""
+    CREATE TRIGGER families_caseload_insert AFTER INSERT ON families BEGIN
+        {_count_caseload("NEW")}
+    END
+    """,
+    # Closing, reopening, a transfer, a corrected Ukraine flag; erasure changes none of these.
+    f"""
+    CREATE TRIGGER families_caseload_update
+    AFTER UPDATE OF status, case_manager_id, fled_ukraine ON families
+    WHEN OLD.status IS NOT NEW.status OR OLD.case_manager_id IS NOT NEW.case_manager_id
+        OR OLD.fled_ukraine IS NOT NEW.fled_ukraine
+    BEGIN
+        {_uncount_caseload("OLD")}
+        {_count_caseload("NEW")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER families_caseload_delete AFTER DELETE ON families BEGIN
+        {_uncount_caseload("OLD")}
+    END
+    """,
+)
+
+
 # The running totals' tables as the migrations leave them.
 TABLES = (
     FIRST_TABLES[1],
@@ -660,4 +738,5 @@ TABLES = (
     CONTACT_MONTHS,
     CASELOAD_MONTHS,
     CONTACT_PERIODS,
+    CASELOADS,
 )

@@ -262,6 +262,12 @@ _RULES: tuple[tuple[str, str], ...] = (
                                      EXCEPT SELECT * FROM caseload_months)""",
     ),
     (
+        "the active families per case manager are what the families say, no row at zero",
+        f"""SELECT * FROM (SELECT * FROM caseloads EXCEPT {rollups.CASELOADS_RECOUNT})
+            UNION ALL SELECT * FROM ({rollups.CASELOADS_RECOUNT}
+                                     EXCEPT SELECT * FROM caseloads)""",
+    ),
+    (
         "a family's row holds the values of its last change",
         """SELECT f.id FROM families AS f LEFT JOIN family_changes AS h ON h.family_id = f.id
             AND h.valid_from = (SELECT max(valid_from) FROM family_changes
