@@ -23,10 +23,11 @@ from bot.casework.vocabulary import Topic
 from bot.core.offline import Person
 from bot.handlers.followups import JOB_NAME
 from bot.privacy.personal_data import PersonalData
+from bot.reporting.periods import PeriodKind, period_containing
 from bot.staff.roles import Role, Team
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.calls import sent_to
-from tests.helpers.dates import berlin
+from tests.helpers.dates import berlin, berlin_midnight
 from tests.helpers.harness import BotHarness, only_text, texts
 from tests.test_dataexport import uploads
 from tests.test_personal_data_held import PERSONAL_NOTE, held_text, kept_audit
@@ -165,9 +166,7 @@ async def test_a_quick_form_that_lacks_something_says_what_and_stores_nothing(
     bot = county
 
     assert only_text(await bot.send(CASE_MANAGER, text)) == expected
-    assert await bot.storage.conferences.counts(date(2026, 1, 1), date(2027, 1, 1)) == (
-        ConferenceCounts()
-    )
+    assert await bot.storage.db.fetch_value("SELECT count(*) FROM conferences") == 0
 
 
 async def test_agreements_with_personal_data_are_held_back(county: BotHarness) -> None:
@@ -425,7 +424,11 @@ async def test_the_figures_count_conferences_by_kind_and_office(county: BotHarne
     await bot.send(COORDINATOR, "/conference übergreifend ABH,EBH einbürgerung 90")
 
     week = only_text(await bot.send(COORDINATOR, "/week"))
-    counts = await bot.storage.conferences.counts(date(2026, 11, 23), date(2026, 11, 30))
+    week_48 = period_containing(PeriodKind.WEEK, date(2026, 11, 23))
+    figures = await bot.storage.figures.period(
+        week_48, berlin_midnight(week_48.start), berlin_midnight(week_48.end)
+    )
+    counts = figures.conferences
 
     # Case conferences 3 (3 − 1 = +2), with ABH 2 (the first two), with EBH 1; cross-case 1
     # (+1); minutes 45 + 30 + 30 + 90 = 195.

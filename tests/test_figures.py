@@ -520,6 +520,8 @@ async def test_the_running_week_is_compared_with_the_same_weekdays_before(
 
     text = only_text(await bot.send(COORDINATOR, "/week"))
     last = only_text(await bot.send(COORDINATOR, "/week letzte"))
+    # Anna logged all of them: her own running week reads the same, from her contacts.
+    mine = only_text(await bot.send(CASE_MANAGER, "/week"))
 
     # 75 min = 1.25 h → 1,3 (half up); 65 min = 1.083 h → 1,1. The body compares with the
     # whole week before: 5 contacts, 135 min; 75 − 135 = −60 min = −1 h. That week itself:
@@ -529,6 +531,7 @@ async def test_the_running_week_is_compared_with_the_same_weekdays_before(
         "KW 2/2027: 3 (1,1 Std.).\nDie ganze letzte Woche: /week letzte"
     )
     assert "Kontakte: 2 (−3) · Stunden: 1,3 (−1)" in text
+    assert mine.endswith(text[text.index("\n\nKW 3/2027 läuft noch") :])
     assert last.splitlines()[1] == "KW 2/2027 (11.01.2027 – 17.01.2027)"
     assert "läuft noch" not in last
     assert "Kontakte: 5 (+4) · Stunden: 2,3 (+1,9)" in last

@@ -96,19 +96,20 @@ async def _snapshot(storage: Storage, tz: ZoneInfo, first: date, as_of: date) ->
     period = days_period(first, as_of)
     start_at = datetime.combine(period.start, time(0), tz)
     end_at = datetime.combine(period.end, time(0), tz)
+    figures = await period_figures(storage, tz, period, None)
     return Snapshot(
         as_of=as_of,
         first=first,
         staffing=staffing_table(
             await storage.staffing.entered(as_of), await storage.staffing.filled(as_of)
         ),
-        period=await period_figures(storage, tz, period, None),
+        period=figures,
         towns=await storage.committee.families_by_town(as_of),
         flags=await storage.flags.counts(start_at, end_at),
         open_flags=await storage.flags.open_at(end_at),
         closed_flags=await storage.flags.closed_between(start_at, end_at),
         interpreting_minutes=await storage.committee.interpreting_minutes(start_at, end_at),
-        conferences=await storage.conferences.counts(period.start, period.end),
+        conferences=figures.conferences,
     )
 
 

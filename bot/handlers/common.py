@@ -513,10 +513,7 @@ async def period_report(
     current = await period_figures(storage, tz, period, staff_id, people)
     previous = await period_figures(storage, tz, earlier, staff_id)
     # A person's figures count the conferences they recorded.
-    conferences = (
-        await storage.conferences.counts(period.start, period.end, recorded_by=staff_id),
-        await storage.conferences.counts(earlier.start, earlier.end, recorded_by=staff_id),
-    )
+    conferences = (current.conferences, previous.conferences)
     if staff_id is None:
         names = await storage.staff.names([person.staff_id for person in current.by_staff])
         return figures_text(

@@ -82,13 +82,10 @@ async def _show(update: Update, context: BotContext, parse: Callable[[str, date]
 async def _so_far(context: BotContext, week: Period, today: date, staff_id: int | None) -> str:
     """A running week against the same weekdays of the week before."""
     days = (today - week.start).days + 1
-    counts = [
-        await context.storage.figures.contacts_between(
-            start, start + timedelta(days=days), staff_id
-        )
-        for start in (week.start, week.previous().start)
-    ]
-    return running_week_text(week, days, counts[0], counts[1])
+    so_far, before = await context.storage.figures.contacts_so_far(
+        (week.start, week.previous().start), days, staff_id
+    )
+    return running_week_text(week, days, so_far, before)
 
 
 async def send_charts(update: Update, context: BotContext) -> None:

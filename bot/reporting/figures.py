@@ -56,6 +56,7 @@ class PeriodFigures:
     by_benefit: dict[BenefitSystem | None, Count] = field(default_factory=dict)
     active_by_benefit: dict[BenefitSystem | None, int] = field(default_factory=dict)
     by_team: dict[Team, Count] = field(default_factory=dict)
+    conferences: ConferenceCounts = field(default_factory=ConferenceCounts)
 
 
 def change(current: int, previous: int) -> str:

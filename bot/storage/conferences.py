@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from bot.casework.conferences import (
     Conference,
-    ConferenceCounts,
     ConferenceDraft,
     ConferenceKind,
     Participant,
@@ -18,6 +17,17 @@ from bot.casework.families import family_code
 from bot.casework.vocabulary import topics_from_bits, topics_to_bits
 from bot.storage.audit import AuditLog
 from bot.storage.database import Database, from_db_time, to_db_time
+
+# ConferenceCounts' fields, added up over the conferences a query selects: the figures of a
+# period read them in their own statement (storage/figures.py).
+CONFERENCE_COUNTS = f"""
+    count(*) FILTER (WHERE kind = 'case'),
+    count(*) FILTER (WHERE kind = 'case'
+                     AND participants & {Participant.IMMIGRATION_OFFICE.bit}),
+    count(*) FILTER (WHERE kind = 'case'
+                     AND participants & {Participant.NATURALISATION_OFFICE.bit}),
+    count(*) FILTER (WHERE kind = 'cross_case'),
+    coalesce(sum(minutes), 0)"""
 
 # The families still linked to a conference, in the order they were typed.
 _WITH_FAMILIES = """
@@ -158,31 +168,3 @@ class ConferenceStore:
             (family_id,),
         )
         return [self._from_row(row) for row in rows]
-
-    async def counts(
-        self, start: date, end: date, recorded_by: int | None = None
-    ) -> ConferenceCounts:
-        """Conferences held on the days [start, end) (of one recorder, or all): case
-        conferences, of those with the immigration and with the naturalisation office,
-        cross-case meetings, and the minutes of all of them."""
-        mine = "AND recorded_by = :staff" if recorded_by is not None else ""
-        row = await self._db.fetch_one(
-            f"""
-            SELECT
-                count(*) FILTER (WHERE kind = 'case'),
-                count(*) FILTER (WHERE kind = 'case' AND participants & :immigration),
-                count(*) FILTER (WHERE kind = 'case' AND participants & :naturalisation),
-                count(*) FILTER (WHERE kind = 'cross_case'),
-                coalesce(sum(minutes), 0)
-            FROM conferences WHERE held_on >= :start AND held_on < :end {mine}
-            """,
-            {
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "staff": recorded_by,
-                "immigration": Participant.IMMIGRATION_OFFICE.bit,
-                "naturalisation": Participant.NATURALISATION_OFFICE.bit,
-            },
-        )
-        assert row is not None
-        return ConferenceCounts(*row)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
+from bot.casework.conferences import ConferenceCounts
 from bot.casework.vocabulary import BenefitSystem, ContactType, Topic
 from bot.funds.money import micro_to_cents
 from bot.reporting.charts import WeekByType
 from bot.reporting.figures import Count, PeriodFigures, StaffFigures
 from bot.reporting.periods import Period, PeriodKind, period_containing
 from bot.staff.roles import Team
+from bot.storage.conferences import CONFERENCE_COUNTS
 from bot.storage.database import Database, to_db_time
 from bot.storage.funds import SPENDING_MOMENTS
 from bot.storage.rollups import MONDAY_OF_DAY, TOPICS, valid_from
@@ -156,7 +158,7 @@ class FigureStore:
         the period's instants.
         """
         if staff_id is None:
-            mine = requester = raiser = translator = ""
+            mine = requester = raiser = translator = recorder = ""
             reached = """
                 coalesce((SELECT families FROM period_totals WHERE period = :key), 0)
                     AS reached,
@@ -176,6 +178,7 @@ class FigureStore:
             requester = "AND requested_by = :staff"
             raiser = "AND raised_by = :staff"
             translator = "AND staff_id = :staff"
+            recorder = "AND recorded_by = :staff"
             reached = """
                 (SELECT count(*) FROM reach WHERE period = :key AND staff_id = :staff)
                     AS reached,
@@ -221,7 +224,9 @@ class FigureStore:
                 (SELECT count(*) FROM flags
                  WHERE raised_at >= :start_at AND raised_at < :end_at {raiser}) AS raised,
                 (SELECT count(*) FROM flags
-                 WHERE closed_at >= :start_at AND closed_at < :end_at {raiser}) AS flags_closed
+                 WHERE closed_at >= :start_at AND closed_at < :end_at {raiser}) AS flags_closed,
+                (SELECT json_array({CONFERENCE_COUNTS}) FROM conferences
+                 WHERE held_on >= :start AND held_on < :end {recorder}) AS conferences
             """,
             {
                 "key": period.key,
@@ -274,6 +279,7 @@ class FigureStore:
             ),
             people=single["people"],
             reopened_families=single["reopened"],
+            conferences=ConferenceCounts(*json.loads(single["conferences"])),
             by_benefit=by_benefit,
             active_by_benefit=_by_benefit(active),
             by_team={
@@ -283,25 +289,31 @@ class FigureStore:
             },
         )
 
-    async def contacts_between(self, start: date, end: date, staff_id: int | None) -> Count:
-        """Contacts and minutes on the days [start, end): the county's, or one person's."""
+    async def contacts_so_far(
+        self, starts: tuple[date, date], days: int, staff_id: int | None
+    ) -> tuple[Count, Count]:
+        """Contacts and minutes on the first `days` days from each of two days (a running week
+        and the one before): the county's, or one person's; in one trip."""
+        ranges = {
+            "first_start": starts[0].isoformat(),
+            "first_end": (starts[0] + timedelta(days=days)).isoformat(),
+            "second_start": starts[1].isoformat(),
+            "second_end": (starts[1] + timedelta(days=days)).isoformat(),
+            "staff": staff_id,
+        }
         if staff_id is None:
-            row = await self._db.fetch_one(
-                """
-                SELECT coalesce(sum(contacts), 0), coalesce(sum(minutes), 0) FROM contact_days
-                WHERE day >= ? AND day < ?
-                """,
-                (start.isoformat(), end.isoformat()),
-            )
+            counted = """
+                SELECT json_array(coalesce(sum(contacts), 0), coalesce(sum(minutes), 0))
+                FROM contact_days WHERE day >= :{span}_start AND day < :{span}_end"""
         else:
-            row = await self._db.fetch_one(
-                """
-                SELECT count(*), coalesce(sum(minutes), 0) FROM contacts
-                WHERE staff_id = ? AND contact_on >= ? AND contact_on < ?
-                """,
-                (staff_id, start.isoformat(), end.isoformat()),
-            )
-        return Count(row[0], row[1])
+            counted = """
+                SELECT json_array(count(*), coalesce(sum(minutes), 0)) FROM contacts
+                WHERE staff_id = :staff AND contact_on >= :{span}_start
+                    AND contact_on < :{span}_end"""
+        row = await self._db.fetch_one(
+            f"SELECT ({counted.format(span='first')}), ({counted.format(span='second')})", ranges
+        )
+        return Count(*json.loads(row[0])), Count(*json.loads(row[1]))
 
     async def active_by_benefit(self, end: date) -> dict[BenefitSystem | None, int]:
         """Families active at the start of `end` by the benefit system they had then."""
