@@ -5,10 +5,12 @@ values valid on its day, however the changes and contacts arrive."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.casework.contacts import ContactDraft
 from bot.casework.families import FamilyDraft
@@ -21,6 +23,7 @@ from bot.core.parsing import ParseError
 from bot.reporting.figures import Count
 from bot.reporting.periods import PeriodKind, period_containing
 from bot.staff.roles import Role, Team
+from bot.storage import rollups
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.dates import berlin_midnight
 from tests.helpers.harness import BotHarness, only_text
@@ -604,3 +607,86 @@ async def test_an_erased_family_can_no_longer_change(staff: BotHarness) -> None:
     )
     assert dialog == reopen == erased
     assert (await bot.storage.families.get(1)).active is False
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(1, 2), st.integers(0, 70), st.booleans()), min_size=1, max_size=20
+    )
+)
+async def test_families_opened_closed_and_reopened_per_period_follow_every_change(
+    staff: BotHarness, steps: list[tuple[int, int, bool]]
+) -> None:
+    """Changes put anywhere into a family's history, or taken out again, keep what the
+    weeks, months and years count (family_periods) what the histories say: a reopening is
+    an active row after an inactive one, so a row put before another changes that one too."""
+    bot = staff
+    if not await bot.storage.db.fetch_value("SELECT count(*) FROM families"):
+        await family(bot, "Ahlen", None, date(2026, 9, 1))
+        await family(bot, "Telgte", None, date(2026, 9, 1), COLLEAGUE)
+    for family_id, offset, active in steps:
+        day = (date(2026, 9, 2) + timedelta(days=offset)).isoformat()
+        key = (family_id, day)
+        if await bot.storage.db.fetch_value(
+            "SELECT count(*) FROM family_changes WHERE family_id = ? AND valid_from = ?", key
+        ):
+            await bot.storage.db.execute(
+                "DELETE FROM family_changes WHERE family_id = ? AND valid_from = ?", key
+            )
+        else:
+            await bot.storage.db.execute(
+                "INSERT INTO family_changes (family_id, valid_from, town, benefit, active, fled) "
+                "VALUES (?, ?, 'Ahlen', '', ?, 1)",
+                (*key, active),
+            )
+
+    kept = await bot.storage.db.fetch_all(
+        "SELECT * FROM family_periods WHERE opened OR closed OR reopened ORDER BY period"
+    )
+    counted = await bot.storage.db.fetch_all(
+        f"SELECT * FROM ({rollups.FAMILY_PERIODS_RECOUNT}) "
+        "WHERE opened OR closed OR reopened ORDER BY period"
+    )
+    assert [tuple(row) for row in kept] == [tuple(row) for row in counted]
+
+
+async def test_a_change_put_before_a_reopening_moves_it(staff: BotHarness) -> None:
+    """Opened 1.9. (week 36); closed 10.9. (week 37), reopened 20.9. (week 38). Closed again
+    from 15.9. (dated back, week 37): 20.9. is still a reopening. Then 12.9. active (week 37) is
+    one too. Taking 10.9. out again: 12.9. follows the opening and is none."""
+    bot = staff
+    family_id = await family(bot, "Ahlen", None, date(2026, 9, 1))
+
+    async def change(day: str, active: bool) -> None:
+        await bot.storage.db.execute(
+            "INSERT INTO family_changes (family_id, valid_from, town, benefit, active, fled) "
+            "VALUES (?, ?, 'Ahlen', '', ?, 1)",
+            (family_id, day, active),
+        )
+
+    async def september() -> tuple[int, int, int]:
+        row = await bot.storage.db.fetch_one(
+            "SELECT opened, closed, reopened FROM family_periods WHERE period = 'M2026-09'"
+        )
+        return tuple(row)
+
+    await change("2026-09-10", False)
+    await change("2026-09-20", True)
+    assert await september() == (1, 1, 1)
+    await change("2026-09-15", False)
+    assert await september() == (1, 2, 1)
+    await change("2026-09-12", True)
+    assert await september() == (1, 2, 2)
+    await bot.storage.db.execute(
+        "DELETE FROM family_changes WHERE family_id = ? AND valid_from = '2026-09-10'",
+        (family_id,),
+    )
+    assert await september() == (1, 1, 1)
+    week_37 = await bot.storage.db.fetch_one(
+        "SELECT opened, closed, reopened FROM family_periods WHERE period = 'W2026-37'"
+    )
+    # Week 37 (7.–13.9.): 10.9. taken out again, 12.9. no reopening.
+    assert tuple(week_37) == (0, 0, 0)

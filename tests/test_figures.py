@@ -24,12 +24,12 @@ from bot.reporting.periods import (
     parse_year,
     period_containing,
 )
-from bot.staff.roles import Role
+from bot.staff.roles import Role, Team
 from bot.storage.figures import in_days_and_months
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
 from tests.helpers.dates import berlin_midnight
 from tests.helpers.harness import BotHarness, only_text
-from tests.helpers.invariants import row_counts
+from tests.helpers.invariants import database_problems, row_counts
 from tests.helpers.texts import de, in_locale
 
 NOW = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
@@ -241,6 +241,28 @@ async def test_the_county_figures_list_the_most_active_people_and_count_the_rest
     assert lines[-1] == de("… and {count} more: /export has everyone.", count=5)
     # 30 × 10 min = 5 h; 6 × 10 min = 1 h.
     assert (lines[0], lines[-2]) == ("@person_30: 30 · 5 Std. · 1", "@person_6: 6 · 1 Std. · 1")
+
+
+async def test_a_person_who_changes_team_takes_their_figures_along(
+    county: BotHarness, settings: Settings
+) -> None:
+    """The teams count by the team each person is in now: re-invited into another team,
+    Oksana's contacts of every period move with her, and she is still one person."""
+    bot = county
+    week = await figures_of(bot, PeriodKind.WEEK, date(2026, 12, 28))
+    october = await figures_of(bot, PeriodKind.MONTH, date(2026, 10, 1))
+    # W53: Anna 3 contacts (45 + 30 + 90 min), Oksana 1 (60 min); October: Oksana's two
+    # home visits on 25 and 26 October (50 + 40 min).
+    assert week.by_team == {Team.CASE_MANAGEMENT: Count(4, 225)}
+    assert (week.people, october.by_team) == (2, {Team.CASE_MANAGEMENT: Count(2, 90)})
+
+    await bot.storage.staff.add(COLLEAGUE.id, Role.CASE_MANAGER, Team.COORDINATION, "uk", NOW)
+
+    week = await figures_of(bot, PeriodKind.WEEK, date(2026, 12, 28))
+    october = await figures_of(bot, PeriodKind.MONTH, date(2026, 10, 1))
+    assert week.by_team == {Team.CASE_MANAGEMENT: Count(3, 165), Team.COORDINATION: Count(1, 60)}
+    assert (week.people, october.by_team) == (2, {Team.COORDINATION: Count(2, 90)})
+    assert database_problems(settings.database_path) == []
 
 
 async def test_week_command_for_a_case_manager_shows_their_own(county: BotHarness) -> None:

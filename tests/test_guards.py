@@ -41,6 +41,7 @@ SHIPPED_CHECKSUMS = {
     20: "bc981971f5d62f18a69d26a2d58582a7145f35a189e539b0090b180d51b250cb",
     21: "4fc65ee1d089215934620e2adc0b9e41140490e7cf072bc039ce882efe686499",
     22: "122da50622efdeff05bc753eeb80c366a7e9b8ce7ac10e303001717914f093ed",
+    23: "a0ce030f53ffd11f37c28ef5e420b38f860d07d9bdefda72e1de721c0a8eaad7",
 }
 
 # The topics in the order of their stored bits, as shipped: new topics go at the end.

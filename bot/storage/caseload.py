@@ -1,8 +1,8 @@
 """Active families per case manager, and how many of them fled from Ukraine.
 
 Read from caseloads, the running total kept by triggers on families (see rollups.py): the
-largest through its index, the totals from a sum over the case managers, never a count of
-the families themselves.
+largest through its index, the totals from caseload_totals (kept by triggers on caseloads),
+never a count of the families or the case managers themselves.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class CaseloadStore:
             (largest,),
         )
         totals = await self._db.fetch_one(
-            "SELECT count(*), coalesce(sum(families), 0), coalesce(sum(fled), 0) FROM caseloads"
+            "SELECT case_managers, families, fled FROM caseload_totals WHERE id = 1"
         )
         assert totals is not None
         return Caseload(

@@ -10,7 +10,7 @@ from bot.casework.vocabulary import BenefitSystem, ContactType, Topic
 from bot.funds.money import micro_to_cents
 from bot.reporting.charts import WeekByType
 from bot.reporting.figures import Count, PeriodFigures, StaffFigures
-from bot.reporting.periods import Period, PeriodKind, period_containing
+from bot.reporting.periods import TOTALLED, Period, PeriodKind, period_containing
 from bot.staff.roles import Team
 from bot.storage.conferences import CONFERENCE_COUNTS
 from bot.storage.database import Database, to_db_time
@@ -76,11 +76,6 @@ _ACTIVE_AT_END = ACTIVE_BY.format(keys="benefit, fled")
 _MINE_ACTIVE_AT_END = f"""
     SELECT h.benefit, h.fled, count(*) AS families FROM {_MINE_AT_END} AND h.active
     GROUP BY h.benefit, h.fled"""
-# Contacts and minutes of the period :key by the team of who logged them (as it is now).
-_BY_TEAM = """
-    SELECT s.team, sum(p.contacts) AS contacts, sum(p.minutes) AS minutes
-    FROM staff_periods AS p JOIN staff AS s ON s.telegram_id = p.staff_id
-    WHERE p.period = :key GROUP BY s.team"""
 # The :people most active people of the period :key (staff_periods_ranked reads them in
 # order).
 _MOST_ACTIVE = """
@@ -110,6 +105,36 @@ def in_days_and_months(start: date, end: date) -> dict[str, str]:
         "tail_start": tail_start.isoformat(),
         "tail_end": end.isoformat(),
     }
+
+
+def _family_counts(period: Period, staff_id: int | None) -> str:
+    """SQL for [opened, closed, reopened] families of a period as a JSON array (NULL for a
+    week, month or year nothing happened in): the county's weeks, months and years from
+    family_periods; any other span, or one person's families, from the families and their
+    histories (a reopening is an active row after an inactive one)."""
+    if staff_id is None and period.kind in TOTALLED:
+        return (
+            "(SELECT json_array(opened, closed, reopened) FROM family_periods WHERE period = :key)"
+        )
+    mine = "" if staff_id is None else "AND case_manager_id = :staff"
+    changes = "family_changes AS h WHERE h.valid_from >= :start AND h.valid_from < :end"
+    if staff_id is not None:
+        changes += " AND h.family_id IN (SELECT id FROM families WHERE case_manager_id = :staff)"
+    # A long span has tens of thousands of changes at state size: only the families closed
+    # before can reopen (the partial index family_changes_closed), a few thousand.
+    closed_before = (
+        """AND h.family_id IN (SELECT family_id FROM family_changes
+           INDEXED BY family_changes_closed WHERE NOT active AND valid_from < :end)"""
+        if (period.end - period.start).days > LONG_PERIOD_DAYS
+        else ""
+    )
+    return f"""json_array(
+        (SELECT count(*) FROM families WHERE opened_on >= :start AND opened_on < :end {mine}),
+        (SELECT count(*) FROM {changes} AND NOT h.active),
+        (SELECT count(*) FROM {changes} AND h.active {closed_before}
+         AND NOT (SELECT p.active FROM family_changes AS p
+                  WHERE p.family_id = h.family_id AND p.valid_from < h.valid_from
+                  ORDER BY p.valid_from DESC LIMIT 1)))"""
 
 
 def margins(period: Period, staff_id: int | None) -> tuple[str, dict[str, str]]:
@@ -152,13 +177,14 @@ class FigureStore:
         `start_at` and `end_at` are the period's bounds as instants (local midnight), for
         what is stored with a timestamp rather than a day.
 
-        Families reached come from the running totals, the active families at the end from
-        caseload_days (a person's: from their families' histories); closed and reopened are
-        the histories' rows of the period; requests, spending and flags are counted over
-        the period's instants.
+        Families reached, teams and families opened, closed and reopened come from the
+        running totals (a person's, and a span's other than a week, month or year: from the
+        families and their histories), the active families at the end from caseload_days (a
+        person's: from their families' histories); requests, spending and flags are counted
+        over the period's instants.
         """
         if staff_id is None:
-            mine = requester = raiser = translator = recorder = ""
+            requester = raiser = translator = recorder = ""
             reached = """
                 coalesce((SELECT families FROM period_totals WHERE period = :key), 0)
                     AS reached,
@@ -168,13 +194,12 @@ class FigureStore:
                 (SELECT json_group_array(json_array(benefit, fled, families))
                  FROM ({_ACTIVE_AT_END})) AS active_counts,
                 (SELECT json_group_array(json_array(team, contacts, minutes))
-                 FROM ({_BY_TEAM})) AS by_team,
+                 FROM team_periods WHERE period = :key) AS by_team,
                 (SELECT json_group_array(json_array(staff_id, contacts, minutes, families))
                  FROM ({_MOST_ACTIVE})) AS most_active,
-                (SELECT count(*) FROM staff_periods WHERE period = :key AND contacts > 0)
+                (SELECT coalesce(sum(people), 0) FROM team_periods WHERE period = :key)
                     AS people"""
         else:
-            mine = "AND case_manager_id = :staff"
             requester = "AND requested_by = :staff"
             raiser = "AND raised_by = :staff"
             translator = "AND staff_id = :staff"
@@ -189,32 +214,11 @@ class FigureStore:
                 (SELECT json_group_array(json_array(benefit, fled, families))
                  FROM ({_MINE_ACTIVE_AT_END})) AS active_counts,
                 '[]' AS by_team, '[]' AS most_active, 0 AS people"""
-        changes = "family_changes AS h WHERE h.valid_from >= :start AND h.valid_from < :end"
-        # Reopened: an active row after an inactive one. A week's or a month's rows are few:
-        # each is looked at. A year has tens of thousands at state size: only the families
-        # closed before are (the partial index family_changes_closed), a few thousand.
-        closed_before = (
-            """AND h.family_id IN (SELECT family_id FROM family_changes
-               INDEXED BY family_changes_closed WHERE NOT active AND valid_from < :end)"""
-            if (period.end - period.start).days > LONG_PERIOD_DAYS
-            else ""
-        )
-        if staff_id is not None:
-            changes += (
-                " AND h.family_id IN (SELECT id FROM families WHERE case_manager_id = :staff)"
-            )
         contacts, ranges = margins(period, staff_id)
         single = await self._db.fetch_one(
             f"""
             SELECT {contacts} AS margins, {reached}, {active},
-                (SELECT count(*) FROM families
-                 WHERE opened_on >= :start AND opened_on < :end {mine}) AS opened,
-                (SELECT count(*) FROM {changes} AND NOT h.active) AS closed,
-                (SELECT count(*) FROM {changes} AND h.active
-                 {closed_before}
-                 AND NOT (SELECT p.active FROM family_changes AS p
-                          WHERE p.family_id = h.family_id AND p.valid_from < h.valid_from
-                          ORDER BY p.valid_from DESC LIMIT 1)) AS reopened,
+                {_family_counts(period, staff_id)} AS family_counts,
                 (SELECT count(*) FROM interpreter_requests
                  WHERE created_at >= :start_at AND created_at < :end_at {requester}) AS requests,
                 (SELECT coalesce(sum(cents), 0) FROM ({SPENDING_MOMENTS})
@@ -253,6 +257,7 @@ class FigureStore:
             else:
                 topics = json.loads(value)
                 by_topic = {topic: topics[bit] for bit, topic in enumerate(Topic) if topics[bit]}
+        opened, closed, reopened = json.loads(single["family_counts"] or "[0, 0, 0]")
         active = {
             (_benefit(benefit), bool(fled)): count
             for benefit, fled, count in json.loads(single["active_counts"])
@@ -265,8 +270,8 @@ class FigureStore:
             by_type=by_type,
             by_topic=by_topic,
             by_town=by_town,
-            new_families=single["opened"],
-            closed_families=single["closed"],
+            new_families=opened,
+            closed_families=closed,
             active_at_end=sum(active.values()),
             active_ukraine_at_end=sum(count for (_system, fled), count in active.items() if fled),
             requests=single["requests"],
@@ -278,7 +283,7 @@ class FigureStore:
                 key=lambda person: (-person.contacts, person.staff_id),
             ),
             people=single["people"],
-            reopened_families=single["reopened"],
+            reopened_families=reopened,
             conferences=ConferenceCounts(*json.loads(single["conferences"])),
             by_benefit=by_benefit,
             active_by_benefit=_by_benefit(active),

@@ -703,4 +703,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             *rollups.CASELOAD_TRIGGERS,
         ),
     ),
+    Migration(
+        why="The figures of a week, month or year stay as fast at ten times a state's size "
+        "(issue 13): what they counted over every person, family or change of the period is "
+        "kept per period by triggers (see rollups.py). team_periods: people, contacts and "
+        "minutes per team (the team each person is in now, moved along when a person changes "
+        "team); family_periods: families opened, closed and reopened; caseload_totals: the "
+        "caseloads added up for /caseload.",
+        statements=(
+            rollups.TEAM_PERIODS,
+            rollups.FAMILY_PERIODS,
+            rollups.CASELOAD_TOTALS,
+            *rollups.REBUILD_PERIOD_COUNTS[1::2],
+            *rollups.TEAM_TRIGGERS,
+            *rollups.FAMILY_PERIOD_TRIGGERS,
+            *rollups.CASELOAD_TOTALS_TRIGGERS,
+        ),
+    ),
 )

@@ -268,6 +268,30 @@ _RULES: tuple[tuple[str, str], ...] = (
                                      EXCEPT SELECT * FROM caseloads)""",
     ),
     (
+        "the people, contacts and minutes per period and team are what staff_periods say",
+        f"""SELECT * FROM (SELECT * FROM team_periods
+                           WHERE people != 0 OR contacts != 0 OR minutes != 0
+                           EXCEPT SELECT * FROM ({rollups.TEAM_PERIODS_RECOUNT})
+                           WHERE people != 0 OR contacts != 0 OR minutes != 0)
+            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.TEAM_PERIODS_RECOUNT})
+                                     WHERE people != 0 OR contacts != 0 OR minutes != 0
+                                     EXCEPT SELECT * FROM team_periods)""",
+    ),
+    (
+        "the families opened, closed and reopened per period are what the histories say",
+        f"""SELECT * FROM (SELECT * FROM family_periods
+                           WHERE opened != 0 OR closed != 0 OR reopened != 0
+                           EXCEPT SELECT * FROM ({rollups.FAMILY_PERIODS_RECOUNT})
+                           WHERE opened != 0 OR closed != 0 OR reopened != 0)
+            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.FAMILY_PERIODS_RECOUNT})
+                                     WHERE opened != 0 OR closed != 0 OR reopened != 0
+                                     EXCEPT SELECT * FROM family_periods)""",
+    ),
+    (
+        "the caseloads' totals add up the caseloads",
+        f"""SELECT * FROM caseload_totals EXCEPT {rollups.CASELOAD_TOTALS_RECOUNT}""",
+    ),
+    (
         "a family's row holds the values of its last change",
         """SELECT f.id FROM families AS f LEFT JOIN family_changes AS h ON h.family_id = f.id
             AND h.valid_from = (SELECT max(valid_from) FROM family_changes
