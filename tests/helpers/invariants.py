@@ -70,6 +70,17 @@ _TIMES = (
     (_DAYS, "a day", "date({column}) IS NOT {column}"),
     (_INSTANTS, "a UTC time", "datetime({column}) IS NULL OR substr({column}, -6) != '+00:00'"),
 )
+
+
+def _matches(table: str, recount: str, counted: str) -> str:
+    """The rows in which a running total and its recount differ, leaving out the rows in which
+    nothing is `counted` (a total that fell back to zero may stay as a row)."""
+    return f"""SELECT * FROM (SELECT * FROM {table} WHERE {counted}
+                              EXCEPT SELECT * FROM ({recount}) WHERE {counted})
+               UNION ALL SELECT * FROM (SELECT * FROM ({recount}) WHERE {counted}
+                                        EXCEPT SELECT * FROM {table})"""
+
+
 # Each rule: what it says, and a query for the rows that break it.
 _RULES: tuple[tuple[str, str], ...] = (
     (
@@ -220,72 +231,46 @@ _RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "the contacts count by day, type and the town and benefit system of their day",
-        f"""SELECT * FROM (SELECT * FROM contact_days WHERE contacts != 0 OR minutes != 0
-                           EXCEPT {rollups.CONTACT_DAYS_RECOUNT})
-            UNION ALL SELECT * FROM ({rollups.CONTACT_DAYS_RECOUNT}
-                                     EXCEPT SELECT * FROM contact_days)""",
+        _matches("contact_days", rollups.CONTACT_DAYS_RECOUNT, "contacts != 0 OR minutes != 0"),
     ),
     (
         "the caseload per day is what the families' histories say",
-        f"""SELECT * FROM (SELECT * FROM caseload_days WHERE families != 0
-                           EXCEPT SELECT * FROM ({rollups.CASELOAD_DAYS_RECOUNT})
-                           WHERE families != 0)
-            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.CASELOAD_DAYS_RECOUNT})
-                                     WHERE families != 0
-                                     EXCEPT SELECT * FROM caseload_days)""",
+        _matches("caseload_days", rollups.CASELOAD_DAYS_RECOUNT, "families != 0"),
     ),
     (
         "the month totals add up the day totals of their month",
-        f"""SELECT * FROM (SELECT * FROM contact_months WHERE contacts != 0 OR minutes != 0
-                           EXCEPT SELECT * FROM ({rollups.CONTACT_MONTHS_RECOUNT})
-                           WHERE contacts != 0 OR minutes != 0)
-            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.CONTACT_MONTHS_RECOUNT})
-                                     WHERE contacts != 0 OR minutes != 0
-                                     EXCEPT SELECT * FROM contact_months)""",
+        _matches("contact_months", rollups.CONTACT_MONTHS_RECOUNT, "contacts != 0 OR minutes != 0"),
     ),
     (
         "the week and year totals add up the day totals of their week and year",
-        f"""SELECT * FROM (SELECT * FROM contact_periods WHERE contacts != 0 OR minutes != 0
-                           EXCEPT SELECT * FROM ({rollups.CONTACT_PERIODS_RECOUNT})
-                           WHERE contacts != 0 OR minutes != 0)
-            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.CONTACT_PERIODS_RECOUNT})
-                                     WHERE contacts != 0 OR minutes != 0
-                                     EXCEPT SELECT * FROM contact_periods)""",
+        _matches(
+            "contact_periods", rollups.CONTACT_PERIODS_RECOUNT, "contacts != 0 OR minutes != 0"
+        ),
     ),
     (
         "the active families per month add up the days of their month",
-        f"""SELECT * FROM (SELECT * FROM caseload_months WHERE families != 0
-                           EXCEPT SELECT * FROM ({rollups.CASELOAD_MONTHS_RECOUNT})
-                           WHERE families != 0)
-            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.CASELOAD_MONTHS_RECOUNT})
-                                     WHERE families != 0
-                                     EXCEPT SELECT * FROM caseload_months)""",
+        _matches("caseload_months", rollups.CASELOAD_MONTHS_RECOUNT, "families != 0"),
     ),
     (
         "the active families per case manager are what the families say, no row at zero",
-        f"""SELECT * FROM (SELECT * FROM caseloads EXCEPT {rollups.CASELOADS_RECOUNT})
-            UNION ALL SELECT * FROM ({rollups.CASELOADS_RECOUNT}
-                                     EXCEPT SELECT * FROM caseloads)""",
+        # No row may be at zero: every row counts.
+        _matches("caseloads", rollups.CASELOADS_RECOUNT, "true"),
     ),
     (
         "the people, contacts and minutes per period and team are what staff_periods say",
-        f"""SELECT * FROM (SELECT * FROM team_periods
-                           WHERE people != 0 OR contacts != 0 OR minutes != 0
-                           EXCEPT SELECT * FROM ({rollups.TEAM_PERIODS_RECOUNT})
-                           WHERE people != 0 OR contacts != 0 OR minutes != 0)
-            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.TEAM_PERIODS_RECOUNT})
-                                     WHERE people != 0 OR contacts != 0 OR minutes != 0
-                                     EXCEPT SELECT * FROM team_periods)""",
+        _matches(
+            "team_periods",
+            rollups.TEAM_PERIODS_RECOUNT,
+            "people != 0 OR contacts != 0 OR minutes != 0",
+        ),
     ),
     (
         "the families opened, closed and reopened per period are what the histories say",
-        f"""SELECT * FROM (SELECT * FROM family_periods
-                           WHERE opened != 0 OR closed != 0 OR reopened != 0
-                           EXCEPT SELECT * FROM ({rollups.FAMILY_PERIODS_RECOUNT})
-                           WHERE opened != 0 OR closed != 0 OR reopened != 0)
-            UNION ALL SELECT * FROM (SELECT * FROM ({rollups.FAMILY_PERIODS_RECOUNT})
-                                     WHERE opened != 0 OR closed != 0 OR reopened != 0
-                                     EXCEPT SELECT * FROM family_periods)""",
+        _matches(
+            "family_periods",
+            rollups.FAMILY_PERIODS_RECOUNT,
+            "opened != 0 OR closed != 0 OR reopened != 0",
+        ),
     ),
     (
         "the caseloads' totals add up the caseloads",
