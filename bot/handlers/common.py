@@ -508,24 +508,30 @@ async def period_report(
     storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None
 ) -> str:
     """The report of a period: the county's with each person's share, or one person's."""
-    earlier = period.previous()
     people = PEOPLE_SHOWN if staff_id is None else 0
-    current = await period_figures(storage, tz, period, staff_id, people)
-    previous = await period_figures(storage, tz, earlier, staff_id)
-    # A person's figures count the conferences they recorded.
-    conferences = (current.conferences, previous.conferences)
+    current, previous = await storage.figures.periods(
+        [bounds(period, tz), bounds(period.previous(), tz)], staff_id, people
+    )
     if staff_id is None:
-        names = await storage.staff.names([person.staff_id for person in current.by_staff])
         return figures_text(
-            period, current, previous, _("KIM figures, whole county"), names, conferences
+            period, current, previous, _("KIM figures, whole county"), per_person=True
         )
-    return figures_text(period, current, previous, _("Your figures"), conferences=conferences)
+    # A person's figures count the conferences they recorded.
+    return figures_text(period, current, previous, _("Your figures"))
 
 
 async def period_figures(
     storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None, people: int = 0
 ) -> PeriodFigures:
     """A period's figures; `people`: with that many of the county's most active people."""
-    start_at = datetime.combine(period.start, time(0), tz)
-    end_at = datetime.combine(period.end, time(0), tz)
-    return await storage.figures.period(period, start_at, end_at, staff_id, people)
+    return await storage.figures.period(*bounds(period, tz), staff_id, people)
+
+
+def bounds(period: Period, tz: ZoneInfo) -> tuple[Period, datetime, datetime]:
+    """A period with its bounds as instants: local midnight of its first day and of the day
+    after its last."""
+    return (
+        period,
+        datetime.combine(period.start, time(0), tz),
+        datetime.combine(period.end, time(0), tz),
+    )

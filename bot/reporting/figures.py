@@ -25,6 +25,8 @@ class StaffFigures:
     contacts: int
     minutes: int
     families: int
+    # How the person is named in the list (StaffMember.handle).
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,11 +124,9 @@ def figures_text(
     current: PeriodFigures,
     previous: PeriodFigures,
     heading: str,
-    names: dict[int, str] | None = None,
-    conferences: tuple[ConferenceCounts, ConferenceCounts] | None = None,
+    per_person: bool = False,
 ) -> str:
-    """The report; `names` (person id → name) adds the per-person part for coordinators,
-    `conferences` (this period's and the previous one's) the line of case conferences."""
+    """The report; `per_person` adds the most active people (for coordinators)."""
     lines = [
         f"<b>{heading}</b>",
         period.label(),
@@ -171,8 +171,7 @@ def figures_text(
             closed_change=change(current.flags_closed, previous.flags_closed),
         ),
     ]  # fmt: skip
-    if conferences is not None:
-        lines.append(conferences_line(*conferences))
+    lines.append(conferences_line(current.conferences, previous.conferences))
     lines += _section(
         _("<b>By kind of contact</b>"),
         [(kind.label, current.by_type.get(kind), previous.by_type.get(kind))
@@ -191,8 +190,8 @@ def figures_text(
     )  # fmt: skip
     lines += _benefit_and_team_sections(current, previous)
     text = "\n".join(lines)
-    if names is not None and current.by_staff:
-        text += "\n\n" + _people(current, names, MAX_LENGTH - len(text))
+    if per_person and current.by_staff:
+        text += "\n\n" + _people(current, MAX_LENGTH - len(text))
     return text
 
 
@@ -263,12 +262,12 @@ def _section(
     return lines
 
 
-def _people(current: PeriodFigures, names: dict[int, str], room: int) -> str:
+def _people(current: PeriodFigures, room: int) -> str:
     lines = [_("<b>By person</b> (contacts, hours, families reached)")]
     shown = 0
     for person in current.by_staff[:PEOPLE_SHOWN]:
         line = _("{name}: {contacts} · {hours} h · {families}").format(
-            name=html.escape(names.get(person.staff_id, str(person.staff_id))),
+            name=html.escape(person.name),
             contacts=person.contacts, hours=hours(person.minutes), families=person.families,
         )  # fmt: skip
         if sum(map(len, lines)) + len(line) + 80 > room:

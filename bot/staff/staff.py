@@ -39,10 +39,14 @@ class StaffMember:
 
     @property
     def handle(self) -> str:
-        """How to name the person in a list: @username, else the first name, else the id."""
-        if self.username:
-            return f"@{self.username}"
-        return self.display_name or str(self.telegram_id)
+        return handle(self.telegram_id, self.username, self.display_name)
+
+
+def handle(telegram_id: int, username: str | None, display_name: str) -> str:
+    """How to name a person in a list: @username, else the first name, else the id."""
+    if username:
+        return f"@{username}"
+    return display_name or str(telegram_id)
 
 
 @dataclass(frozen=True)

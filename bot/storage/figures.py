@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from bot.casework.conferences import ConferenceCounts
@@ -12,6 +15,7 @@ from bot.reporting.charts import WeekByType
 from bot.reporting.figures import Count, PeriodFigures, StaffFigures
 from bot.reporting.periods import TOTALLED, Period, PeriodKind, period_containing
 from bot.staff.roles import Team
+from bot.staff.staff import handle
 from bot.storage.conferences import CONFERENCE_COUNTS
 from bot.storage.database import Database, to_db_time
 from bot.storage.funds import SPENDING_MOMENTS
@@ -79,8 +83,11 @@ _MINE_ACTIVE_AT_END = f"""
 # The :people most active people of the period :key (staff_periods_ranked reads them in
 # order).
 _MOST_ACTIVE = """
-    SELECT staff_id, contacts, minutes, families FROM staff_periods
-    WHERE period = :key AND contacts > 0 ORDER BY contacts DESC, staff_id LIMIT :people"""
+    SELECT p.staff_id, p.contacts, p.minutes, p.families, s.username,
+        coalesce(s.display_name, '') AS display_name
+    FROM staff_periods AS p LEFT JOIN staff AS s ON s.telegram_id = p.staff_id
+    WHERE p.period = :key AND p.contacts > 0
+    ORDER BY p.contacts DESC, p.staff_id LIMIT :people"""
 
 
 # Longer periods than this look for reopened families among those closed before.
@@ -171,11 +178,22 @@ class FigureStore:
         people: int = 0,
     ) -> PeriodFigures:
         """Figures of the whole county (with `people`, also the shares of that many of its
-        most active people), or of one person's work and caseload; in one statement (one
-        trip to SQLite).
+        most active people), or of one person's work and caseload.
 
         `start_at` and `end_at` are the period's bounds as instants (local midnight), for
         what is stored with a timestamp rather than a day.
+        """
+        [figures] = await self.periods([(period, start_at, end_at)], staff_id, people)
+        return figures
+
+    async def periods(
+        self,
+        spans: Sequence[tuple[Period, datetime, datetime]],
+        staff_id: int | None = None,
+        people: int = 0,
+    ) -> list[PeriodFigures]:
+        """The figures of several periods (each with its bounds as instants), in one
+        statement: one trip to SQLite. `people` applies to the first.
 
         Families reached, teams and families opened, closed and reopened come from the
         running totals (a person's, and a span's other than a week, month or year: from the
@@ -183,116 +201,15 @@ class FigureStore:
         person's: from their families' histories); requests, spending and flags are counted
         over the period's instants.
         """
-        if staff_id is None:
-            requester = raiser = translator = recorder = ""
-            reached = """
-                coalesce((SELECT families FROM period_totals WHERE period = :key), 0)
-                    AS reached,
-                coalesce((SELECT families_ukraine FROM period_totals WHERE period = :key), 0)
-                    AS reached_ukraine"""
-            active = f"""
-                (SELECT json_group_array(json_array(benefit, fled, families))
-                 FROM ({_ACTIVE_AT_END})) AS active_counts,
-                (SELECT json_group_array(json_array(team, contacts, minutes))
-                 FROM team_periods WHERE period = :key) AS by_team,
-                (SELECT json_group_array(json_array(staff_id, contacts, minutes, families))
-                 FROM ({_MOST_ACTIVE})) AS most_active,
-                (SELECT coalesce(sum(people), 0) FROM team_periods WHERE period = :key)
-                    AS people"""
-        else:
-            requester = "AND requested_by = :staff"
-            raiser = "AND raised_by = :staff"
-            translator = "AND staff_id = :staff"
-            recorder = "AND recorded_by = :staff"
-            reached = """
-                (SELECT count(*) FROM reach WHERE period = :key AND staff_id = :staff)
-                    AS reached,
-                (SELECT count(*) FROM reach AS r JOIN families AS f ON f.id = r.family_id
-                 WHERE r.period = :key AND r.staff_id = :staff AND f.fled_ukraine)
-                    AS reached_ukraine"""
-            active = f"""
-                (SELECT json_group_array(json_array(benefit, fled, families))
-                 FROM ({_MINE_ACTIVE_AT_END})) AS active_counts,
-                '[]' AS by_team, '[]' AS most_active, 0 AS people"""
-        contacts, ranges = margins(period, staff_id)
-        single = await self._db.fetch_one(
-            f"""
-            SELECT {contacts} AS margins, {reached}, {active},
-                {_family_counts(period, staff_id)} AS family_counts,
-                (SELECT count(*) FROM interpreter_requests
-                 WHERE created_at >= :start_at AND created_at < :end_at {requester}) AS requests,
-                (SELECT coalesce(sum(cents), 0) FROM ({SPENDING_MOMENTS})
-                 WHERE at >= :start_at AND at < :end_at {requester}) AS spent,
-                (SELECT coalesce(sum(cost_micro_cents), 0) FROM machine_translations
-                 WHERE at >= :start_at AND at < :end_at {translator}) AS machine,
-                (SELECT count(*) FROM flags
-                 WHERE raised_at >= :start_at AND raised_at < :end_at {raiser}) AS raised,
-                (SELECT count(*) FROM flags
-                 WHERE closed_at >= :start_at AND closed_at < :end_at {raiser}) AS flags_closed,
-                (SELECT json_array({CONFERENCE_COUNTS}) FROM conferences
-                 WHERE held_on >= :start AND held_on < :end {recorder}) AS conferences
-            """,
-            {
-                "key": period.key,
-                "staff": staff_id,
-                "people": people,
-                "start": period.start.isoformat(),
-                **ranges,
-                **active_parameters(period.end),
-                "start_at": to_db_time(start_at),
-                "end_at": to_db_time(end_at),
-            },
+        queries = [
+            _query(period, start_at, end_at, staff_id, people if number == 0 else 0, number)
+            for number, (period, start_at, end_at) in enumerate(spans)
+        ]
+        rows = await self._db.fetch_all(
+            " UNION ALL ".join(sql for sql, _params in queries),
+            {name: value for _sql, params in queries for name, value in params.items()},
         )
-        by_type: dict[ContactType, Count] = {}
-        by_town: dict[str, Count] = {}
-        by_benefit: dict[BenefitSystem | None, Count] = {}
-        by_topic: dict[Topic, int] = {}
-        for dimension, value, contacts, minutes in json.loads(single["margins"]):
-            if dimension == 0:
-                by_type[ContactType(value)] = Count(contacts, minutes)
-            elif dimension == 1:
-                by_town[value] = Count(contacts, minutes)
-            elif dimension == 2:
-                by_benefit[_benefit(value)] = Count(contacts, minutes)
-            else:
-                topics = json.loads(value)
-                by_topic = {topic: topics[bit] for bit, topic in enumerate(Topic) if topics[bit]}
-        opened, closed, reopened = json.loads(single["family_counts"] or "[0, 0, 0]")
-        active = {
-            (_benefit(benefit), bool(fled)): count
-            for benefit, fled, count in json.loads(single["active_counts"])
-        }
-        return PeriodFigures(
-            contacts=sum(count.contacts for count in by_type.values()),
-            minutes=sum(count.minutes for count in by_type.values()),
-            families_reached=single["reached"],
-            families_reached_ukraine=single["reached_ukraine"],
-            by_type=by_type,
-            by_topic=by_topic,
-            by_town=by_town,
-            new_families=opened,
-            closed_families=closed,
-            active_at_end=sum(active.values()),
-            active_ukraine_at_end=sum(count for (_system, fled), count in active.items() if fled),
-            requests=single["requests"],
-            interpreting_spent_cents=single["spent"] + micro_to_cents(single["machine"]),
-            flags_raised=single["raised"],
-            flags_closed=single["flags_closed"],
-            by_staff=sorted(
-                (StaffFigures(*person) for person in json.loads(single["most_active"])),
-                key=lambda person: (-person.contacts, person.staff_id),
-            ),
-            people=single["people"],
-            reopened_families=reopened,
-            conferences=ConferenceCounts(*json.loads(single["conferences"])),
-            by_benefit=by_benefit,
-            active_by_benefit=_by_benefit(active),
-            by_team={
-                Team(team): Count(contacts, minutes)
-                for team, contacts, minutes in json.loads(single["by_team"])
-                if contacts
-            },
-        )
+        return [_figures(row) for row in sorted(rows, key=lambda row: row["number"])]
 
     async def contacts_so_far(
         self, starts: tuple[date, date], days: int, staff_id: int | None
@@ -355,3 +272,137 @@ def _by_benefit(
 
 def _benefit(stored: str) -> BenefitSystem | None:
     return BenefitSystem(stored) if stored else None
+
+
+def _query(
+    period: Period,
+    start_at: datetime,
+    end_at: datetime,
+    staff_id: int | None,
+    people: int,
+    number: int,
+) -> tuple[str, dict[str, object]]:
+    """One row of FigureStore.periods: the SELECT of a period's figures, its parameters named
+    after its `number` (:p0_key, :p1_key …) so that several periods share a statement."""
+    if staff_id is None:
+        requester = raiser = translator = recorder = ""
+        reached = """
+            coalesce((SELECT families FROM period_totals WHERE period = :key), 0)
+                AS reached,
+            coalesce((SELECT families_ukraine FROM period_totals WHERE period = :key), 0)
+                AS reached_ukraine"""
+        active = f"""
+            (SELECT json_group_array(json_array(benefit, fled, families))
+             FROM ({_ACTIVE_AT_END})) AS active_counts,
+            (SELECT json_group_array(json_array(team, contacts, minutes))
+             FROM team_periods WHERE period = :key) AS by_team,
+            (SELECT json_group_array(
+                json_array(staff_id, contacts, minutes, families, username, display_name))
+             FROM ({_MOST_ACTIVE})) AS most_active,
+            (SELECT coalesce(sum(people), 0) FROM team_periods WHERE period = :key)
+                AS people"""
+    else:
+        requester = "AND requested_by = :staff"
+        raiser = "AND raised_by = :staff"
+        translator = "AND staff_id = :staff"
+        recorder = "AND recorded_by = :staff"
+        reached = """
+            (SELECT count(*) FROM reach WHERE period = :key AND staff_id = :staff)
+                AS reached,
+            (SELECT count(*) FROM reach AS r JOIN families AS f ON f.id = r.family_id
+             WHERE r.period = :key AND r.staff_id = :staff AND f.fled_ukraine)
+                AS reached_ukraine"""
+        active = f"""
+            (SELECT json_group_array(json_array(benefit, fled, families))
+             FROM ({_MINE_ACTIVE_AT_END})) AS active_counts,
+            '[]' AS by_team, '[]' AS most_active, 0 AS people"""
+    contacts, ranges = margins(period, staff_id)
+    sql = f"""
+            SELECT {number} AS number, {contacts} AS margins, {reached}, {active},
+                {_family_counts(period, staff_id)} AS family_counts,
+                (SELECT count(*) FROM interpreter_requests
+                 WHERE created_at >= :start_at AND created_at < :end_at {requester}) AS requests,
+                (SELECT coalesce(sum(cents), 0) FROM ({SPENDING_MOMENTS})
+                 WHERE at >= :start_at AND at < :end_at {requester}) AS spent,
+                (SELECT coalesce(sum(cost_micro_cents), 0) FROM machine_translations
+                 WHERE at >= :start_at AND at < :end_at {translator}) AS machine,
+                (SELECT count(*) FROM flags
+                 WHERE raised_at >= :start_at AND raised_at < :end_at {raiser}) AS raised,
+                (SELECT count(*) FROM flags
+                 WHERE closed_at >= :start_at AND closed_at < :end_at {raiser}) AS flags_closed,
+                (SELECT json_array({CONFERENCE_COUNTS}) FROM conferences
+                 WHERE held_on >= :start AND held_on < :end {recorder}) AS conferences
+            """
+    params = {
+        "key": period.key,
+        "staff": staff_id,
+        "people": people,
+        "start": period.start.isoformat(),
+        **ranges,
+        **active_parameters(period.end),
+        "start_at": to_db_time(start_at),
+        "end_at": to_db_time(end_at),
+    }
+    prefix = f"p{number}_"
+    return re.sub(r":(\w+)", rf":{prefix}\1", sql), {
+        prefix + name: value for name, value in params.items()
+    }
+
+
+def _figures(single: sqlite3.Row) -> PeriodFigures:
+    """A period's figures from its row of FigureStore.periods."""
+    by_type: dict[ContactType, Count] = {}
+    by_town: dict[str, Count] = {}
+    by_benefit: dict[BenefitSystem | None, Count] = {}
+    by_topic: dict[Topic, int] = {}
+    for dimension, value, contacts, minutes in json.loads(single["margins"]):
+        if dimension == 0:
+            by_type[ContactType(value)] = Count(contacts, minutes)
+        elif dimension == 1:
+            by_town[value] = Count(contacts, minutes)
+        elif dimension == 2:
+            by_benefit[_benefit(value)] = Count(contacts, minutes)
+        else:
+            topics = json.loads(value)
+            by_topic = {topic: topics[bit] for bit, topic in enumerate(Topic) if topics[bit]}
+    opened, closed, reopened = json.loads(single["family_counts"] or "[0, 0, 0]")
+    active = {
+        (_benefit(benefit), bool(fled)): count
+        for benefit, fled, count in json.loads(single["active_counts"])
+    }
+    return PeriodFigures(
+        contacts=sum(count.contacts for count in by_type.values()),
+        minutes=sum(count.minutes for count in by_type.values()),
+        families_reached=single["reached"],
+        families_reached_ukraine=single["reached_ukraine"],
+        by_type=by_type,
+        by_topic=by_topic,
+        by_town=by_town,
+        new_families=opened,
+        closed_families=closed,
+        active_at_end=sum(active.values()),
+        active_ukraine_at_end=sum(count for (_system, fled), count in active.items() if fled),
+        requests=single["requests"],
+        interpreting_spent_cents=single["spent"] + micro_to_cents(single["machine"]),
+        flags_raised=single["raised"],
+        flags_closed=single["flags_closed"],
+        by_staff=sorted(
+            (
+                StaffFigures(staff_id, contacts, minutes, families, handle(staff_id, *name))
+                for staff_id, contacts, minutes, families, *name in json.loads(
+                    single["most_active"]
+                )
+            ),
+            key=lambda person: (-person.contacts, person.staff_id),
+        ),
+        people=single["people"],
+        reopened_families=reopened,
+        conferences=ConferenceCounts(*json.loads(single["conferences"])),
+        by_benefit=by_benefit,
+        active_by_benefit=_by_benefit(active),
+        by_team={
+            Team(team): Count(contacts, minutes)
+            for team, contacts, minutes in json.loads(single["by_team"])
+            if contacts
+        },
+    )
