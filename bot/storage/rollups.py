@@ -510,17 +510,23 @@ _CONTACT_VALUES = ("contacts", "minutes", *(f"topic_{bit}" for bit in range(TOPI
 _CONTACT_KEYS = ("contact_type", "town", "benefit", "fled")
 _CASELOAD_KEYS = ("town", "benefit", "fled")
 
-CONTACT_MONTHS = f"""
-    CREATE TABLE contact_months (
-        month TEXT NOT NULL,
+
+def _contact_totals(table: str, key: str) -> str:
+    """A table of contact totals by `key` (a month, a period), type and the family's values."""
+    return f"""
+    CREATE TABLE {table} (
+        {key} TEXT NOT NULL,
         contact_type TEXT NOT NULL,
         town TEXT NOT NULL,
         benefit TEXT NOT NULL,
         fled INTEGER NOT NULL,
         {", ".join(f"{column} INTEGER NOT NULL" for column in _CONTACT_VALUES)},
-        PRIMARY KEY (month, contact_type, town, benefit, fled)
+        PRIMARY KEY ({key}, contact_type, town, benefit, fled)
     ) WITHOUT ROWID
 """
+
+
+CONTACT_MONTHS = _contact_totals("contact_months", "month")
 CASELOAD_MONTHS = """
     CREATE TABLE caseload_months (
         month TEXT NOT NULL,
@@ -537,17 +543,25 @@ def _month_upsert(
     table: str, keys: tuple[str, ...], values: tuple[str, ...], row: str, change: str
 ) -> str:
     """Add `row`'s values (change: '+NEW', '-OLD' or 'NEW-OLD') to its month's row."""
-    amounts = {
+    return f"""
+        INSERT INTO {table}_months (month, {", ".join(keys)}, {", ".join(values)})
+        VALUES (substr({row}.day, 1, 7), {", ".join(f"{row}.{key}" for key in keys)},
+                {", ".join(_amounts(values, change))})
+        ON CONFLICT DO UPDATE SET {_added(values)};"""
+
+
+def _amounts(values: tuple[str, ...], change: str) -> list[str]:
+    """What a row inserted ('+NEW'), deleted ('-OLD') or changed ('NEW-OLD') adds."""
+    return {
         "+NEW": [f"NEW.{value}" for value in values],
         "-OLD": [f"-OLD.{value}" for value in values],
         "NEW-OLD": [f"NEW.{value} - OLD.{value}" for value in values],
     }[change]
-    add = ", ".join(f"{value} = {value} + excluded.{value}" for value in values)
-    return f"""
-        INSERT INTO {table}_months (month, {", ".join(keys)}, {", ".join(values)})
-        VALUES (substr({row}.day, 1, 7), {", ".join(f"{row}.{key}" for key in keys)},
-                {", ".join(amounts)})
-        ON CONFLICT DO UPDATE SET {add};"""
+
+
+def _added(values: tuple[str, ...]) -> str:
+    """An upsert's SET that adds the new amounts to the row's."""
+    return ", ".join(f"{value} = {value} + excluded.{value}" for value in values)
 
 
 def _month_triggers(table: str, keys: tuple[str, ...], values: tuple[str, ...]) -> tuple:
@@ -607,34 +621,19 @@ DATE_VALUES = (
 # about 400, where a week's days are 2,500 rows and a year's months 6,500.
 _PERIOD_KEYS = {"week": _iso_week, "year": lambda day: f"'Y' || substr({day}, 1, 4)"}
 
-CONTACT_PERIODS = f"""
-    CREATE TABLE contact_periods (
-        period TEXT NOT NULL,
-        contact_type TEXT NOT NULL,
-        town TEXT NOT NULL,
-        benefit TEXT NOT NULL,
-        fled INTEGER NOT NULL,
-        {", ".join(f"{column} INTEGER NOT NULL" for column in _CONTACT_VALUES)},
-        PRIMARY KEY (period, contact_type, town, benefit, fled)
-    ) WITHOUT ROWID
-"""
+CONTACT_PERIODS = _contact_totals("contact_periods", "period")
 
 
 def _period_upsert(period: str, row: str, change: str) -> str:
     """Add contact_days' `row` (change: '+NEW', '-OLD' or 'NEW-OLD') to the row of the
     week or year (`period`) of its day."""
-    amounts = {
-        "+NEW": [f"NEW.{value}" for value in _CONTACT_VALUES],
-        "-OLD": [f"-OLD.{value}" for value in _CONTACT_VALUES],
-        "NEW-OLD": [f"NEW.{value} - OLD.{value}" for value in _CONTACT_VALUES],
-    }[change]
-    add = ", ".join(f"{value} = {value} + excluded.{value}" for value in _CONTACT_VALUES)
     return f"""
         INSERT INTO contact_periods (period, {", ".join(_CONTACT_KEYS)},
             {", ".join(_CONTACT_VALUES)})
         VALUES ({_PERIOD_KEYS[period](f"{row}.day")},
-                {", ".join(f"{row}.{key}" for key in _CONTACT_KEYS)}, {", ".join(amounts)})
-        ON CONFLICT DO UPDATE SET {add};"""
+                {", ".join(f"{row}.{key}" for key in _CONTACT_KEYS)},
+                {", ".join(_amounts(_CONTACT_VALUES, change))})
+        ON CONFLICT DO UPDATE SET {_added(_CONTACT_VALUES)};"""
 
 
 PERIOD_TRIGGERS = tuple(
@@ -758,73 +757,57 @@ _ADD_TO_TEAM = """
         ON CONFLICT DO UPDATE SET people = people + excluded.people,
             contacts = contacts + excluded.contacts, minutes = minutes + excluded.minutes;"""
 _PERSON = "FROM staff WHERE telegram_id = {row}.staff_id"
+
+
+def _person_periods(row: str, sign: str) -> str:
+    """Take a person's periods from their old team (`row` OLD, `sign` '-') or give them to
+    the new one (NEW, '+')."""
+    return _ADD_TO_TEAM.format(
+        period="period",
+        team=f"{row}.team",
+        people=f"{sign}(contacts > 0)",
+        contacts=f"{sign}contacts",
+        minutes=f"{sign}minutes",
+        source=f"FROM staff_periods WHERE staff_id = {row}.telegram_id",
+    )
+
+
+# A row of staff_periods inserted, changed or deleted: what it adds to its person's team.
+_TEAM_CHANGES = (
+    ("insert", "INSERT", "NEW", "NEW.contacts > 0", "NEW.contacts", "NEW.minutes"),
+    (
+        "update",
+        "UPDATE OF contacts, minutes",
+        "NEW",
+        "(NEW.contacts > 0) - (OLD.contacts > 0)",
+        "NEW.contacts - OLD.contacts",
+        "NEW.minutes - OLD.minutes",
+    ),
+    ("delete", "DELETE", "OLD", "-(OLD.contacts > 0)", "-OLD.contacts", "-OLD.minutes"),
+)
 TEAM_TRIGGERS = (
-    f"""
-    CREATE TRIGGER staff_periods_insert_team AFTER INSERT ON staff_periods BEGIN
+    *(
+        f"""
+    CREATE TRIGGER staff_periods_{name}_team AFTER {event} ON staff_periods BEGIN
         {
-        _ADD_TO_TEAM.format(
-            period="NEW.period",
-            team="team",
-            people="NEW.contacts > 0",
-            contacts="NEW.contacts",
-            minutes="NEW.minutes",
-            source=_PERSON.format(row="NEW"),
-        )
-    }
+            _ADD_TO_TEAM.format(
+                period=f"{row}.period",
+                team="team",
+                people=people,
+                contacts=contacts,
+                minutes=minutes,
+                source=_PERSON.format(row=row),
+            )
+        }
     END
-    """,
-    f"""
-    CREATE TRIGGER staff_periods_update_team AFTER UPDATE OF contacts, minutes ON staff_periods
-    BEGIN
-        {
-        _ADD_TO_TEAM.format(
-            period="NEW.period",
-            team="team",
-            people="(NEW.contacts > 0) - (OLD.contacts > 0)",
-            contacts="NEW.contacts - OLD.contacts",
-            minutes="NEW.minutes - OLD.minutes",
-            source=_PERSON.format(row="NEW"),
-        )
-    }
-    END
-    """,
-    f"""
-    CREATE TRIGGER staff_periods_delete_team AFTER DELETE ON staff_periods BEGIN
-        {
-        _ADD_TO_TEAM.format(
-            period="OLD.period",
-            team="team",
-            people="-(OLD.contacts > 0)",
-            contacts="-OLD.contacts",
-            minutes="-OLD.minutes",
-            source=_PERSON.format(row="OLD"),
-        )
-    }
-    END
-    """,
+    """
+        for name, event, row, people, contacts, minutes in _TEAM_CHANGES
+    ),
     f"""
     CREATE TRIGGER staff_team_periods AFTER UPDATE OF team ON staff
     WHEN OLD.team IS NOT NEW.team BEGIN
-        {
-        _ADD_TO_TEAM.format(
-            period="period",
-            team="OLD.team",
-            people="-(contacts > 0)",
-            contacts="-contacts",
-            minutes="-minutes",
-            source="FROM staff_periods WHERE staff_id = OLD.telegram_id",
-        )
-    }
-        {
-        _ADD_TO_TEAM.format(
-            period="period",
-            team="NEW.team",
-            people="contacts > 0",
-            contacts="contacts",
-            minutes="minutes",
-            source="FROM staff_periods WHERE staff_id = NEW.telegram_id",
-        )
-    }
+        {_person_periods("OLD", "-")}
+        {_person_periods("NEW", "+")}
     END
     """,
 )
