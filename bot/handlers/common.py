@@ -37,7 +37,7 @@ from bot.privacy.personal_data import HeldText, audit_detail, held_back_warning
 from bot.privacy.traces import kept
 from bot.reporting.figures import PEOPLE_SHOWN, PeriodFigures, figures_text
 from bot.reporting.periods import Period
-from bot.staff.roles import Reach, Role
+from bot.staff.roles import Reach, Role, may_see_family
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -443,7 +443,11 @@ async def load_family(
             ),
         )
         return None
-    reach = await reach_of(context)
+    if may_see_family(member.role, member.telegram_id, family.case_manager_id):
+        # Their own family, or everyone's: no cover to look up (or to audit).
+        reach = Reach(member.role, member.telegram_id)
+    else:
+        reach = await reach_of(context)
     if not reach.sees(family.case_manager_id):
         await context.storage.audit.record(
             "family.denied", context.clock.now(), member.telegram_id, family.code
