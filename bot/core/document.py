@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from docx.document import Document
-    from docx.table import Table as DocxTable
+    from docx.shared import Length
 
 # What a Word file's XML cannot hold (tab and newline it can).
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -83,6 +83,10 @@ def clean(text: str) -> str:
     return _CONTROL_CHARACTERS.sub(" ", text)
 
 
+# The template's styles a report uses.
+_STYLES = ("Title", "Heading 1", "List Bullet", "Table Grid")
+
+
 def docx_bytes(report: Report) -> bytes:
     """The report as a Word document (A4, Calibri 10.5 pt)."""
     # python-docx (with lxml) is imported when a report is written, not at the bot's start.
@@ -98,19 +102,22 @@ def docx_bytes(report: Report) -> bytes:
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
     document.styles["Title"].font.size = Pt(20)
+    # python-docx looks a style up among all of the template's by name on every use (a third
+    # of a report's time): each is looked up once, and set by its id.
+    styles = {name: document.styles[name].style_id for name in _STYLES}
     document.core_properties.title = clean(report.title)
-    document.add_heading(clean(report.title), level=0)
+    _styled(document.add_paragraph(clean(report.title)), styles["Title"])
     for line in report.subtitle:
         document.add_paragraph(clean(line)).paragraph_format.space_after = Pt(0)
     for part in report.sections:
-        document.add_heading(clean(part.heading), level=1)
+        _styled(document.add_paragraph(clean(part.heading)), styles["Heading 1"])
         for item in part.parts:
             if isinstance(item, Table):
-                _add_table(document, item)
+                _add_table(document, item, styles["Table Grid"])
             else:
                 document.add_paragraph(clean(item))
         for bullet in part.bullets:
-            document.add_paragraph(clean(bullet), style="List Bullet")
+            _styled(document.add_paragraph(clean(bullet)), styles["List Bullet"])
     if report.footer:
         footer = section.footer.paragraphs[0]
         footer.text = clean(report.footer)
@@ -122,7 +129,11 @@ def docx_bytes(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def _add_table(document: Document, table: Table) -> None:
+def _styled(paragraph: object, style_id: str) -> None:
+    paragraph._p.style = style_id  # type: ignore[attr-defined]
+
+
+def _add_table(document: Document, table: Table, style_id: str) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Pt
 
@@ -133,40 +144,38 @@ def _add_table(document: Document, table: Table) -> None:
         caption.paragraph_format.space_after = Pt(2)
     rows = [*table.rows, *([table.total] if table.total else [])]
     grid = document.add_table(rows=1 + len(rows), cols=len(table.columns))
-    grid.style = "Table Grid"
+    grid._tbl.tblPr.style = style_id
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    _set_widths(grid, table.widths)
-    for index, title in enumerate(table.columns):
-        cell = grid.rows[0].cells[index]
+    sizes = _widths(table.widths)
+    for column, size in zip(grid.columns, sizes, strict=True):
+        column.width = size
+    # Each row's cells are looked up once: python-docx works out a row's cells anew each time.
+    grid_rows = [row.cells for row in grid.rows]
+    for cell in grid_rows[0]:
         _shade(cell)
-        _fill(cell, Cell(title), right=index >= table.labels, bold=True)
+    for number, (cells, row) in enumerate(zip(grid_rows, [table.columns, *rows], strict=True)):
+        bold = number == 0 or (table.total is not None and number == len(rows))
+        for index, (cell, value, size) in enumerate(zip(cells, row, sizes, strict=True)):
+            cell.width = size
+            text = Cell(value) if number == 0 else value
+            _fill(cell, text, right=index >= table.labels, bold=bold)
+            if len(rows) <= _KEPT_TOGETHER and number < len(rows):
+                # A short table is not split over two pages: each row keeps with the next.
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     _repeat_as_header(grid.rows[0])
-    for number, row in enumerate(rows, start=1):
-        bold = table.total is not None and number == len(rows)
-        for index, value in enumerate(row):
-            _fill(grid.rows[number].cells[index], value, right=index >= table.labels, bold=bold)
     for row in grid.rows:
         _keep_on_one_page(row)
-    if len(rows) <= _KEPT_TOGETHER:
-        # A short table is not split over two pages: each row keeps with the next.
-        for row in grid.rows[:-1]:
-            for cell in row.cells:
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
     document.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
-def _set_widths(grid: DocxTable, widths: tuple[int, ...]) -> None:
+def _widths(widths: tuple[int, ...]) -> list[Length]:
     """Column widths in proportion to `widths`, filling the text width; Word reads the
-    cells' widths, LibreOffice the grid's."""
+    cells' widths, LibreOffice the grid's (so both are set)."""
     from docx.shared import Cm
 
     units = sum(widths)
-    for column, width in zip(grid.columns, widths, strict=True):
-        size = Cm(_TEXT_WIDTH_CM * width / units)
-        column.width = size
-        for cell in column.cells:
-            cell.width = size
+    return [Cm(_TEXT_WIDTH_CM * width / units) for width in widths]
 
 
 def _fill(cell: object, value: Cell, right: bool, bold: bool) -> None:
@@ -174,10 +183,13 @@ def _fill(cell: object, value: Cell, right: bool, bold: bool) -> None:
     from docx.shared import Pt, RGBColor
 
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
+    # Left-aligned and not bold are the defaults: only the others are written.
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph.paragraph_format.space_after = Pt(0)
     run = paragraph.add_run(clean(value.text))
-    run.bold = bold
+    if bold:
+        run.bold = True
     if value.note:
         run.add_break()
         note = paragraph.add_run(clean(value.note))
