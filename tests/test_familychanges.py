@@ -21,7 +21,7 @@ from bot.core.i18n import use_locale
 from bot.core.offline import Person
 from bot.core.parsing import ParseError
 from bot.reporting.figures import Count
-from bot.reporting.periods import PeriodKind, period_containing
+from bot.reporting.periods import PeriodKind, days_period, period_containing
 from bot.staff.roles import Role, Team
 from bot.storage import rollups
 from tests.conftest import ADMIN, CASE_MANAGER, COLLEAGUE, COORDINATOR
@@ -615,14 +615,16 @@ async def test_an_erased_family_can_no_longer_change(staff: BotHarness) -> None:
 @given(
     steps=st.lists(
         st.tuples(st.integers(1, 2), st.integers(0, 70), st.booleans()), min_size=1, max_size=20
-    )
+    ),
+    span=st.tuples(st.integers(-5, 75), st.integers(0, 80)),
 )
 async def test_families_opened_closed_and_reopened_per_period_follow_every_change(
-    staff: BotHarness, steps: list[tuple[int, int, bool]]
+    staff: BotHarness, steps: list[tuple[int, int, bool]], span: tuple[int, int]
 ) -> None:
     """Changes put anywhere into a family's history, or taken out again, keep what the
     weeks, months and years count (family_periods) what the histories say: a reopening is
-    an active row after an inactive one, so a row put before another changes that one too."""
+    an active row after an inactive one, so a row put before another changes that one too.
+    Any span of days (a committee report's) counts the same as the histories say."""
     bot = staff
     if not await bot.storage.db.fetch_value("SELECT count(*) FROM families"):
         await family(bot, "Ahlen", None, date(2026, 9, 1))
@@ -651,6 +653,26 @@ async def test_families_opened_closed_and_reopened_per_period_follow_every_chang
         "WHERE opened OR closed OR reopened ORDER BY period"
     )
     assert [tuple(row) for row in kept] == [tuple(row) for row in counted]
+    first = date(2026, 9, 2) + timedelta(days=span[0])
+    days = days_period(first, first + timedelta(days=span[1]))
+    figures = await bot.storage.figures.period(
+        days, berlin_midnight(days.start), berlin_midnight(days.end)
+    )
+    bounds = (days.start.isoformat(), days.end.isoformat())
+    expected = await bot.storage.db.fetch_one(
+        """
+        SELECT (SELECT count(*) FROM families WHERE opened_on >= :start AND opened_on < :end),
+            (SELECT count(*) FROM family_changes
+             WHERE valid_from >= :start AND valid_from < :end AND NOT active),
+            (SELECT count(*) FROM family_changes AS h
+             WHERE valid_from >= :start AND valid_from < :end AND active
+               AND (SELECT NOT active FROM family_changes WHERE family_id = h.family_id
+                    AND valid_from < h.valid_from ORDER BY valid_from DESC LIMIT 1))
+        """,
+        dict(zip(("start", "end"), bounds, strict=True)),
+    )
+    got = (figures.new_families, figures.closed_families, figures.reopened_families)
+    assert got == tuple(expected)
 
 
 async def test_a_change_put_before_a_reopening_moves_it(staff: BotHarness) -> None:

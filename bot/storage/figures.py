@@ -117,31 +117,51 @@ def in_days_and_months(start: date, end: date) -> dict[str, str]:
 def _family_counts(period: Period, staff_id: int | None) -> str:
     """SQL for [opened, closed, reopened] families of a period as a JSON array (NULL for a
     week, month or year nothing happened in): the county's weeks, months and years from
-    family_periods; any other span, or one person's families, from the families and their
-    histories (a reopening is an active row after an inactive one)."""
+    family_periods, any other span of the county's from the whole months in it there and
+    the days before and after them (in_days_and_months) counted; one person's from their
+    families and their histories."""
     if staff_id is None and period.kind in TOTALLED:
         return (
             "(SELECT json_array(opened, closed, reopened) FROM family_periods WHERE period = :key)"
         )
+    if staff_id is not None:
+        long = (period.end - period.start).days > LONG_PERIOD_DAYS
+        return f"json_array({', '.join(_counted(':start', ':end', staff_id, long))})"
+    months = [
+        f"""(SELECT coalesce(sum({column}), 0) FROM family_periods
+             WHERE period >= 'M' || :first AND period < 'M' || :last)"""
+        for column in ("opened", "closed", "reopened")
+    ]
+    head = _counted(":head_start", ":head_end", None, long=False)
+    tail = _counted(":tail_start", ":tail_end", None, long=False)
+    summed = (" + ".join(parts) for parts in zip(months, head, tail, strict=True))
+    return f"json_array({', '.join(summed)})"
+
+
+def _counted(start: str, end: str, staff_id: int | None, long: bool) -> tuple[str, str, str]:
+    """SQL for the families opened, closed and reopened on the days [start, end) (all, or
+    one person's), counted from the families and their histories: a reopening is an active
+    row after an inactive one."""
     mine = "" if staff_id is None else "AND case_manager_id = :staff"
-    changes = "family_changes AS h WHERE h.valid_from >= :start AND h.valid_from < :end"
+    changes = f"family_changes AS h WHERE h.valid_from >= {start} AND h.valid_from < {end}"
     if staff_id is not None:
         changes += " AND h.family_id IN (SELECT id FROM families WHERE case_manager_id = :staff)"
     # A long span has tens of thousands of changes at state size: only the families closed
     # before can reopen (the partial index family_changes_closed), a few thousand.
     closed_before = (
-        """AND h.family_id IN (SELECT family_id FROM family_changes
-           INDEXED BY family_changes_closed WHERE NOT active AND valid_from < :end)"""
-        if (period.end - period.start).days > LONG_PERIOD_DAYS
+        f"""AND h.family_id IN (SELECT family_id FROM family_changes
+            INDEXED BY family_changes_closed WHERE NOT active AND valid_from < {end})"""
+        if long
         else ""
     )
-    return f"""json_array(
-        (SELECT count(*) FROM families WHERE opened_on >= :start AND opened_on < :end {mine}),
-        (SELECT count(*) FROM {changes} AND NOT h.active),
-        (SELECT count(*) FROM {changes} AND h.active {closed_before}
-         AND NOT (SELECT p.active FROM family_changes AS p
-                  WHERE p.family_id = h.family_id AND p.valid_from < h.valid_from
-                  ORDER BY p.valid_from DESC LIMIT 1)))"""
+    return (
+        f"(SELECT count(*) FROM families WHERE opened_on >= {start} AND opened_on < {end} {mine})",
+        f"(SELECT count(*) FROM {changes} AND NOT h.active)",
+        f"""(SELECT count(*) FROM {changes} AND h.active {closed_before}
+             AND NOT (SELECT p.active FROM family_changes AS p
+                      WHERE p.family_id = h.family_id AND p.valid_from < h.valid_from
+                      ORDER BY p.valid_from DESC LIMIT 1))""",
+    )
 
 
 def margins(period: Period, staff_id: int | None) -> tuple[str, dict[str, str]]:
