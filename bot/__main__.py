@@ -78,7 +78,6 @@ def main(argv: list[str] | None = None) -> int:
 def _run(arguments: argparse.Namespace, settings) -> int:
     # Imported here so that a configuration error is reported before the heavy imports.
     from bot.app import build_application
-    from bot.shell import run_shell
 
     # Before anything else starts (or reaches Telegram): the database must be private.
     refuse_unsafe_files(settings.database_path)
@@ -92,8 +91,7 @@ def _run(arguments: argparse.Namespace, settings) -> int:
     if arguments.command == "rotate-key":
         return asyncio.run(rotate_key(settings))
     if arguments.command == "shell":
-        with run_lock(settings.database_path):
-            return asyncio.run(run_shell(settings, Role(arguments.role)))
+        return _shell(settings, Role(arguments.role))
     if arguments.command == "demo-data":
         from bot.demo.cli import fill_with_demo_data
 
@@ -106,8 +104,7 @@ def _run(arguments: argparse.Namespace, settings) -> int:
             "(see README: Running against Telegram).",
             file=sys.stderr,
         )
-        with run_lock(settings.database_path):
-            return asyncio.run(run_shell(settings, Role.ADMIN))
+        return _shell(settings, Role.ADMIN)
 
     configure_logging(settings.log_format)
     from bot.delivery.runner import serve
@@ -116,6 +113,15 @@ def _run(arguments: argparse.Namespace, settings) -> int:
     with run_lock(settings.database_path):
         asyncio.run(serve(build_application(settings)))
     return 0
+
+
+def _shell(settings, role: Role) -> int:
+    # Imported here: the shell and its offline Telegram are no part of the running bot (their
+    # code would stay in its memory for nothing).
+    from bot.shell import run_shell
+
+    with run_lock(settings.database_path):
+        return asyncio.run(run_shell(settings, role))
 
 
 async def rotate_key(settings) -> int:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from bot.demo.data import DemoData
 from bot.storage import rollups
 from bot.storage.database import Database
+
+if TYPE_CHECKING:
+    # Only `kim-bot demo-data` builds demo data: the generator is no part of the running bot.
+    from bot.demo.data import DemoData
 
 CHUNK = 50_000
 
