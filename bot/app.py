@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 
+import httpx
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -135,10 +137,11 @@ def build_application(
     )
     if request is None:
         timeout = settings.telegram_timeout
-        builder = builder.request(
-            HTTPXRequest(read_timeout=timeout, write_timeout=timeout, connect_timeout=timeout)
-        ).get_updates_request(
-            HTTPXRequest(read_timeout=timeout, write_timeout=timeout, connect_timeout=timeout)
+        # One TLS context (httpx's default: certifi's CA bundle) for both connections to
+        # Telegram: each would load the bundle again (0.8 MB of memory).
+        tls = httpx.create_ssl_context()
+        builder = builder.request(_telegram_request(timeout, tls)).get_updates_request(
+            _telegram_request(timeout, tls)
         )
     else:
         builder = builder.request(request).get_updates_request(request)
@@ -162,6 +165,15 @@ def build_application(
     application.add_handlers(help.fallback_handlers())
     application.add_error_handler(errors.on_error)
     return application
+
+
+def _telegram_request(timeout: float, tls: ssl.SSLContext) -> HTTPXRequest:
+    return HTTPXRequest(
+        read_timeout=timeout,
+        write_timeout=timeout,
+        connect_timeout=timeout,
+        httpx_kwargs={"verify": tls},
+    )
 
 
 async def start_services(application: Application) -> None:
@@ -218,8 +230,9 @@ async def publish_menus(application: Application) -> None:
         )
         for listed in await services.storage.staff.active_members():
             # Read again: while the menus go out, a member may change language or leave
-            # (and their handler publishes the new menu itself).
-            member = await services.storage.staff.get(listed.telegram_id)
+            # (and their handler publishes the new menu itself). Not kept in the access
+            # gate's cache: that is for the people writing to the bot, not every member.
+            member = await services.storage.staff.get(listed.telegram_id, remember=False)
             if member is not None:
                 await publish_member_menu(application.bot, services.commands, member)
     except TelegramError as exc:

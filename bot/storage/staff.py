@@ -52,7 +52,9 @@ class StaffStore:
         # The access gate reads the sender on every update.
         self._cache: RecordCache[int, StaffMember] = RecordCache(4096)
 
-    async def get(self, telegram_id: int) -> StaffMember | None:
+    async def get(self, telegram_id: int, *, remember: bool = True) -> StaffMember | None:
+        """The member, from the cache or read (and kept, unless `remember` is False: a pass
+        over every member must not fill the access gate's cache with all of them)."""
         member = self._cache.get(telegram_id)
         if member is None:
             row = await self._db.fetch_one(
@@ -61,7 +63,7 @@ class StaffStore:
             if row is None:
                 return None
             member = _member(row)
-            if not self._db.in_transaction:
+            if remember and not self._db.in_transaction:
                 self._cache.put(telegram_id, member)
         return member
 
