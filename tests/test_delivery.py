@@ -14,7 +14,7 @@ import pytest
 
 from bot.core.config import Settings
 from bot.core.offline import Fault, FaultKind
-from bot.delivery.inbox import Inbox
+from bot.delivery.inbox import MAX_IN_HAND, Inbox
 from bot.staff.roles import Role
 from tests.conftest import CASE_MANAGER, COORDINATOR
 from tests.helpers.harness import BotHarness, FakeTime, texts
@@ -145,6 +145,30 @@ async def test_a_stop_finishes_what_runs_and_leaves_the_rest_for_the_next_start(
     assert await restarted.resume() == 3
     await restarted.settled()
     assert await contacts(bot) == 3
+    assert await bot.storage.inbox.pending_count() == 0
+
+
+async def test_with_its_hands_full_the_inbox_takes_no_more_until_some_are_done(
+    family_bot: BotHarness,
+) -> None:
+    # A burst waits at Telegram, not in the bot's memory: the poller's next getUpdates (or
+    # the webhook's answer) waits while MAX_IN_HAND updates are in hand.
+    bot = family_bot
+    inbox = inbox_of(bot)
+    batches = [
+        [bot.telegram.message_update(CASE_MANAGER, "/help") for _ in range(MAX_IN_HAND)]
+        for _ in range(3)
+    ]
+    before = len(bot.telegram.calls)
+
+    for batch in batches:
+        await inbox.receive(batch)
+    # The third batch was taken only with fewer than MAX_IN_HAND (100) of the first 200 in
+    # hand: more than 200 - 100 = 100 of them were answered by then (without the limit,
+    # hardly any: the handlers had barely begun).
+    assert len(sent_texts(bot, before)) > MAX_IN_HAND
+    await inbox.settled()
+    assert len(sent_texts(bot, before)) == 3 * MAX_IN_HAND
     assert await bot.storage.inbox.pending_count() == 0
 
 

@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 # Telegram keeps an update it was not told about for 24 hours; the ids of handled updates
 # are kept twice as long, so that a late redelivery is still recognised.
 KEEP_HANDLED = timedelta(hours=48)
+# Updates in hand (being handled, or waiting for their chat's earlier ones) before the inbox
+# takes more: a burst (a backlog after downtime, hundreds of messages from one chat) then
+# waits at Telegram, not in the bot's memory. Telegram hands out at most 100 per call.
+MAX_IN_HAND = 100
 
 
 class Inbox:
@@ -42,8 +46,11 @@ class Inbox:
     async def receive(self, updates: Iterable[dict[str, Any]]) -> None:
         """Store raw updates (one transaction), then handle the ones not seen before.
 
-        Returns once they are stored: only then may Telegram be told they arrived.
+        Waits first while MAX_IN_HAND updates are in hand, so the poller asks Telegram for
+        more (and the webhook answers Telegram) only when there is room. Returns once they
+        are stored: only then may Telegram be told they arrived.
         """
+        await self._room()
         payloads = {update["update_id"]: update for update in updates}
         clock = self._application.bot_data.clock
         new = await self._store.store(
@@ -61,6 +68,10 @@ class Inbox:
         if pending:
             log.info("handling %d updates stored before the last stop", len(pending))
         return len(pending)
+
+    async def _room(self) -> None:
+        while len(self._running) >= MAX_IN_HAND:
+            await asyncio.wait(set(self._running), return_when=asyncio.FIRST_COMPLETED)
 
     def _start(self, payload: dict[str, Any]) -> None:
         try:
