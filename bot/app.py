@@ -19,7 +19,7 @@ from bot.core.clock import Clock
 from bot.core.commands import CommandRegistry
 from bot.core.config import Settings
 from bot.core.flood import FloodLimit
-from bot.core.i18n import load_catalogs
+from bot.core.i18n import check_catalogs
 from bot.delivery.inbox import schedule_forgetting
 from bot.delivery.outbox import DeliveryLimiter, Outbox
 from bot.funds.funds import configured_funds
@@ -114,7 +114,7 @@ def build_application(
 
     Updates reach it through the inbox (bot/delivery), not PTB's Updater: there is none.
     """
-    load_catalogs()
+    check_catalogs()
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token or OFFLINE_TOKEN)

@@ -46,14 +46,22 @@ class MissingTranslationsError(RuntimeError):
 
 @functools.cache
 def _catalog(locale: str) -> Translations:
+    found = _catalog_file(locale)
+    if found.suffix == ".mo":
+        with found.open("rb") as handle:
+            return Translations(handle, domain=DOMAIN)
+    return Translations(_compile(found, locale), domain=DOMAIN)
+
+
+def _catalog_file(locale: str) -> Path:
+    """The compiled catalog of `locale`, else its source; MissingTranslationsError if neither."""
     for directory in CATALOG_DIRS:
         compiled = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
         source = compiled.with_suffix(".po")
         if compiled.is_file():
-            with compiled.open("rb") as handle:
-                return Translations(handle, domain=DOMAIN)
+            return compiled
         if source.is_file():
-            return Translations(_compile(source, locale), domain=DOMAIN)
+            return source
     places = " or ".join(str(directory) for directory in CATALOG_DIRS)
     raise MissingTranslationsError(
         f"no {locale} catalog in {places}: run `make locales`, or reinstall the package"
@@ -75,10 +83,14 @@ def _compile(source: Path, locale: str) -> BytesIO:
     return compiled
 
 
-def load_catalogs() -> None:
-    """Load every catalog now, so a missing one stops start-up instead of a handler."""
+def check_catalogs() -> None:
+    """Find every catalog now, so a missing one stops start-up instead of a handler.
+
+    Each is read when its language is first used: a bot whose staff all write German holds
+    only the German one (each is about 0.3 MB in memory).
+    """
     for locale in SUPPORTED_LOCALES:
-        _catalog(locale)
+        _catalog_file(locale)
 
 
 def current_locale() -> str:
