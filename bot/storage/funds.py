@@ -154,14 +154,13 @@ class FundStore:
         row = await self._db.fetch_one(
             """
             SELECT
-                (SELECT coalesce(sum(spent_cents), 0) FROM interpreter_requests
-                 WHERE fund_id = :fund) AS requests_spent,
+                coalesce(sum(spent_cents), 0) AS requests_spent,
                 (SELECT coalesce(sum(amount_cents), 0) FROM expenses
                  WHERE fund_id = :fund) AS expenses_spent,
-                (SELECT coalesce(sum(committed_cents), 0) FROM interpreter_requests
-                 WHERE fund_id = :fund) AS committed,
+                coalesce(sum(committed_cents), 0) AS committed,
                 (SELECT coalesce(sum(cost_micro_cents), 0) FROM machine_translations
                  WHERE fund_id = :fund) AS machine_micro_cents
+            FROM interpreter_requests WHERE fund_id = :fund
             """,
             {"fund": fund.id},
         )
