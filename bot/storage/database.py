@@ -120,6 +120,12 @@ def from_db_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+# SQLite's page cache of the connection, in KiB (SQLite's default: 2,000). The figures read
+# day and month totals, /budget one scan of a fund's requests: at state size they are no
+# slower with half the default (bench.latency), and the bot holds a megabyte less.
+PAGE_CACHE_KIB = 1024
+
+
 class Database:
     """Owns the aiosqlite connection.
 
@@ -162,6 +168,7 @@ class Database:
             # Deleted and overwritten rows are zeroed, not left in free pages: an erased or
             # newly encrypted note must not survive in the file.
             await connection.execute("PRAGMA secure_delete = ON")
+            await connection.execute(f"PRAGMA cache_size = {-PAGE_CACHE_KIB:d}")
             await database._migrate()
         except BaseException:
             await connection.close()
