@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -12,24 +13,20 @@ from telegram.ext import BaseHandler
 
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
-from bot.core.document import docx_bytes
 from bot.core.i18n import _, format_date, lazy_gettext
 from bot.core.parsing import ParseError
 from bot.funds.budget import in_budget_order
 from bot.handlers.common import command, period_figures, reply
-from bot.reporting.committee import (
-    BudgetLine,
-    Committee,
-    Snapshot,
-    Span,
-    committee_report,
-    parse_committee,
-    span_of,
-)
 from bot.reporting.periods import days_period
 from bot.reporting.staffing import staffing_table
 from bot.staff.roles import MANAGING_ROLES
 from bot.storage import Storage
+
+if TYPE_CHECKING:
+    from bot.reporting.committee import BudgetLine, Snapshot, Span
+
+# The report's code (bot.reporting.committee, the DOCX writer) is imported when a report is
+# asked for: a few a year, and the running bot does not hold it in between.
 
 COMMANDS = (
     CommandSpec(
@@ -45,6 +42,9 @@ COMMANDS = (
 
 async def send_committee(update: Update, context: BotContext) -> None:
     """/committee [date or period]: the report as DOCX, compared with the previous one."""
+    from bot.core.document import docx_bytes
+    from bot.reporting.committee import Committee, committee_report, parse_committee, span_of
+
     storage, clock = context.storage, context.clock
     today = clock.today()
     try:
@@ -93,6 +93,8 @@ def _caption(span: Span) -> str:
 
 async def _snapshot(storage: Storage, tz: ZoneInfo, first: date, as_of: date) -> Snapshot:
     """A report's figures, from the queries /week, /staffing and /flags use."""
+    from bot.reporting.committee import Snapshot
+
     period = days_period(first, as_of)
     start_at = datetime.combine(period.start, time(0), tz)
     end_at = datetime.combine(period.end, time(0), tz)
@@ -116,6 +118,8 @@ async def _snapshot(storage: Storage, tz: ZoneInfo, first: date, as_of: date) ->
 async def _budgets(storage: Storage, tz: ZoneInfo, span: Span, today: date) -> list[BudgetLine]:
     """Every fund running in the period or today, as /budget shows it today, with what it
     had spent by the previous report's date."""
+    from bot.reporting.committee import BudgetLine
+
     funds = [
         fund
         for fund in await storage.funds.all()

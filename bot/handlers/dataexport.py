@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.constants import ChatAction
@@ -12,8 +13,13 @@ from bot.context import BotContext
 from bot.core.commands import CommandSpec
 from bot.core.i18n import _, lazy_gettext
 from bot.handlers.common import command, find_family, remember_case_message, reply
-from bot.privacy.dataexport import FamilyData, export_json, export_workbook
 from bot.staff.roles import ADMIN_ONLY
+
+if TYPE_CHECKING:
+    from bot.privacy.dataexport import FamilyData
+
+# The export's code (bot.privacy.dataexport) is imported when an export is asked for: the
+# running bot does not hold it in between.
 
 COMMANDS = (
     CommandSpec(
@@ -65,6 +71,8 @@ async def export_family_data(update: Update, context: BotContext) -> None:
 
 
 def _files(data: FamilyData, context: BotContext, by: str) -> tuple[bytes, bytes]:
+    from bot.privacy.dataexport import export_json, export_workbook
+
     now = context.clock.now()
     return export_json(data, now, by), export_workbook(data, context.clock.tz, now, by)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.constants import ChatAction
@@ -14,14 +15,13 @@ from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, lazy_gettext
 from bot.core.parsing import ParseError
 from bot.handlers.common import command, reply
-from bot.reporting.exports import (
-    Export,
-    contacts_csv_bytes,
-    parse_period,
-    period_bounds,
-    workbook_bytes,
-)
 from bot.staff.roles import MANAGING_ROLES
+
+if TYPE_CHECKING:
+    from bot.reporting.exports import Export
+
+# The export's code (bot.reporting.exports) is imported when an export is asked for: the
+# running bot does not hold it in between.
 
 COMMANDS = (
     CommandSpec(
@@ -40,6 +40,8 @@ MAX_CONTACTS = 200_000
 
 async def export(update: Update, context: BotContext) -> None:
     """/export [from] [to]: the current month until today unless a period is given."""
+    from bot.reporting.exports import Export, parse_period, period_bounds
+
     try:
         first, last = parse_period(context.args, context.clock.today())
     except ParseError as error:
@@ -116,6 +118,8 @@ async def export(update: Update, context: BotContext) -> None:
 
 
 def _files(data: Export) -> tuple[bytes, bytes]:
+    from bot.reporting.exports import contacts_csv_bytes, workbook_bytes
+
     return workbook_bytes(data), contacts_csv_bytes(data.contacts)
 
 

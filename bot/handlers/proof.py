@@ -14,7 +14,6 @@ from bot.core.i18n import lazy_gettext
 from bot.core.parsing import ParseError
 from bot.funds.funds import find_fund
 from bot.handlers.common import command, reply
-from bot.reporting.proof import parse_proof, proof_caption, proof_lines, proof_workbook
 from bot.staff.roles import MANAGING_ROLES
 
 COMMANDS = (
@@ -30,6 +29,9 @@ COMMANDS = (
 
 async def send_proof(update: Update, context: BotContext) -> None:
     """/proof <fund> [from] [to]: every booking, totals, and the fund's figures; audited."""
+    # Imported when a proof is asked for: the running bot does not hold its code in between.
+    from bot.reporting.proof import parse_proof, proof_caption, proof_lines, proof_workbook
+
     storage, clock = context.storage, context.clock
     try:
         fund_text, first, last = parse_proof(context.args)
