@@ -24,6 +24,8 @@ KEEP_HANDLED = timedelta(hours=48)
 # takes more: a burst (a backlog after downtime, hundreds of messages from one chat) then
 # waits at Telegram, not in the bot's memory. Telegram hands out at most 100 per call.
 MAX_IN_HAND = 100
+# The poller asks again once this many are done (not one by one: a call per update).
+POLL_ROOM = MAX_IN_HAND // 2
 
 
 class Inbox:
@@ -46,11 +48,11 @@ class Inbox:
     async def receive(self, updates: Iterable[dict[str, Any]]) -> None:
         """Store raw updates (one transaction), then handle the ones not seen before.
 
-        Waits first while MAX_IN_HAND updates are in hand, so the poller asks Telegram for
-        more (and the webhook answers Telegram) only when there is room. Returns once they
-        are stored: only then may Telegram be told they arrived.
+        Waits first while MAX_IN_HAND updates are in hand, so the webhook answers Telegram
+        only when there is room (the poller asks for no more than `room()`). Returns once
+        they are stored: only then may Telegram be told they arrived.
         """
-        await self._room()
+        await self.wait_for_room()
         payloads = {update["update_id"]: update for update in updates}
         clock = self._application.bot_data.clock
         new = await self._store.store(
@@ -69,8 +71,12 @@ class Inbox:
             log.info("handling %d updates stored before the last stop", len(pending))
         return len(pending)
 
-    async def _room(self) -> None:
-        while len(self._running) >= MAX_IN_HAND:
+    def room(self) -> int:
+        """How many more updates the inbox takes now."""
+        return max(0, MAX_IN_HAND - len(self._running))
+
+    async def wait_for_room(self, needed: int = 1) -> None:
+        while self.room() < needed:
             await asyncio.wait(set(self._running), return_when=asyncio.FIRST_COMPLETED)
 
     def _start(self, payload: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ import logging
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from bot.delivery.inbox import Inbox
+from bot.delivery.inbox import POLL_ROOM, Inbox
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +53,13 @@ class Poller:
         offset = 0
         backoff = FIRST_BACKOFF
         while not self._stop.is_set():
+            # No more than the inbox takes: a backlog waits at Telegram, not in memory.
+            await self._inbox.wait_for_room(POLL_ROOM)
             try:
                 updates = await self._until_stopped(
                     self._bot.get_updates(
                         offset=offset,
+                        limit=self._inbox.room(),
                         timeout=self._poll_timeout,
                         allowed_updates=Update.ALL_TYPES,
                     )
