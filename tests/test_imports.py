@@ -13,7 +13,7 @@ import sys
 
 # Charts, workbooks and Word files; DeepL (with requests); the webhook's server; the holiday
 # calendar; Babel's catalog compiler; the reports and exports; the shell and its offline
-# Telegram; the demo generator; pydantic-settings (no longer used).
+# Telegram; the demo generator.
 IMPORTED_WHEN_USED = (
     "matplotlib",
     "numpy",
@@ -24,7 +24,6 @@ IMPORTED_WHEN_USED = (
     "aiohttp",
     "holidays",
     "babel.messages",
-    "pydantic_settings",
     "bot.core.document",
     "bot.reporting.committee",
     "bot.reporting.exports",
