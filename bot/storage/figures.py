@@ -164,7 +164,7 @@ def _counted(start: str, end: str, staff_id: int | None, long: bool) -> tuple[st
     )
 
 
-def margins(period: Period, staff_id: int | None) -> tuple[str, dict[str, str]]:
+def _contacts_by(period: Period, staff_id: int | None) -> tuple[str, dict[str, str]]:
     """The SQL of a period's contacts by type, town, benefit system and topic (the county's,
     or one person's: _margins), and its parameters besides those of the period."""
     if staff_id is not None:
@@ -215,11 +215,12 @@ class FigureStore:
         """The figures of several periods (each with its bounds as instants), in one
         statement: one trip to SQLite. `people` applies to the first.
 
-        Families reached, teams and families opened, closed and reopened come from the
-        running totals (a person's, and a span's other than a week, month or year: from the
-        families and their histories), the active families at the end from caseload_days (a
-        person's: from their families' histories); requests, spending and flags are counted
-        over the period's instants.
+        The county's contacts and families opened, closed and reopened come from the
+        running totals (for a span other than a week, month or year: those of its whole
+        months and of the days around them), families reached, teams and people from those
+        of its week, month or year (none are kept for other spans), the active families at
+        the end from caseload_days; a person's from their contacts, families and histories.
+        Requests, spending and flags are counted over the period's instants.
         """
         queries = [
             _query(period, start_at, end_at, staff_id, people if number == 0 else 0, number)
@@ -336,7 +337,7 @@ def _query(
             (SELECT json_group_array(json_array(benefit, fled, families))
              FROM ({_MINE_ACTIVE_AT_END})) AS active_counts,
             '[]' AS by_team, '[]' AS most_active, 0 AS people"""
-    contacts, ranges = margins(period, staff_id)
+    contacts, ranges = _contacts_by(period, staff_id)
     sql = f"""
             SELECT {number} AS number, {contacts} AS margins, {reached}, {active},
                 {_family_counts(period, staff_id)} AS family_counts,
