@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from bot.core.config import Settings
 from bot.core.i18n import use_locale
 from bot.core.offline import Person
 from bot.core.parsing import ParseError
-from bot.reporting.figures import PEOPLE_SHOWN, Count, hours
+from bot.reporting.figures import PEOPLE_SHOWN, Count, PeriodFigures, figures_text, hours
 from bot.reporting.periods import (
     TOTALLED,
     PeriodKind,
@@ -263,6 +264,24 @@ async def test_a_person_who_changes_team_takes_their_figures_along(
     assert week.by_team == {Team.CASE_MANAGEMENT: Count(3, 165), Team.COORDINATION: Count(1, 60)}
     assert (week.people, october.by_team) == (2, {Team.COORDINATION: Count(2, 90)})
     assert database_problems(settings.database_path) == []
+
+
+def test_large_counts_are_written_as_the_locale_writes_them() -> None:
+    """A state's year: 11,565 contacts against none the year before, 1,204 families."""
+    year = period_containing(PeriodKind.YEAR, date(2026, 5, 1))
+    empty = PeriodFigures(0, 0, 0, 0, {}, {}, {}, 0, 0, 0, 0, 0, 0, 0, 0)
+    busy = replace(empty, contacts=11565, minutes=600, families_reached=1204,
+                   by_type={ContactType.PHONE: Count(11565, 600)})  # fmt: skip
+
+    with use_locale("de"):
+        text = figures_text(year, busy, empty, "KIM")
+    with use_locale("uk"):
+        ukrainian = figures_text(year, busy, empty, "KIM")
+
+    assert de("Contacts: {count} ({change}) · hours: {hours} ({hours_change})",
+              count="11.565", change="+11.565", hours="10", hours_change="+10") in text  # fmt: skip
+    assert "1.204 (+1.204)" in text
+    assert "11\u00a0565 (+11\u00a0565)" in ukrainian
 
 
 async def test_week_command_for_a_case_manager_shows_their_own(county: BotHarness) -> None:

@@ -17,7 +17,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.core import i18n
-from bot.core.i18n import SUPPORTED_LOCALES, use_locale
+from bot.core.i18n import SUPPORTED_LOCALES, format_count, format_number, use_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -232,3 +232,19 @@ def test_the_packaged_catalogs_come_before_the_repositorys(
 
 def test_the_catalogs_are_looked_for_in_the_package_then_in_the_repository() -> None:
     assert i18n.CATALOG_DIRS == (ROOT / "bot" / "locales", ROOT / "locales")
+
+
+def test_counts_are_written_as_each_locale_writes_them() -> None:
+    """Below a thousand the digits alone, as Babel writes them in every supported locale;
+    from a thousand on with the locale's group separator."""
+    for locale in SUPPORTED_LOCALES:
+        with use_locale(locale):
+            assert [format_count(count) for count in range(1000)] == [
+                format_number(count) for count in range(1000)
+            ]
+    with use_locale("de"):
+        assert format_count(11565) == "11.565"
+    with use_locale("en"):
+        assert format_count(11565) == "11,565"
+    with use_locale("uk"):
+        assert format_count(11565) == "11\u00a0565"

@@ -175,6 +175,19 @@ def format_number(value: int | Decimal) -> str:
     return babel_numbers.format_decimal(value, locale=_format_locale())
 
 
+def format_count(count: int) -> str:
+    """A count as the current locale writes it: 11.565 (de), 11,565 (en), 11 565 (uk)."""
+    if 0 <= count < _UNGROUPED:
+        # Each supported locale writes these as the digits alone (tests/test_i18n.py checks
+        # it): a report's forty counts need not each go through Babel.
+        return str(count)
+    return format_number(count)
+
+
+# Counts below this are written without a group separator in every supported locale.
+_UNGROUPED = 1000
+
+
 def format_fixed(value: int | Decimal, places: int) -> str:
     """A number with exactly `places` decimals, rounded half up: 14 → "14,00"."""
     pattern = "#,##0." + "0" * places if places else "#,##0"

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from bot.casework.conferences import ConferenceCounts
 from bot.casework.vocabulary import BenefitSystem, ContactType, Topic
-from bot.core.i18n import _, format_money, format_number, weekday_name
+from bot.core.i18n import _, format_count, format_money, format_number, weekday_name
 from bot.reporting.periods import Period
 from bot.staff.roles import Team
 
@@ -65,9 +65,9 @@ def change(current: int, previous: int) -> str:
     """ "+3", "−2" or "±0": the difference to the previous period."""
     difference = current - previous
     if difference > 0:
-        return f"+{difference}"
+        return "+" + format_count(difference)
     if difference < 0:
-        return f"−{-difference}"
+        return "−" + format_count(-difference)
     return "±0"
 
 
@@ -104,9 +104,9 @@ def running_week_text(week: Period, days: int, so_far: Count, before: Count) -> 
         [
             _("{week} is still running. Contacts {weekdays} so far: {contacts} ({hours} h); "
               "{weekdays} of {previous_week}: {previous} ({previous_hours} h).").format(
-                week=week.week_name(), weekdays=weekdays, contacts=so_far.contacts,
+                week=week.week_name(), weekdays=weekdays, contacts=format_count(so_far.contacts),
                 hours=hours(so_far.minutes), previous_week=week.previous().week_name(),
-                previous=before.contacts, previous_hours=hours(before.minutes),
+                previous=format_count(before.contacts), previous_hours=hours(before.minutes),
             ),
             _("The whole last week: /week last"),
         ]
@@ -133,41 +133,43 @@ def figures_text(
         "",
         _("Families reached: {count} ({change}), of those fled from Ukraine: {ukraine} "
           "({ukraine_change})").format(
-            count=current.families_reached,
+            count=format_count(current.families_reached),
             change=change(current.families_reached, previous.families_reached),
-            ukraine=current.families_reached_ukraine,
+            ukraine=format_count(current.families_reached_ukraine),
             ukraine_change=change(current.families_reached_ukraine,
                                   previous.families_reached_ukraine),
         ),
         _("Contacts: {count} ({change}) · hours: {hours} ({hours_change})").format(
-            count=current.contacts, change=change(current.contacts, previous.contacts),
+            count=format_count(current.contacts),
+            change=change(current.contacts, previous.contacts),
             hours=hours(current.minutes),
             hours_change=_hours_change(current.minutes, previous.minutes),
         ),
         _("New families: {new} ({new_change}) · closed: {closed} ({closed_change})").format(
-            new=current.new_families, new_change=change(current.new_families,
-                                                        previous.new_families),
-            closed=current.closed_families,
+            new=format_count(current.new_families),
+            new_change=change(current.new_families, previous.new_families),
+            closed=format_count(current.closed_families),
             closed_change=change(current.closed_families, previous.closed_families),
         ),
         _("Active caseload at the end: {count} ({change}), of those fled from Ukraine: "
           "{ukraine}").format(
-            count=current.active_at_end,
+            count=format_count(current.active_at_end),
             change=change(current.active_at_end, previous.active_at_end),
-            ukraine=current.active_ukraine_at_end,
+            ukraine=format_count(current.active_ukraine_at_end),
         ),
         _("Interpreter requests: {count} ({change}) · interpreting and translation spent: "
           "{spent} ({spent_change})").format(
-            count=current.requests, change=change(current.requests, previous.requests),
+            count=format_count(current.requests),
+            change=change(current.requests, previous.requests),
             spent=format_money(current.interpreting_spent_cents),
             spent_change=_money_change(current.interpreting_spent_cents,
                                        previous.interpreting_spent_cents),
         ),
         _("Structural gaps: {raised} raised ({raised_change}), {closed} closed "
           "({closed_change})").format(
-            raised=current.flags_raised,
+            raised=format_count(current.flags_raised),
             raised_change=change(current.flags_raised, previous.flags_raised),
-            closed=current.flags_closed,
+            closed=format_count(current.flags_closed),
             closed_change=change(current.flags_closed, previous.flags_closed),
         ),
     ]  # fmt: skip
@@ -222,7 +224,7 @@ def _benefit_and_team_sections(current: PeriodFigures, previous: PeriodFigures) 
     lines = []
     if current.reopened_families or previous.reopened_families:
         lines.append(_("Reopened families: {count} ({change})").format(
-            count=current.reopened_families,
+            count=format_count(current.reopened_families),
             change=change(current.reopened_families, previous.reopened_families),
         ))  # fmt: skip
     lines += _section(
@@ -234,7 +236,8 @@ def _benefit_and_team_sections(current: PeriodFigures, previous: PeriodFigures) 
               for system in BenefitSystem]  # fmt: skip
     if any(count for _label, count in active):
         lines.append(_("Active families at the end by benefit system: {counts}").format(
-            counts=" · ".join(f"{html.escape(label)} {count}" for label, count in active if count)
+            counts=" · ".join(f"{html.escape(label)} {format_count(count)}"
+                              for label, count in active if count)
         ))  # fmt: skip
     lines += _section(
         _("<b>By team</b>"),
@@ -253,7 +256,7 @@ def _section(
     lines = ["", title]
     for label, now, before in shown:
         line = _("{label}: {count} ({change})").format(
-            label=html.escape(label), count=now.contacts, change=change(now.contacts,
+            label=html.escape(label), count=format_count(now.contacts), change=change(now.contacts,
                                                                         before.contacts)
         )  # fmt: skip
         if with_hours:
@@ -268,14 +271,16 @@ def _people(current: PeriodFigures, room: int) -> str:
     for person in current.by_staff[:PEOPLE_SHOWN]:
         line = _("{name}: {contacts} · {hours} h · {families}").format(
             name=html.escape(person.name),
-            contacts=person.contacts, hours=hours(person.minutes), families=person.families,
+            contacts=format_count(person.contacts), hours=hours(person.minutes),
+            families=format_count(person.families),
         )  # fmt: skip
         if sum(map(len, lines)) + len(line) + 80 > room:
             break
         lines.append(line)
         shown += 1
     if rest := current.people - shown:
-        lines.append(_("… and {count} more: /export has everyone.").format(count=rest))
+        more = _("… and {count} more: /export has everyone.")
+        lines.append(more.format(count=format_count(rest)))
     return "\n".join(lines)
 
 
@@ -290,10 +295,10 @@ def conferences_line(current: ConferenceCounts, previous: ConferenceCounts) -> s
         "{immigration}, with the naturalisation office {naturalisation}) · cross-case "
         "meetings: {cross} ({cross_change})"
     ).format(
-        count=current.case_conferences,
+        count=format_count(current.case_conferences),
         change=change(current.case_conferences, previous.case_conferences),
-        immigration=current.with_immigration_office,
-        naturalisation=current.with_naturalisation_office,
-        cross=current.cross_case,
+        immigration=format_count(current.with_immigration_office),
+        naturalisation=format_count(current.with_naturalisation_office),
+        cross=format_count(current.cross_case),
         cross_change=change(current.cross_case, previous.cross_case),
     )
