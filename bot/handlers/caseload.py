@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler
 
 from bot.context import BotContext
 from bot.core.commands import CommandSpec
-from bot.core.i18n import _, format_date, format_number, lazy_gettext
+from bot.core.i18n import _, format_count, format_date, format_number, lazy_gettext
 from bot.core.parsing import ParseError
 from bot.handlers.common import command, reply
 from bot.reporting.caseload import (
@@ -48,7 +48,7 @@ async def show_caseload(update: Update, context: BotContext) -> None:
     lines = [
         _("<b>Active caseload</b> on {date}").format(date=format_date(context.clock.today())),
         _("<b>{families} families, of those {ukraine} fled from Ukraine</b>").format(
-            families=caseload.families, ukraine=caseload.fled
+            families=format_count(caseload.families), ukraine=format_count(caseload.fled)
         ),
         "",
     ]
@@ -58,7 +58,9 @@ async def show_caseload(update: Update, context: BotContext) -> None:
     ]
     if caseload.not_shown:
         lines.append(
-            _("… and {count} more: /export has everyone.").format(count=caseload.not_shown)
+            _("… and {count} more: /export has everyone.").format(
+                count=format_count(caseload.not_shown)
+            )
         )
     staffed = await context.storage.caseload.families_of(positions)
     with_positions = [(families, positions[person]) for person, families in staffed.items()]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from bot.core.i18n import _, format_date, format_number, ngettext
+from bot.core.i18n import _, format_count, format_date, format_number, ngettext
 from bot.core.parsing import ParseError, parse_full_date, quoted
 from bot.staff.staff import FteShare
 
@@ -39,7 +39,7 @@ def caseload_line(name: str, fte_permille: int | None, families: int, fled: int)
         "{name}: {count} family ({ukraine} from Ukraine)",
         "{name}: {count} families ({ukraine} from Ukraine)",
         families,
-    ).format(name=html.escape(name), count=families, ukraine=fled)
+    ).format(name=html.escape(name), count=format_count(families), ukraine=format_count(fled))
     if fte_permille:
         fte = Decimal(fte_permille) / 1000
         line += " · " + _("{fte} FTE: {per} per full-time position").format(
