@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, time
+from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from bot.core.commands import CommandSpec
 from bot.core.i18n import _, format_date, lazy_gettext
 from bot.core.parsing import ParseError
 from bot.funds.budget import in_budget_order
-from bot.handlers.common import command, period_figures, reply
+from bot.handlers.common import bounds, command, reply
 from bot.reporting.periods import days_period
 from bot.reporting.staffing import staffing_table
 from bot.staff.roles import MANAGING_ROLES
@@ -95,10 +95,8 @@ async def _snapshot(storage: Storage, tz: ZoneInfo, first: date, as_of: date) ->
     """A report's figures, from the queries /week, /staffing and /flags use."""
     from bot.reporting.committee import Snapshot
 
-    period = days_period(first, as_of)
-    start_at = datetime.combine(period.start, time(0), tz)
-    end_at = datetime.combine(period.end, time(0), tz)
-    figures = await period_figures(storage, tz, period, None)
+    period, start_at, end_at = bounds(days_period(first, as_of), tz)
+    figures = await storage.figures.period(period, start_at, end_at)
     return Snapshot(
         as_of=as_of,
         first=first,

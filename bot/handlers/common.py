@@ -35,7 +35,7 @@ from bot.delivery.outbox import ReplyQueued, showing_case_details
 from bot.interpreting.requests import InterpreterRequest
 from bot.privacy.personal_data import HeldText, audit_detail, held_back_warning
 from bot.privacy.traces import kept
-from bot.reporting.figures import PEOPLE_SHOWN, PeriodFigures, figures_text
+from bot.reporting.figures import PEOPLE_SHOWN, figures_text
 from bot.reporting.periods import Period
 from bot.staff.roles import Reach, Role, may_see_family
 from bot.storage import Storage
@@ -522,13 +522,6 @@ async def period_report(
         )
     # A person's figures count the conferences they recorded.
     return figures_text(period, current, previous, _("Your figures"))
-
-
-async def period_figures(
-    storage: Storage, tz: ZoneInfo, period: Period, staff_id: int | None, people: int = 0
-) -> PeriodFigures:
-    """A period's figures; `people`: with that many of the county's most active people."""
-    return await storage.figures.period(*bounds(period, tz), staff_id, people)
 
 
 def bounds(period: Period, tz: ZoneInfo) -> tuple[Period, datetime, datetime]:
