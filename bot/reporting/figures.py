@@ -26,7 +26,7 @@ class StaffFigures:
     minutes: int
     families: int
     # How the person is named in the list (StaffMember.handle).
-    name: str = ""
+    name: str
 
 
 @dataclass(frozen=True)
@@ -256,9 +256,10 @@ def _section(
     lines = ["", title]
     for label, now, before in shown:
         line = _("{label}: {count} ({change})").format(
-            label=html.escape(label), count=format_count(now.contacts), change=change(now.contacts,
-                                                                        before.contacts)
-        )  # fmt: skip
+            label=html.escape(label),
+            count=format_count(now.contacts),
+            change=change(now.contacts, before.contacts),
+        )
         if with_hours:
             line += " · " + _("{hours} h").format(hours=hours(now.minutes))
         lines.append(line)
