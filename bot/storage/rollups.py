@@ -551,6 +551,11 @@ def _month_upsert(
         ON CONFLICT DO UPDATE SET {_added(values)};"""
 
 
+# A day's row inserted, changed or deleted: the trigger's event, the row to read, and what it
+# adds to the totals above it (_amounts).
+_ROW_CHANGES = (("INSERT", "NEW", "+NEW"), ("UPDATE", "NEW", "NEW-OLD"), ("DELETE", "OLD", "-OLD"))
+
+
 def _amounts(values: tuple[str, ...], change: str) -> list[str]:
     """What a row inserted ('+NEW'), deleted ('-OLD') or changed ('NEW-OLD') adds."""
     return {
@@ -572,11 +577,7 @@ def _month_triggers(table: str, keys: tuple[str, ...], values: tuple[str, ...]) 
         {_month_upsert(table, keys, values, row, change)}
     END
     """
-        for event, row, change in (
-            ("INSERT", "NEW", "+NEW"),
-            ("UPDATE", "NEW", "NEW-OLD"),
-            ("DELETE", "OLD", "-OLD"),
-        )
+        for event, row, change in _ROW_CHANGES
     )
 
 
@@ -647,11 +648,7 @@ PERIOD_TRIGGERS = tuple(
         {_period_upsert("year", row, change)}
     END
     """
-    for event, row, change in (
-        ("INSERT", "NEW", "+NEW"),
-        ("UPDATE", "NEW", "NEW-OLD"),
-        ("DELETE", "OLD", "-OLD"),
-    )
+    for event, row, change in _ROW_CHANGES
 )
 _DAY_COLUMNS = ", ".join((*_PERIOD_KEYS_OF_DAY, *_CONTACT_VALUES))
 # What contact_periods holds, counted from the days (the tests compare).
